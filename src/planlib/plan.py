@@ -1,0 +1,316 @@
+"""The plan as data: one YAML file per plan, validated on load.
+
+A plan file has three parts: ``plan`` (title, period, baseline year), ``indicators`` (the headline
+table, 专栏1 here) and ``targets`` (every other quantified target: 专栏2–13 and the body text). Both
+lists share one schema, so the same code assesses any plan written this way — the next plan is a new
+YAML file, not new code.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+from planlib._paths import PACKAGE_DIR
+from planlib.errors import DataError, Problem
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+PLANS_DIR = PACKAGE_DIR / "plans"
+DEFAULT_PLAN = "cq-employment-14th"
+
+Comparator = Literal[">", ">=", "<", "<=", "=", "~", "range", "higher_than", "steady_growth"]
+Kind = Literal["cumulative", "annual", "level", "relative", "qualitative"]
+Period = Literal["five_year_total", "per_year", "by_end"]
+
+# Which accounting period each kind of target implies; a mismatch is a transcription error.
+KIND_PERIOD = {
+    "cumulative": {"five_year_total"},
+    "annual": {"per_year"},
+    "level": {"by_end"},
+    "relative": {"per_year"},
+    "qualitative": {"per_year"},
+}
+# Plain-language descriptions, used in error messages and the report's method appendix.
+COMPARATOR_ZH = {
+    ">": "高于(>)",
+    ">=": "不低于(≥)",
+    "<": "低于(<)",
+    "<=": "不高于(≤)",
+    "=": "等于",
+    "~": "左右(约等于)",
+    "range": "区间(达到下限即完成)",
+    "higher_than": "高于参照序列",
+    "steady_growth": "稳步增长(逐年不下降)",
+}
+KIND_ZH = {
+    "cumulative": "五年累计",
+    "annual": "年度约束(每年须满足)",
+    "level": "期末水平",
+    "relative": "相对目标(与参照序列比较)",
+    "qualitative": "定性方向",
+}
+PERIOD_ZH = {"five_year_total": "五年累计", "per_year": "每年", "by_end": "到期末"}
+
+_ID = re.compile(r"^[a-z][a-z0-9_]*$")
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+
+class PlanMeta(_Strict):
+    id: str = Field(pattern=r"^[a-z][a-z0-9_-]*$")
+    title: str
+    issuer: str
+    issued: dt.date
+    period_start: int
+    period_end: int
+    baseline_year: int
+    source_url: str | None = None
+    areas: list[str] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _period(self) -> PlanMeta:
+        if not self.period_start <= self.period_end:
+            raise ValueError(f"period_start {self.period_start} is after period_end {self.period_end}")
+        if self.baseline_year >= self.period_start:
+            raise ValueError(f"baseline_year {self.baseline_year} must be before period_start")
+        return self
+
+
+class TargetSpec(_Strict):
+    """One target: a headline indicator (with ``no``/``area``) or a project target (with ``project``)."""
+
+    id: str = Field(pattern=_ID.pattern)
+    section: str
+    name: str
+    unit: str
+    baseline: float | None = None
+    baseline_year: int | None = None
+    baseline_period: str | None = None
+    baseline_comparator: Literal[">", ">=", "<", "<="] | None = None
+    target: float | None = None
+    target_high: float | None = None
+    target_year: int
+    comparator: Comparator
+    reference: str | None = None
+    kind: Kind
+    period: Period
+    attribute: Literal["预期性", "约束性"] | None = None
+    note: str | None = None
+    # headline-table fields
+    number: int | None = None  # row number in the headline table ("no" would read as false in YAML)
+    area: str | None = None
+    source_text: str | None = None
+    # project-target fields
+    project: str | None = None
+    item: str | None = None
+    text: str | None = None
+    also_in: str | None = None
+
+    @model_validator(mode="after")
+    def _consistent(self) -> TargetSpec:
+        if self.period not in KIND_PERIOD[self.kind]:
+            allowed = "、".join(PERIOD_ZH[p] for p in sorted(KIND_PERIOD[self.kind]))
+            raise ValueError(
+                f"kind '{self.kind}'({KIND_ZH[self.kind]})与 period '{self.period}' 不一致,应为 {allowed}"
+            )
+        if self.comparator == "range":
+            if self.target is None or self.target_high is None or not self.target_high > self.target:
+                raise ValueError("区间目标(comparator: range)须同时给出 target(下限)和更大的 target_high(上限)")
+        elif self.target_high is not None:
+            raise ValueError("只有区间目标(comparator: range)才能有 target_high")
+        if self.comparator == "higher_than" and not self.reference:
+            raise ValueError("comparator 'higher_than' 须给出 reference(作比较的序列 id)")
+        if self.comparator == "steady_growth":
+            if self.target is not None:
+                raise ValueError("comparator 'steady_growth' 没有数值目标,target 应为空")
+        elif self.comparator != "higher_than" and self.target is None:
+            raise ValueError(f"comparator '{self.comparator}' 需要数值 target")
+        if (self.baseline is None) != (self.baseline_year is None):
+            raise ValueError("baseline 与 baseline_year 须同时给出或同时为空")
+        return self
+
+
+class PlanFile(_Strict):
+    plan: PlanMeta
+    indicators: list[TargetSpec] = Field(min_length=1)
+    targets: list[TargetSpec] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _cross(self) -> PlanFile:
+        start, end = self.plan.period_start, self.plan.period_end
+        for group, items in (("indicators", self.indicators), ("targets", self.targets)):
+            for spec in items:
+                if not start <= spec.target_year <= end:
+                    raise ValueError(f"{group}: '{spec.id}' 的 target_year {spec.target_year} 不在规划期 {start}—{end} 内")
+        return self
+
+
+# The frame's column order; the first eleven are the contract promised to report code.
+COLUMNS = [
+    "id", "section", "name", "unit", "baseline", "baseline_year", "target", "target_year",
+    "comparator", "kind", "attribute",
+    "target_high", "period", "reference", "baseline_period", "baseline_comparator", "number", "area",
+    "project", "item", "text", "also_in", "note", "group",
+]  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Plan:
+    """A loaded plan. ``indicators`` = headline indicators; ``targets`` = all other targets (same columns)."""
+
+    meta: PlanMeta
+    indicators: pd.DataFrame
+    targets: pd.DataFrame
+    path: Path
+
+    @property
+    def id(self) -> str:
+        return self.meta.id
+
+    @property
+    def title(self) -> str:
+        return self.meta.title
+
+    @property
+    def all_targets(self) -> pd.DataFrame:
+        """Headline indicators and project targets in one frame (column ``group`` tells them apart)."""
+        import pandas as pd
+
+        return pd.concat([self.indicators, self.targets], ignore_index=True)
+
+    def target(self, target_id: str) -> dict[str, Any]:
+        """One target as a dict; KeyError with the known ids if absent."""
+        frame = self.all_targets
+        match = frame[frame["id"] == target_id]
+        if match.empty:
+            raise KeyError(f"计划 {self.id} 中没有 id 为 '{target_id}' 的指标或目标")
+        return match.iloc[0].to_dict()
+
+    def time_progress(self, as_of: int) -> float:
+        """序时进度 after year ``as_of``: (as_of − baseline year) / (end − baseline year)."""
+        span = self.meta.period_end - self.meta.baseline_year
+        return (as_of - self.meta.baseline_year) / span
+
+
+def plan_path(name: str | Path = DEFAULT_PLAN) -> Path:
+    """Resolve a plan name (``cq-employment-14th``) or a path to a YAML file."""
+    path = Path(name)
+    if path.suffix in {".yaml", ".yml"}:
+        return path
+    return PLANS_DIR / f"{name}.yaml"
+
+
+def available_plans() -> list[str]:
+    return sorted(p.stem for p in PLANS_DIR.glob("*.yaml"))
+
+
+def load_plan(name: str | Path = DEFAULT_PLAN) -> Plan:
+    """Load and validate a plan (default: the Chongqing employment plan 2021–2025).
+
+    ``name`` is a plan id shipped with planlib or a path to a YAML file. Invalid files raise
+    :class:`planlib.errors.DataError` naming the file, the entry and the field.
+    """
+    path = plan_path(name)
+    if not path.is_file():
+        known = "、".join(available_plans()) or "(无)"
+        raise DataError(Problem(file=str(path), problem="找不到计划文件", expected=f"已有的计划:{known},或一个 YAML 文件路径"))
+    try:
+        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        row = mark.line + 1 if mark is not None else None
+        raise DataError(Problem(file=str(path), row=row, problem=f"YAML 语法错误:{exc}")) from None
+    if not isinstance(raw, dict):
+        raise DataError(Problem(file=str(path), problem="文件内容不是一个映射", expected="含 plan、indicators、targets 三部分"))
+    try:
+        parsed = PlanFile.model_validate(raw)
+    except ValidationError as exc:
+        raise DataError([_problem(path, raw, err) for err in exc.errors()]) from None
+    _check_unique_ids(path, parsed)
+    return Plan(
+        meta=parsed.plan,
+        indicators=_frame(parsed.indicators, "headline"),
+        targets=_frame(parsed.targets, "project"),
+        path=path,
+    )
+
+
+def _frame(specs: list[TargetSpec], group: str) -> pd.DataFrame:
+    import pandas as pd
+
+    rows = [{**spec.model_dump(), "group": group} for spec in specs]
+    frame = pd.DataFrame(rows, columns=COLUMNS)
+    for col in ("baseline", "target", "target_high"):
+        frame[col] = frame[col].astype("float64")
+    for col in ("baseline_year", "target_year", "number"):
+        frame[col] = frame[col].astype("Int64")
+    return frame
+
+
+def _check_unique_ids(path: Path, parsed: PlanFile) -> None:
+    seen: dict[str, str] = {}
+    problems = []
+    for group, items in (("indicators", parsed.indicators), ("targets", parsed.targets)):
+        for i, spec in enumerate(items):
+            where = f"{group}[{i}]"
+            if spec.id in seen:
+                problems.append(
+                    Problem(file=str(path), entry=f"{where} (id={spec.id})", field="id",
+                            problem=f"id 重复,已在 {seen[spec.id]} 使用", expected="全文件唯一的 id")
+                )  # fmt: skip
+            seen.setdefault(spec.id, where)
+    if problems:
+        raise DataError(problems)
+
+
+def _problem(path: Path, raw: dict, err: dict) -> Problem:
+    """Turn one pydantic error into words: which entry (with its id), which field, what was wrong."""
+    loc = list(err.get("loc", ()))
+    entry_parts: list[str] = []
+    field = None
+    node: Any = raw
+    for part in loc:
+        if isinstance(part, int):
+            entry_parts[-1] = f"{entry_parts[-1]}[{part}]"
+            node = node[part] if isinstance(node, list) and part < len(node) else None
+            if isinstance(node, dict) and "id" in node:
+                entry_parts[-1] += f" (id={node['id']})"
+        elif not entry_parts:
+            entry_parts.append(str(part))
+            node = node.get(part) if isinstance(node, dict) else None
+        else:
+            field = str(part)
+            node = node.get(part) if isinstance(node, dict) else None
+    message = _translate(err)
+    return Problem(file=str(path), entry="".join(entry_parts) or None, field=field, problem=message)
+
+
+def _translate(err: dict) -> str:
+    kind = err.get("type", "")
+    given = err.get("input")
+    if kind == "missing":
+        return "缺少必填字段"
+    if kind == "extra_forbidden":
+        return f"未知字段(值为 {given!r}),请检查拼写"
+    if kind == "literal_error":
+        expected = err.get("ctx", {}).get("expected", "")
+        return f"取值 {given!r} 不在允许范围内,允许:{expected}"
+    if kind in {"float_parsing", "float_type", "int_parsing", "int_type", "int_from_float"}:
+        return f"{given!r} 不是数字"
+    if kind == "string_pattern_mismatch":
+        return f"{given!r} 格式不对:id 须为小写英文字母开头、只含小写字母数字和下划线"
+    if kind == "value_error":
+        return str(err.get("ctx", {}).get("error", err.get("msg")))
+    if kind == "too_short":
+        return "列表为空"
+    return f"{err.get('msg')}(值为 {given!r})"

@@ -1,0 +1,87 @@
+"""The processing step: raw data → ``data/processed`` (clean observations, plan targets, districts).
+
+Output is deterministic (no timestamps; inputs identified by SHA-256) and written atomically, so a
+failure never leaves a half-written file and never destroys the previous output.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+from planlib import __version__
+from planlib._io import write_all_atomic
+from planlib._paths import processed_dir, project_root
+from planlib.observations import CHOICE_RULE, LoadReport, load_observations, raw_observation_files
+from planlib.plan import DEFAULT_PLAN, load_plan
+from planlib.regions import load_clusters
+
+COLUMN_DOCS = {
+    "indicator_id": "序列 id(与规划指标 id 相同者即该指标);映射见 src/planlib/series.yaml",
+    "region": "全市、区县标准名称、片区合计名称或特殊功能区",
+    "region_code": "6 位行政区划代码(区县);其他为空",
+    "region_kind": "municipality / district / cluster_total / special_zone",
+    "year": "数值所属年份(跨年累计或无时间的为空)",
+    "period_type": "full_year 全年 / year_end 年末 / partial_year 年内部分时期 / multi_year 跨年累计 / "
+    "census_date 普查时点 / as_of 截至某日累计 / static 无时间",
+    "period_start": "时期起始日期", "period_end": "时期结束日期", "period_label": "时期的中文说明",
+    "value": "数值(已换算为 unit 列的单位;区间为空)", "value_low": "区间下限", "value_high": "区间上限",
+    "bound": "原文为界限值时的方向(>, >=, <, <=),如“以上”为 >=", "approx": "原文为约数(约、左右)",
+    "unit": "单位(序列的统一单位)", "is_annual": "可作为该年度值(全年或年末)",
+    "preferred": "同一指标/地区/时期多条记录时被选用的一条", "conflict": "同一指标/地区/时期存在不同数值",
+    "published_name": "原文指标名称", "published_value": "原文数值", "published_unit": "原文单位",
+    "source_title": "来源标题", "source_url": "来源网址", "confidence": "可信度 high/medium/low",
+    "note": "采集说明", "source_file": "原始文件", "source_line": "原始文件中的行号(表头为第 1 行)",
+}  # fmt: skip
+
+
+@dataclass(frozen=True)
+class ProcessResult:
+    outputs: list[Path]
+    rows: int
+    report: LoadReport
+
+
+def sha256(path: Path) -> str:
+    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+
+
+def process(out_dir: Path | None = None, plan: str = DEFAULT_PLAN) -> ProcessResult:
+    """Build every processed file from ``data/raw``; all are written or none is."""
+    out = out_dir or processed_dir()
+    files = raw_observation_files()
+    obs, report = load_observations(files, with_report=True)
+    the_plan = load_plan(plan)
+    targets = the_plan.all_targets
+    clusters = load_clusters()
+    root = project_root()
+
+    meta = {
+        "title": "重庆市就业促进“十四五”规划评估:观测数据(清洗后)",
+        "planlib_version": __version__,
+        "plan": the_plan.id,
+        "inputs": {str(Path(f).resolve().relative_to(root)): sha256(f) for f in files},
+        "rows": len(obs),
+        "choice_rule": CHOICE_RULE,
+        "columns": COLUMN_DOCS,
+        "unknown_names": report.unknown_names,
+        "ignored_names": report.ignored_names,
+        "unused_names": report.unused_names,
+        "notes": "只有 is_annual 为真的行可作为年度值;其他时期的数值保留并标注。缺失的数据不做估计。",
+    }
+
+    def csv_writer(frame):
+        return lambda p: frame.to_csv(p, index=False, encoding="utf-8", lineterminator="\n")
+
+    outputs = {
+        out / "observations.csv": csv_writer(obs),
+        out / "observations.meta.json": lambda p: p.write_text(
+            json.dumps(meta, ensure_ascii=False, indent=2, sort_keys=True) + "\n", encoding="utf-8"
+        ),
+        out / "plan_targets.csv": csv_writer(targets),
+        out / "districts.csv": csv_writer(clusters),
+    }
+    write_all_atomic(outputs)
+    return ProcessResult(outputs=list(outputs), rows=len(obs), report=report)
