@@ -1,0 +1,511 @@
+"""Assess every target of a plan at any point of the plan period.
+
+``assess(plan, observations, as_of=YEAR)`` returns one row per target (headline indicators and project
+targets), computed only from data for years ≤ ``as_of``. Definitions (序时进度, Eurostat, ESCAP) follow
+the method appendix printed in the reports; the numbers that change outcomes are settings
+(``settings/assessment.yaml``), not constants in code.
+"""
+
+from __future__ import annotations
+
+import functools
+import math
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import yaml
+
+from planlib._paths import PACKAGE_DIR
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from planlib.plan import Plan
+
+SETTINGS_FILE = PACKAGE_DIR / "settings" / "assessment.yaml"
+
+# Status vocabulary (the family of words used by Chongqing's and the national mid-term evaluations).
+DONE = "已完成"
+AHEAD = "快于序时进度"
+IN_LINE = "符合序时进度"
+BROADLY = "基本符合序时进度"
+BEHIND = "慢于序时进度"
+NOT_DONE = "未完成"
+MET = "达标"
+NOT_MET = "未达标"
+INCOMPLETE = "数据不全"
+MISSING = "数据暂缺"
+STATUSES = (DONE, AHEAD, IN_LINE, BROADLY, BEHIND, NOT_DONE, MET, NOT_MET, INCOMPLETE, MISSING)
+STATUS_MEANING = {
+    DONE: "目标已经实现(累计值或最新值已满足目标)",
+    AHEAD: "完成度与序时进度之比 ρ 不低于“快于”界值",
+    IN_LINE: "ρ 不低于 1 且低于“快于”界值",
+    BROADLY: "ρ 略低于 1 但不低于容差界值(约束性指标不设容差)",
+    BEHIND: "ρ 低于容差界值",
+    NOT_DONE: "规划期末仍未实现目标",
+    MET: "年度约束/相对/方向性目标:有数据的每一年都满足",
+    NOT_MET: "年度约束/相对/方向性目标:至少有一年不满足",
+    INCOMPLETE: "有部分年份数据,但缺少必要年份,无法计算累计值",
+    MISSING: "没有可用于评估的已公布数据",
+}
+
+EUROSTAT_MET = "已达到目标"
+EUROSTAT_SIGNIFICANT = "显著进展"
+EUROSTAT_MODERATE = "一定进展"
+EUROSTAT_INSUFFICIENT = "进展不足"
+EUROSTAT_AWAY = "偏离目标"
+EUROSTAT_MODERATE_AWAY = "轻度偏离"
+NOT_APPLICABLE = "不适用"
+
+ESCAP_ON_TRACK = "按当前速度可实现"
+ESCAP_ACCELERATE = "需加快进度"
+ESCAP_REVERSE = "需扭转趋势"
+
+COLUMNS = [
+    "id", "name", "section", "group", "attribute", "kind", "unit", "baseline", "baseline_year", "target",
+    "target_high", "comparator", "latest_year", "latest_value", "partial_note", "cumulative", "time_progress",
+    "completion", "status", "years_met", "years_assessed", "cagr_actual", "cagr_required", "eurostat_ratio",
+    "eurostat_category", "escap_category", "projected_2025", "required_pace", "required_pace_unit",
+    "constraint_behind", "sources", "note",
+]  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Settings:
+    ahead: float = 1.10
+    in_line: float = 1.00
+    broadly_in_line: float = 0.95
+    eurostat_significant: float = 0.95
+    eurostat_moderate: float = 0.60
+    no_target_significant: float = 1.0
+    no_target_moderate: float = 0.0
+    no_target_moderate_away: float = -1.0
+    approx_tolerance: float = 0.05
+
+    def describe(self) -> list[str]:
+        """The settings in words, for the method appendix."""
+        return [
+            f"序时进度判断:ρ = 完成度 ÷ 序时进度;ρ ≥ {self.ahead:.2f} 为“{AHEAD}”,≥ {self.in_line:.2f} 为"
+            f"“{IN_LINE}”,≥ {self.broadly_in_line:.2f} 为“{BROADLY}”(约束性指标不适用),其余为“{BEHIND}”。",
+            f"Eurostat 方法:实际年均增速 ÷ 所需年均增速 ≥ {self.eurostat_significant:.0%} 为“{EUROSTAT_SIGNIFICANT}”,"
+            f"≥ {self.eurostat_moderate:.0%} 为“{EUROSTAT_MODERATE}”,≥ 0 为“{EUROSTAT_INSUFFICIENT}”,< 0 为"
+            f"“{EUROSTAT_AWAY}”;已满足目标者为“{EUROSTAT_MET}”。",
+            f"“左右”类目标:达到目标值的 {1 - self.approx_tolerance:.0%} 即视为实现。",
+        ]
+
+
+@functools.cache
+def load_settings(path: Path = SETTINGS_FILE) -> Settings:
+    raw = yaml.safe_load(Path(path).read_text(encoding="utf-8")) or {}
+    sched, euro = raw.get("schedule", {}), raw.get("eurostat", {})
+    return Settings(
+        ahead=float(sched.get("ahead", 1.10)),
+        in_line=float(sched.get("in_line", 1.00)),
+        broadly_in_line=float(sched.get("broadly_in_line", 0.95)),
+        eurostat_significant=float(euro.get("significant", 0.95)),
+        eurostat_moderate=float(euro.get("moderate", 0.60)),
+        no_target_significant=float(euro.get("no_target_significant", 1.0)),
+        no_target_moderate=float(euro.get("no_target_moderate", 0.0)),
+        no_target_moderate_away=float(euro.get("no_target_moderate_away", -1.0)),
+        approx_tolerance=float(raw.get("approx_tolerance", 0.05)),
+    )
+
+
+# ------------------------------------------------------------------ small pure helpers
+
+
+def meets(value: float, comparator: str, target: float, *, tolerance: float = 0.05) -> bool:
+    """Does ``value`` satisfy ``comparator target``? Ranges count from their lower end."""
+    if comparator == ">":
+        return value > target
+    if comparator in (">=", "range"):
+        return value >= target
+    if comparator == "<":
+        return value < target
+    if comparator == "<=":
+        return value <= target
+    if comparator == "=":
+        return math.isclose(value, target, rel_tol=1e-9, abs_tol=1e-9)
+    if comparator == "~":
+        return value >= target * (1 - tolerance)
+    raise ValueError(f"comparator {comparator!r} has no numeric test")
+
+
+def cagr(start: float, end: float, years: float) -> float:
+    """Compound annual growth rate; NaN where undefined (non-positive values, no elapsed time)."""
+    if years <= 0 or start <= 0 or end <= 0:
+        return math.nan
+    return (end / start) ** (1 / years) - 1
+
+
+def schedule_status(completion: float, time_progress: float, settings: Settings, *, binding: bool) -> str:
+    """序时进度 status from ρ = completion / time progress. Binding (约束性) targets get no tolerance band."""
+    rho = completion / time_progress
+    if rho >= settings.ahead:
+        return AHEAD
+    if rho >= settings.in_line:
+        return IN_LINE
+    if not binding and rho >= settings.broadly_in_line:
+        return BROADLY
+    return BEHIND
+
+
+def eurostat_category(ratio: float, settings: Settings) -> str:
+    if math.isnan(ratio):
+        return NOT_APPLICABLE
+    if ratio >= settings.eurostat_significant:
+        return EUROSTAT_SIGNIFICANT
+    if ratio >= settings.eurostat_moderate:
+        return EUROSTAT_MODERATE
+    if ratio >= 0:
+        return EUROSTAT_INSUFFICIENT
+    return EUROSTAT_AWAY
+
+
+def eurostat_no_target_category(growth_pct: float, settings: Settings, *, lower_is_better: bool = False) -> str:
+    """Eurostat's judgement of a series without a quantified target, from its CAGR in % a year."""
+    if math.isnan(growth_pct):
+        return NOT_APPLICABLE
+    g = -growth_pct if lower_is_better else growth_pct
+    if g > settings.no_target_significant:
+        return EUROSTAT_SIGNIFICANT
+    if g > settings.no_target_moderate:
+        return EUROSTAT_MODERATE
+    if g >= settings.no_target_moderate_away:
+        return EUROSTAT_MODERATE_AWAY
+    return EUROSTAT_AWAY
+
+
+def _fmt(value: float) -> str:
+    return f"{value:,.2f}".rstrip("0").rstrip(".")
+
+
+# ------------------------------------------------------------------ the assessment
+
+
+@dataclass(frozen=True)
+class _Series:
+    """The usable data of one series for one region, cut at ``as_of``."""
+
+    annual: dict[int, float]  # year -> preferred full-year value
+    annual_src: dict[int, str]
+    others: list[dict]  # preferred non-annual rows ending by as_of, latest first
+
+
+def _series_index(observations: pd.DataFrame, region: str, as_of: int) -> dict[str, _Series]:
+    """Split observations by series once: annual values ≤ as_of, and the other periods ending by as_of."""
+    cut = f"{as_of}-12-31"
+    obs = observations[(observations["region"] == region) & observations["preferred"]]
+    out: dict[str, _Series] = {}
+    for sid, rows in obs.groupby("indicator_id", sort=False):
+        annual, src, others = {}, {}, []
+        for rec in rows.to_dict("records"):
+            ended = rec["period_end"] if isinstance(rec["period_end"], str) else None
+            if rec["is_annual"]:
+                if int(rec["year"]) <= as_of and rec["value"] == rec["value"]:
+                    annual[int(rec["year"])] = float(rec["value"])
+                    src[int(rec["year"])] = f"{rec['source_title']} <{rec['source_url']}>"
+            elif ended is not None and ended <= cut:
+                others.append(rec)
+        others.sort(key=lambda r: (r["period_end"], r["period_start"] or ""), reverse=True)
+        out[str(sid)] = _Series(annual=dict(sorted(annual.items())), annual_src=src, others=others)
+    return out
+
+
+def assess(
+    plan: Plan,
+    observations: pd.DataFrame,
+    as_of: int,
+    *,
+    region: str = "全市",
+    settings: Settings | None = None,
+) -> pd.DataFrame:
+    """One row per target of ``plan`` (columns :data:`COLUMNS`), using only data for years ≤ ``as_of``.
+
+    ``observations`` is the tidy frame of :func:`planlib.load_observations` (or a user's own frame with
+    the same columns). A series measures a target when its ``indicator_id`` equals the target ``id``.
+    """
+    import pandas as pd
+
+    start, end = plan.meta.period_start, plan.meta.period_end
+    if not start <= as_of <= end:
+        raise ValueError(f"as_of={as_of} 不在规划期 {start}—{end} 内")
+    cfg = settings or load_settings()
+    index = _series_index(observations, region, as_of)
+    empty = _Series({}, {}, [])
+    ctx = _Context(plan=plan, as_of=as_of, settings=cfg, index=index)
+    rows = []
+    for spec in plan.all_targets.to_dict("records"):
+        row = {col: spec.get(col) for col in COLUMNS if col in spec}
+        row.update(time_progress=plan.time_progress(as_of), years_met=pd.NA, years_assessed=pd.NA)
+        row.update(_assess_one(spec, index.get(spec["id"], empty), ctx))
+        rows.append(row)
+    frame = pd.DataFrame(rows)
+    for col in COLUMNS:
+        if col not in frame.columns:
+            frame[col] = None
+    frame = frame[COLUMNS]
+    for col in ("latest_year", "years_met", "years_assessed", "baseline_year"):
+        frame[col] = frame[col].astype("Int64")
+    for col in ("latest_value", "cumulative", "completion", "cagr_actual", "cagr_required", "eurostat_ratio",
+                "projected_2025", "required_pace", "baseline", "target", "target_high", "time_progress"):
+        frame[col] = pd.to_numeric(frame[col], errors="coerce").astype("float64")
+    frame["constraint_behind"] = frame["constraint_behind"].fillna(False).astype(bool)
+    return frame
+
+
+@dataclass(frozen=True)
+class _Context:
+    plan: Plan
+    as_of: int
+    settings: Settings
+    index: dict[str, _Series]
+
+    @property
+    def start(self) -> int:
+        return self.plan.meta.period_start
+
+    @property
+    def end(self) -> int:
+        return self.plan.meta.period_end
+
+
+def _assess_one(spec: dict, series: _Series, ctx: _Context) -> dict[str, Any]:
+    kind = spec["kind"]
+    base: dict[str, Any] = {
+        "eurostat_category": NOT_APPLICABLE,
+        "escap_category": NOT_APPLICABLE,
+        "partial_note": _partial_note(series, spec["unit"]),
+        "constraint_behind": False,
+    }
+    in_period = {y: v for y, v in series.annual.items() if ctx.start <= y <= ctx.as_of}
+    if in_period:
+        latest = max(in_period)
+        base.update(latest_year=latest, latest_value=in_period[latest])
+    handler = {
+        "cumulative": _cumulative,
+        "level": _level,
+        "annual": _annual_bound,
+        "relative": _relative,
+        "qualitative": _qualitative,
+    }[kind]
+    base.update(handler(spec, series, in_period, ctx))
+    binding = spec.get("attribute") == "约束性"
+    base["constraint_behind"] = binding and base.get("status") in {BEHIND, NOT_DONE, NOT_MET}
+    if base["constraint_behind"]:
+        base["note"] = _join(base.get("note"), "约束性指标未达到要求,需重点关注")
+    return base
+
+
+def _partial_note(series: _Series, unit: str) -> str | None:
+    """The latest partial-year value as text, e.g. '2025年1—3月 17.2万人' (never used as an annual value)."""
+    for rec in series.others:
+        if rec["period_type"] == "partial_year" and rec["value"] == rec["value"]:
+            return f"{rec['period_label']} {_fmt(rec['value'])}{unit}"
+    return None
+
+
+def _sources(series: _Series, years: list[int], extra: list[dict] | None = None) -> str:
+    found = [series.annual_src[y] for y in years if y in series.annual_src]
+    found += [f"{r['source_title']} <{r['source_url']}>" for r in extra or []]
+    return ";".join(dict.fromkeys(found)) or ""
+
+
+def _join(*parts: str | None) -> str | None:
+    kept = [p for p in parts if p]
+    return ";".join(kept) if kept else None
+
+
+def _cumulative(spec: dict, series: _Series, in_period: dict[int, float], ctx: _Context) -> dict[str, Any]:
+    target, as_of, end = spec["target"], ctx.as_of, ctx.end
+    years = list(range(ctx.start, as_of + 1))
+    missing = [y for y in years if y not in in_period]
+    out: dict[str, Any] = {"required_pace_unit": f"{spec['unit']}/年"}
+    extra: list[dict] = []
+    if not missing:
+        total = sum(in_period[y] for y in years)
+        out["cumulative"] = total
+        mean = total / len(years)
+        out["projected_2025"] = total + mean * (end - as_of)
+    else:
+        published = next(
+            (r for r in series.others
+             if r["period_type"] in {"multi_year", "as_of"} and r["period_start"] == f"{ctx.start}-01-01"
+             and r["value"] == r["value"]),
+            None,
+        )  # fmt: skip
+        gap = "、".join(str(y) for y in missing)
+        if published is not None:
+            total = float(published["value"])
+            out["cumulative"] = total
+            extra = [published]
+            out["note"] = f"{gap}年全年数缺失,采用公布的累计数({published['period_label']})"
+        else:
+            out["cumulative"] = math.nan
+            out["status"] = MISSING if not in_period else INCOMPLETE
+            if in_period:
+                out["note"] = f"缺少{gap}年全年数,无法计算累计值"
+            out["sources"] = _sources(series, sorted(in_period))
+            return out
+    total = out["cumulative"]
+    out["completion"] = total / target
+    remaining = end - as_of
+    out["required_pace"] = max(target - total, 0.0) / remaining if remaining > 0 else math.nan
+    if meets(total, spec["comparator"], target, tolerance=ctx.settings.approx_tolerance):
+        out["status"] = DONE
+    elif as_of >= end:
+        out["status"] = NOT_DONE
+    else:
+        out["status"] = schedule_status(
+            out["completion"], ctx.plan.time_progress(as_of), ctx.settings, binding=spec.get("attribute") == "约束性"
+        )
+    if "projected_2025" in out:
+        on_track = out["projected_2025"] >= target
+        out["escap_category"] = ESCAP_ON_TRACK if on_track else ESCAP_ACCELERATE
+    out["sources"] = _sources(series, sorted(in_period), extra)
+    return out
+
+
+def _level(spec: dict, series: _Series, in_period: dict[int, float], ctx: _Context) -> dict[str, Any]:
+    target, comparator, end = spec["target"], spec["comparator"], ctx.end
+    tol = ctx.settings.approx_tolerance
+    out: dict[str, Any] = {}
+    if not in_period:
+        out["status"] = MISSING
+        return out
+    t = max(in_period)
+    xt = in_period[t]
+    x0 = spec["baseline"]
+    t0 = spec["baseline_year"]
+    has_base = x0 == x0 and x0 is not None and t0 is not None and not _isna(t0)
+    lower_better = comparator in ("<", "<=")
+    met_now = meets(xt, comparator, target, tolerance=tol)
+    out["sources"] = _sources(series, [t])
+    if has_base:
+        t0 = int(t0)
+        change_needed = target - x0
+        out["completion"] = (xt - x0) / change_needed if change_needed != 0 else (1.0 if met_now else 0.0)
+        a, r = cagr(x0, xt, t - t0), cagr(x0, target, end - t0)
+        linear = math.isnan(a) or math.isnan(r)
+        if linear and t > t0:  # CAGR undefined (zero/negative values): compare linear yearly changes
+            a = (xt - x0) / (t - t0) / abs(x0) if x0 else math.nan
+            r = change_needed / (end - t0) / abs(x0) if x0 else math.nan
+            out["note"] = "数值非正,按线性变化计算"
+        out["cagr_actual"], out["cagr_required"] = a, r
+        ratio = a / r if r and not math.isnan(r) and not math.isnan(a) else math.nan
+        out["eurostat_ratio"] = ratio
+        out["eurostat_category"] = EUROSTAT_MET if met_now else eurostat_category(ratio, ctx.settings)
+        if not math.isnan(a):
+            projected = xt * (1 + a) ** (end - t) if not linear else xt + a * abs(x0) * (end - t)
+            out["projected_2025"] = projected
+            if meets(projected, comparator, target, tolerance=tol):
+                out["escap_category"] = ESCAP_ON_TRACK
+            else:
+                moving_right = (xt < x0) if lower_better else (xt > x0)
+                out["escap_category"] = ESCAP_ACCELERATE if moving_right else ESCAP_REVERSE
+    else:
+        # No baseline: report the share of the target level reached; growth methods do not apply.
+        out["completion"] = xt / target if target else math.nan
+        out["note"] = "规划未给出基数:完成度为最新值占目标值的比例"
+    if t < end and xt > 0 and target > 0:
+        out["required_pace"] = ((target / xt) ** (1 / (end - t)) - 1) * 100
+        out["required_pace_unit"] = "%(年均增速)"
+    if met_now:
+        out["status"] = DONE
+    elif t >= end:
+        out["status"] = NOT_DONE
+    elif has_base:
+        tp = (t - int(t0)) / (end - int(t0))
+        binding = spec.get("attribute") == "约束性"
+        out["status"] = schedule_status(out["completion"], tp, ctx.settings, binding=binding) if tp > 0 else MISSING
+    else:
+        tp = ctx.plan.time_progress(t)
+        out["status"] = schedule_status(out["completion"], tp, ctx.settings, binding=False) if tp > 0 else MISSING
+    if t < ctx.as_of:
+        out["note"] = _join(out.get("note"), f"最新全年数据为{t}年,序时进度按{t}年计")
+    return out
+
+
+def _isna(value: Any) -> bool:
+    try:
+        return value != value or value is None
+    except TypeError:  # pandas.NA
+        return True
+
+
+def _year_checks(checks: dict[int, bool], ctx: _Context) -> dict[str, Any]:
+    years = list(range(ctx.start, ctx.as_of + 1))
+    missing = [y for y in years if y not in checks]
+    out: dict[str, Any] = {"years_assessed": len(checks), "years_met": sum(checks.values())}
+    if not checks:
+        out["status"] = MISSING
+        return out
+    failed = [y for y, ok in sorted(checks.items()) if not ok]
+    out["status"] = MET if not failed else NOT_MET
+    notes = []
+    if failed:
+        notes.append(f"{'、'.join(map(str, failed))}年未满足")
+    if missing:
+        notes.append(f"{'、'.join(map(str, missing))}年无全年数据")
+    out["note"] = _join(*notes)
+    return out
+
+
+def _annual_bound(spec: dict, series: _Series, in_period: dict[int, float], ctx: _Context) -> dict[str, Any]:
+    tol = ctx.settings.approx_tolerance
+    checks = {y: meets(v, spec["comparator"], spec["target"], tolerance=tol) for y, v in in_period.items()}
+    out = _year_checks(checks, ctx)
+    out["sources"] = _sources(series, sorted(in_period))
+    # Trend beside the yes/no: a straight line through the baseline and the years observed, extended to
+    # the final year, warns when the bound would be crossed even while every year so far complies.
+    points = dict(in_period)
+    if spec["baseline"] == spec["baseline"] and not _isna(spec["baseline_year"]):
+        points.setdefault(int(spec["baseline_year"]), float(spec["baseline"]))
+    if len(points) >= 2 and in_period:
+        projected = _linear_projection(points, ctx.end)
+        out["projected_2025"] = projected
+        ok = meets(projected, spec["comparator"], spec["target"], tolerance=tol)
+        out["escap_category"] = ESCAP_ON_TRACK if ok else ESCAP_REVERSE
+        if not ok and out["status"] == MET:
+            out["note"] = _join(out.get("note"), f"按线性趋势外推,{ctx.end}年将不满足约束({_fmt(projected)})")
+    return out
+
+
+def _linear_projection(points: dict[int, float], year: int) -> float:
+    xs, ys = list(points), list(points.values())
+    mx, my = sum(xs) / len(xs), sum(ys) / len(ys)
+    sxx = sum((x - mx) ** 2 for x in xs)
+    slope = sum((x - mx) * (y - my) for x, y in zip(xs, ys, strict=True)) / sxx
+    return my + slope * (year - mx)
+
+
+def _relative(spec: dict, series: _Series, in_period: dict[int, float], ctx: _Context) -> dict[str, Any]:
+    ref = ctx.index.get(spec["reference"] or "", _Series({}, {}, []))
+    both = {y: (v, ref.annual[y]) for y, v in in_period.items() if y in ref.annual}
+    checks = {y: a > b for y, (a, b) in both.items()}
+    out = _year_checks(checks, ctx)
+    if in_period and not both:
+        out["note"] = _join(out.get("note"), f"参照序列 {spec['reference']} 缺少对应年份数据")
+    out["sources"] = _sources(series, sorted(both)) + (";" + _sources(ref, sorted(both)) if both else "")
+    return out
+
+
+def _qualitative(spec: dict, series: _Series, in_period: dict[int, float], ctx: _Context) -> dict[str, Any]:
+    points = dict(in_period)
+    if spec["baseline"] == spec["baseline"] and not _isna(spec["baseline_year"]):
+        points.setdefault(int(spec["baseline_year"]), float(spec["baseline"]))
+    years = sorted(points)
+    # steady growth = no year-on-year fall; a gap is compared across (noted), never filled in
+    checks = {later: points[later] >= points[earlier] for earlier, later in zip(years, years[1:], strict=False)
+              if later >= ctx.start}
+    out = _year_checks(checks, ctx)
+    gaps = [f"{a}→{b}" for a, b in zip(years, years[1:], strict=False) if b - a > 1 and b >= ctx.start]
+    if gaps:
+        out["note"] = _join(out.get("note"), f"跨缺失年份比较:{'、'.join(gaps)}")
+    out["sources"] = _sources(series, sorted(in_period))
+    if len(years) >= 2 and in_period:
+        growth = cagr(points[years[0]], points[years[-1]], years[-1] - years[0]) * 100
+        out["cagr_actual"] = growth / 100
+        out["eurostat_category"] = eurostat_no_target_category(growth, ctx.settings)
+    return out
