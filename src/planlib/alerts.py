@@ -1,0 +1,64 @@
+"""失业预警: documented threshold rules (``settings/alerts.yaml``) on the surveyed unemployment rate."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import yaml
+
+from planlib._paths import PACKAGE_DIR
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+RULES_FILE = PACKAGE_DIR / "settings" / "alerts.yaml"
+TESTS = ("at_least", "near_ceiling", "yoy_rise")
+COLUMNS = ["region", "year", "period_label", "period_type", "rule", "level", "description", "value", "threshold",
+           "previous", "source_title", "source_url"]  # fmt: skip
+
+
+def load_rules(path: Path = RULES_FILE) -> dict[str, Any]:
+    spec = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
+    for rule in spec["rules"]:
+        if rule.get("test") not in TESTS:
+            raise ValueError(f"{path}: 规则 {rule.get('id')} 的 test 应为 {'、'.join(TESTS)} 之一")
+    return spec
+
+
+def unemployment_alerts(observations: pd.DataFrame, as_of: int, rules: dict[str, Any] | None = None) -> pd.DataFrame:
+    """Every alert fired by data for years ≤ ``as_of``, for 全市 and any district with data.
+
+    Level rules apply to full-year and partial-period values (labelled); the year-on-year rule compares
+    full-year values only.
+    """
+    import pandas as pd
+
+    spec = rules or load_rules()
+    ceiling = float(spec["ceiling"])
+    obs = observations[
+        (observations["indicator_id"] == spec["series"]) & observations["preferred"]
+        & observations["period_end"].notna() & (observations["period_end"] <= f"{as_of}-12-31")
+        & observations["period_type"].isin(["full_year", "year_end", "partial_year"])
+    ]  # fmt: skip
+    rows = []
+    for region, data in obs.groupby("region", sort=True):
+        annual = {int(r["year"]): float(r["value"]) for r in data[data["is_annual"]].to_dict("records")}
+        for rec in data.sort_values("period_end").to_dict("records"):
+            value = float(rec["value"])
+            for rule in spec["rules"]:
+                fired, threshold, previous = False, float(rule["threshold"]), None
+                if rule["test"] == "at_least":
+                    fired = value >= threshold
+                elif rule["test"] == "near_ceiling":
+                    fired = ceiling - threshold - 1e-9 <= value < ceiling
+                elif rule["test"] == "yoy_rise" and rec["is_annual"]:
+                    previous = annual.get(int(rec["year"]) - 1)
+                    fired = previous is not None and value - previous >= threshold - 1e-9
+                if fired:
+                    rows.append({"region": region, "year": rec["year"], "period_label": rec["period_label"],
+                                 "period_type": rec["period_type"], "rule": rule["id"], "level": rule["level"],
+                                 "description": rule["text"], "value": value, "threshold": threshold,
+                                 "previous": previous, "source_title": rec["source_title"],
+                                 "source_url": rec["source_url"]})
+    return pd.DataFrame(rows, columns=COLUMNS)
