@@ -27,7 +27,15 @@ _LAZY = {
     "DataError": "planlib.errors",
 }
 
-__all__ = [*_LAZY, "__version__"]
+__all__ = [
+    "DataError",
+    "Plan",
+    "__version__",
+    "load_boundaries",
+    "load_clusters",
+    "load_observations",
+    "load_plan",
+]
 
 if TYPE_CHECKING:  # pragma: no cover
     from planlib.boundaries import load_boundaries

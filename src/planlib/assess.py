@@ -9,6 +9,7 @@ the method appendix printed in the reports; the numbers that change outcomes are
 from __future__ import annotations
 
 import functools
+import itertools
 import math
 from dataclasses import dataclass
 from pathlib import Path
@@ -497,10 +498,10 @@ def _qualitative(spec: dict, series: _Series, in_period: dict[int, float], ctx: 
         points.setdefault(int(spec["baseline_year"]), float(spec["baseline"]))
     years = sorted(points)
     # steady growth = no year-on-year fall; a gap is compared across (noted), never filled in
-    checks = {later: points[later] >= points[earlier] for earlier, later in zip(years, years[1:], strict=False)
+    checks = {later: points[later] >= points[earlier] for earlier, later in itertools.pairwise(years)
               if later >= ctx.start}
     out = _year_checks(checks, ctx)
-    gaps = [f"{a}→{b}" for a, b in zip(years, years[1:], strict=False) if b - a > 1 and b >= ctx.start]
+    gaps = [f"{a}→{b}" for a, b in itertools.pairwise(years) if b - a > 1 and b >= ctx.start]
     if gaps:
         out["note"] = _join(out.get("note"), f"跨缺失年份比较:{'、'.join(gaps)}")
     out["sources"] = _sources(series, sorted(in_period))

@@ -115,7 +115,7 @@ def heat_index(observations: pd.DataFrame, spec: dict[str, Any] | None = None) -
     missing = [c for c in ids if c not in set(comps["component"])]
 
     # direction-aware min-max per component (pooled over years, or within each year)
-    keys = ["component"] if spec["goalposts"] == "pooled" else ["component", "year"]
+    keys = "component" if spec["goalposts"] == "pooled" else ["component", "year"]
     comps["normalised"] = float("nan")
     for key, idx in comps.groupby(keys).groups.items():
         comp = key[0] if isinstance(key, tuple) else key

@@ -93,7 +93,8 @@ def load_series_map(path: Path = SERIES_FILE) -> SeriesMap:
             if name in by_name:
                 problems.append(
                     Problem(file=str(path), entry=f"series.{sid}", field="names",
-                            problem=f"名称“{name}”同时映射到 {by_name[name]} 和 {sid}", expected="每个名称只映射一个序列")
+                            problem=f"名称“{name}”同时映射到 {by_name[name]} 和 {sid}",
+                            expected="每个名称只映射一个序列")
                 )  # fmt: skip
             by_name[name] = sid
     ignore = {str(k): str(v) for k, v in (raw.get("ignore") or {}).items()}
@@ -142,7 +143,9 @@ def read_raw_file(path: Path, series_map: SeriesMap | None = None) -> tuple[pd.D
         try:
             rows.append(_tidy_row(rec, sid, smap, display, line))
         except _CellError as exc:
-            problems.append(Problem(file=display, row=line, field=exc.field, problem=exc.problem, expected=exc.expected))
+            problems.append(
+                Problem(file=display, row=line, field=exc.field, problem=exc.problem, expected=exc.expected)
+            )
     if problems:
         raise DataError(problems)
     frame = pd.DataFrame(rows, columns=[c for c in TIDY_COLUMNS if c not in {"preferred", "conflict"}])
@@ -297,7 +300,9 @@ def _tidy_row(rec: dict, sid: str, smap: SeriesMap, display: str, line: int) -> 
         raise _CellError("value", f"数值为空(“{rec['value']}”)", "一个数字;没有数据的行请删除,不要留空")
     published_unit = (rec.get("unit") or "").strip() or (number.unit or "")
     if number.unit and rec.get("unit") and number.unit != published_unit:
-        raise _CellError("value", f"数值自带单位“{number.unit}”与 unit 列“{published_unit}”不一致", "二者一致,或只写在一处")
+        raise _CellError(
+            "value", f"数值自带单位“{number.unit}”与 unit 列“{published_unit}”不一致", "二者一致,或只写在一处"
+        )
     target_unit = smap.unit(sid)
     try:
         value = _convert(number.value, published_unit, target_unit)

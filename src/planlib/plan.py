@@ -151,7 +151,9 @@ class PlanFile(_Strict):
         for group, items in (("indicators", self.indicators), ("targets", self.targets)):
             for spec in items:
                 if not start <= spec.target_year <= end:
-                    raise ValueError(f"{group}: '{spec.id}' 的 target_year {spec.target_year} 不在规划期 {start}—{end} 内")
+                    raise ValueError(
+                        f"{group}: '{spec.id}' 的 target_year {spec.target_year} 不在规划期 {start}—{end} 内"
+                    )
         return self
 
 
@@ -223,7 +225,8 @@ def load_plan(name: str | Path = DEFAULT_PLAN) -> Plan:
     path = plan_path(name)
     if not path.is_file():
         known = "、".join(available_plans()) or "(无)"
-        raise DataError(Problem(file=str(path), problem="找不到计划文件", expected=f"已有的计划:{known},或一个 YAML 文件路径"))
+        expected = f"已有的计划:{known},或一个 YAML 文件路径"
+        raise DataError(Problem(file=str(path), problem="找不到计划文件", expected=expected))
     try:
         raw = yaml.safe_load(path.read_text(encoding="utf-8"))
     except yaml.YAMLError as exc:
@@ -231,7 +234,8 @@ def load_plan(name: str | Path = DEFAULT_PLAN) -> Plan:
         row = mark.line + 1 if mark is not None else None
         raise DataError(Problem(file=str(path), row=row, problem=f"YAML 语法错误:{exc}")) from None
     if not isinstance(raw, dict):
-        raise DataError(Problem(file=str(path), problem="文件内容不是一个映射", expected="含 plan、indicators、targets 三部分"))
+        expected = "含 plan、indicators、targets 三部分"
+        raise DataError(Problem(file=str(path), problem="文件内容不是一个映射", expected=expected))
     try:
         parsed = PlanFile.model_validate(raw)
     except ValidationError as exc:

@@ -46,7 +46,9 @@ def _load_clusters() -> pd.DataFrame:
         try:
             dn = clean.normalise_district(rec["district"])
         except CleanError as exc:
-            problems.append(Problem(file=display, row=line, field="district", problem=exc.problem, expected=exc.expected))
+            problems.append(
+                Problem(file=display, row=line, field="district", problem=exc.problem, expected=exc.expected)
+            )
             continue
         if dn.kind != "district":
             problems.append(Problem(file=display, row=line, field="district", problem=f"“{rec['district']}”不是区县"))
