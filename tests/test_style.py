@@ -1,0 +1,94 @@
+"""Fonts: the shipped fonts resolve, cover every character our data and plan use, and draw no tofu."""
+
+from __future__ import annotations
+
+import warnings
+from pathlib import Path
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+import pytest  # noqa: E402
+from fontTools.ttLib import TTFont  # noqa: E402
+from matplotlib import font_manager  # noqa: E402
+
+from planlib import style  # noqa: E402
+from planlib._paths import PACKAGE_DIR, raw_dir  # noqa: E402
+
+
+def _rendered_texts() -> str:
+    """Every text planlib may put on a page or a figure: data files, plan, names, settings."""
+    parts = []
+    for path in sorted(raw_dir().glob("**/*.csv")):
+        parts.append(path.read_text(encoding="utf-8"))
+    for path in sorted(PACKAGE_DIR.glob("**/*.yaml")):
+        parts.append(path.read_text(encoding="utf-8"))
+    from planlib import assess
+
+    parts += [*assess.STATUSES, *assess.STATUS_MEANING.values(), *load_settings_text()]
+    return "".join(parts)
+
+
+def load_settings_text() -> list[str]:
+    from planlib.assess import load_settings
+
+    return load_settings().describe()
+
+
+@pytest.mark.parametrize("weight", ["regular", "bold"])
+def test_shipped_font_is_static_and_has_the_right_weight(weight):
+    font = TTFont(str(style.font_path(weight)))
+    assert "fvar" not in font  # a static cut: Typst and matplotlib get a real Bold, not a synthesised one
+    assert font["OS/2"].usWeightClass == {"regular": 400, "bold": 700}[weight]
+    assert font["name"].getDebugName(1) == style.FAMILY
+    assert (PACKAGE_DIR / "fonts" / "OFL.txt").read_text(encoding="utf-8").count("SIL OPEN FONT LICENSE") >= 1
+
+
+@pytest.mark.parametrize("weight", ["regular", "bold"])
+def test_font_covers_every_character_we_render(weight):
+    assert style.missing_glyphs(_rendered_texts(), weight) == ""
+    assert style.missing_glyphs("石柱土家族自治县綦江区璧山区酉阳", weight) == ""
+    assert style.missing_glyphs("𠀀", weight) == "𠀀"  # the check can fail: an Extension-B character
+
+
+def test_house_font_resolves_to_the_shipped_file():
+    style.use_house_style()
+    found = font_manager.findfont(font_manager.FontProperties(family=style.FAMILY), fallback_to_default=False)
+    assert Path(found).resolve() == style.font_path("regular").resolve()
+    bold = font_manager.findfont(font_manager.FontProperties(family=style.FAMILY, weight="bold"),
+                                 fallback_to_default=False)
+    assert Path(bold).resolve() == style.font_path("bold").resolve()
+
+
+def _draw(text: str) -> None:
+    fig, ax = plt.subplots()
+    ax.set_title(text)
+    ax.text(0.5, 0.5, text, fontweight="bold")
+    fig.canvas.draw()
+    plt.close(fig)
+
+
+def test_no_missing_glyph_warning_and_survives_seaborn(tmp_path):
+    import seaborn as sns
+
+    from planlib.regions import load_clusters
+
+    names = "、".join(load_clusters()["district"])
+    style.use_house_style()
+    style.use_house_style()  # idempotent
+    sns.set_theme()  # resets global rcParams to seaborn's fonts (no CJK)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # matplotlib warns "Glyph … missing from font(s)": make it fail
+        with style.house_style():
+            _draw("城镇新增就业 一区两群 " + names)
+    # and the test can fail: outside the house style, after seaborn, the glyphs are missing
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        _draw("城镇新增就业")
+    assert any("missing from font" in str(w.message) for w in caught)
+    style.set_seaborn_theme(style="whitegrid")
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        _draw("渝东南武陵山区城镇群")
+    style.use_house_style()
