@@ -1,0 +1,110 @@
+"""Report tables: one object that renders as a real table in HTML and in Typst (via pandoc Markdown).
+
+A :class:`Table` holds a DataFrame with Chinese column labels, a caption, a source note and a stable
+name; in a notebook it displays as a Markdown pipe table (pandoc turns that into an HTML ``<table>``
+and a Typst ``#table``), and :meth:`Table.to_csv` writes the downloadable copy. Missing values read
+数据暂缺, never NaN.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+MISSING_TEXT = "数据暂缺"
+_NAME = re.compile(r"^[a-z0-9][a-z0-9-]*$")
+
+
+def fmt_number(value: Any, digits: int = 2, *, missing: str = MISSING_TEXT) -> str:
+    """A number for a reader: thousands separators, trailing zeros dropped, missing → 数据暂缺."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return missing
+    try:
+        import pandas as pd
+
+        if pd.isna(value):
+            return missing
+    except (TypeError, ValueError):
+        pass
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    if isinstance(value, int) or (isinstance(value, float) and value.is_integer() and abs(value) < 1e15):
+        return f"{int(value):,}"
+    if isinstance(value, float):
+        text = f"{value:,.{digits}f}".rstrip("0").rstrip(".")
+        return "0" if text in {"-0", ""} else text
+    return str(value)
+
+
+def fmt_percent(value: Any, digits: int = 1, *, missing: str = MISSING_TEXT) -> str:
+    """A share (0.731) as a percentage ('73.1%')."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return missing
+    return f"{value * 100:.{digits}f}%"
+
+
+def _cell(value: Any) -> str:
+    text = fmt_number(value) if not isinstance(value, str) else value
+    # a pipe or a line break would end the cell in a pipe table
+    return text.replace("|", "\\|").replace("\n", " ").strip() or MISSING_TEXT
+
+
+@dataclass
+class Table:
+    """A report table. ``name`` (ASCII, e.g. ``headline-indicators``) names the CSV download."""
+
+    frame: pd.DataFrame
+    caption: str
+    name: str
+    source: str | None = None
+    notes: list[str] = field(default_factory=list)
+    align: dict[str, str] = field(default_factory=dict)  # column -> "left" | "right" | "center"
+
+    def __post_init__(self) -> None:
+        if not _NAME.match(self.name):
+            raise ValueError(f"表名 {self.name!r} 须为小写英文、数字和连字符(用作下载文件名)")
+        if any(not isinstance(c, str) for c in self.frame.columns):
+            raise ValueError("表格列名须为文字")
+
+    def _alignment(self, column: str) -> str:
+        if column in self.align:
+            return self.align[column]
+        import pandas as pd
+
+        return "right" if pd.api.types.is_numeric_dtype(self.frame[column]) else "left"
+
+    def to_markdown(self, *, csv_href: str | None = None) -> str:
+        """Pandoc Markdown: the pipe table with its caption (``Table: …``), then source and notes."""
+        cols = list(self.frame.columns)
+        rule = {"left": ":---", "right": "---:", "center": ":---:"}
+        lines = ["| " + " | ".join(_cell(c) for c in cols) + " |",
+                 "|" + "|".join(rule[self._alignment(c)] for c in cols) + "|"]  # fmt: skip
+        for rec in self.frame.itertuples(index=False):
+            lines.append("| " + " | ".join(_cell(v) for v in rec) + " |")
+        out = ["", *lines, "", f"Table: {self.caption}", ""]
+        tail = []
+        if self.source:
+            tail.append(f"资料来源:{self.source}")
+        tail += [f"注:{n}" for n in self.notes]
+        if csv_href:
+            tail.append(f"[下载本表 CSV]({csv_href})")
+        if tail:
+            out += ["::: {.table-notes}", *[f"{t}\\" if i < len(tail) - 1 else t for i, t in enumerate(tail)],
+                    ":::", ""]  # fmt: skip
+        return "\n".join(out)
+
+    def _repr_markdown_(self) -> str:
+        return self.to_markdown(csv_href=f"tables/{self.name}.csv")
+
+    def to_csv(self, folder: Path) -> Path:
+        """Write ``<folder>/<name>.csv`` (UTF-8 with BOM so spreadsheet programs read the Chinese)."""
+        folder.mkdir(parents=True, exist_ok=True)
+        path = folder / f"{self.name}.csv"
+        self.frame.to_csv(path, index=False, encoding="utf-8-sig", lineterminator="\n")
+        return path
