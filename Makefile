@@ -14,6 +14,7 @@ $(STAMP): pyproject.toml
 
 report: $(STAMP)
 	$(BIN)/planlib process
+	$(BIN)/planlib build
 
 test: $(STAMP)
 	$(BIN)/python -m pytest -q

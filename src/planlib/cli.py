@@ -60,10 +60,49 @@ def _cmd_plan(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_list(args: argparse.Namespace) -> int:
+    from planlib._paths import project_root
+    from planlib.publish.build import site_dir
+    from planlib.publish.manifest import load_manifest
+
+    manifest = load_manifest()
+    root, site = project_root(), site_dir()
+    for r in manifest.reports:
+        exists = (root / r.notebook).is_file()
+        built = [ext for ext in ("html", "pdf") if (site / f"{r.id}.{ext}").is_file()]
+        state = "笔记本不存在" if not exists else ("已生成 " + "、".join(built) if built else "未生成")
+        print(f"{r.id:14s} {r.title}  [{r.notebook}]  as_of={r.as_of}  {state}")
+    return 0
+
+
+def _cmd_build(args: argparse.Namespace) -> int:
+    import shutil
+
+    from planlib.publish.build import build
+
+    formats = tuple(f.strip() for f in args.to.split(",") if f.strip())
+    engine = args.engine
+    if engine == "auto":
+        engine = "quarto" if shutil.which("quarto") else "offline"
+    if engine == "quarto":
+        from planlib.publish.quarto import build_quarto
+
+        result = build_quarto(args.only or None, formats, jobs=args.jobs)
+    else:
+        result = build(args.only or None, formats, jobs=args.jobs, progress=not args.quiet, force=args.force)
+    for rid in result.no_notebook:
+        print(f"跳过 {rid}:笔记本尚不存在")
+    print(f"引擎 {engine}:生成 {len(result.built)} 份,未变化 {len(result.unchanged)} 份,失败 {len(result.failed)} 份,"
+          f"用时 {result.seconds:.1f} 秒 → {result.site}")
+    for rid, message in result.failed.items():
+        print(f"  失败 {rid}:{message}", file=sys.stderr)
+    return 0 if result.ok else 1
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="planlib",
-        description="重庆市就业促进“十四五”规划评估工具:校验原始数据、生成清洗数据、查看规划目标。",
+        description="重庆市就业促进“十四五”规划评估工具:校验原始数据、生成清洗数据、查看规划目标、生成评估报告。",
     )
     parser.add_argument("--version", action="version", version=f"planlib {__version__}")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
@@ -81,6 +120,19 @@ def build_parser() -> argparse.ArgumentParser:
     plan.add_argument("--plan", default="cq-employment-14th", help="规划 id 或 YAML 路径")
     plan.add_argument("-v", "--verbose", action="store_true", help="逐条列出")
     plan.set_defaults(func=_cmd_plan)
+
+    lst = sub.add_parser("list", help="列出清单中的报告及其生成状态")
+    lst.set_defaults(func=_cmd_list)
+
+    bld = sub.add_parser("build", help="生成报告网站和 PDF(reports/_site)")
+    bld.add_argument("--only", nargs="+", metavar="ID", help="只生成这些报告(如 annual-2023)")
+    bld.add_argument("--to", default="html,pdf", help="输出格式,逗号分隔:html,pdf")
+    bld.add_argument("--engine", choices=["auto", "offline", "quarto"], default="auto",
+                     help="auto:PATH 中有 quarto 则用 quarto,否则离线引擎")
+    bld.add_argument("--jobs", type=int, default=1, help="并行生成的报告数")
+    bld.add_argument("--force", action="store_true", help="忽略缓存,全部重新生成")
+    bld.add_argument("--quiet", action="store_true", help="不显示进度条")
+    bld.set_defaults(func=_cmd_build)
     return parser
 
 
@@ -93,6 +145,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         for problem in exc.problems:
             print(f"  {problem}", file=sys.stderr)
         return 1
+    except ValueError as exc:  # parameter errors (a year outside the plan period, an unknown format)
+        print(f"参数有误:{exc}", file=sys.stderr)
+        return 2
     except FileNotFoundError as exc:
         print(f"找不到文件:{exc}", file=sys.stderr)
         return 1

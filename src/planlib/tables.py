@@ -14,10 +14,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from planlib._assets import asset_dir
+
 if TYPE_CHECKING:
     import pandas as pd
 
 MISSING_TEXT = "数据暂缺"
+TABLE_DIR = "tables"
 _NAME = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 
 
@@ -100,7 +103,10 @@ class Table:
         return "\n".join(out)
 
     def _repr_markdown_(self) -> str:
-        return self.to_markdown(csv_href=f"tables/{self.name}.csv")
+        # shown in a notebook = published: the CSV is written beside the report, and linked
+        folder = asset_dir(TABLE_DIR)
+        self.to_csv(Path(folder))
+        return self.to_markdown(csv_href=f"{folder}/{self.name}.csv")
 
     def to_csv(self, folder: Path) -> Path:
         """Write ``<folder>/<name>.csv`` (UTF-8 with BOM so spreadsheet programs read the Chinese)."""

@@ -1,0 +1,112 @@
+"""Generated Chinese sentences: every number comes from the assessment frame, none is typed by hand."""
+
+from __future__ import annotations
+
+import math
+from typing import TYPE_CHECKING
+
+from planlib import assess as A
+from planlib.tables import fmt_number, fmt_percent
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+COMPARATOR_TEXT = {">": ">", ">=": "≥", "<": "<", "<=": "≤", "=": "=", "~": "约", "range": ""}
+HEADLINE_ORDER = (A.DONE, A.AHEAD, A.IN_LINE, A.BROADLY, A.BEHIND, A.NOT_DONE, A.MET, A.NOT_MET, A.INCOMPLETE,
+                  A.MISSING)  # fmt: skip
+
+
+def _nan(value: object) -> bool:
+    try:
+        return value is None or (isinstance(value, float) and math.isnan(value)) or value != value
+    except (TypeError, ValueError):
+        return True
+
+
+def target_text(row: dict) -> str:
+    """'≥300万人(五年累计)', '<5.5%(每年)', '3—5个', '高于地区生产总值增速', '稳步增长'."""
+    comp = row["comparator"]
+    if comp == "higher_than":
+        return "高于地区生产总值增速" if row.get("reference") == "gdp_real_growth" else f"高于 {row.get('reference')}"
+    if comp == "steady_growth":
+        return "稳步增长"
+    if comp == "range":
+        value = f"{fmt_number(row['target'])}—{fmt_number(row['target_high'])}{row['unit']}"
+    elif comp == "~":
+        value = f"{fmt_number(row['target'])}{row['unit']}左右"
+    else:
+        value = f"{COMPARATOR_TEXT[comp]}{fmt_number(row['target'])}{row['unit']}"
+    suffix = {"cumulative": "(五年累计)", "annual": "(每年)"}.get(row["kind"], "")
+    return value + suffix
+
+
+def cumulative_sentence(row: dict, as_of: int, start: int) -> str:
+    """Sentence for a five-year total, e.g. 城镇新增就业 in the 2023 report."""
+    name, unit = row["name"], row["unit"]
+    parts = []
+    if row["latest_year"] == as_of and not _nan(row["latest_value"]):
+        parts.append(f"{as_of}年全市{name}{fmt_number(row['latest_value'])}{unit}")
+    if _nan(row["cumulative"]):
+        reason = row["note"] or "缺少已公布的全年数据"
+        parts.append(f"{start}—{as_of}年累计值无法计算({reason})")
+        return ";".join(parts) + "。"
+    span = f"{start}—{as_of}年" if as_of > start else f"{start}年"
+    parts.append(
+        f"{span}累计{fmt_number(row['cumulative'])}{unit},完成五年目标({fmt_number(row['target'])}{unit})的"
+        f"{fmt_percent(row['completion'])},序时进度为{fmt_percent(row['time_progress'])},{_status_phrase(row)}"
+    )
+    return ";".join(parts) + "。"
+
+
+def _status_phrase(row: dict) -> str:
+    status = row["status"]
+    return {
+        A.DONE: "已提前完成目标" if row.get("time_progress", 1) < 1 else "已完成目标",
+        A.AHEAD: "快于序时进度",
+        A.IN_LINE: "符合序时进度",
+        A.BROADLY: "基本符合序时进度",
+        A.BEHIND: "慢于序时进度",
+        A.NOT_DONE: "未完成目标",
+    }.get(status, status)
+
+
+def status_counts_sentence(assessment: pd.DataFrame, group: str = "headline") -> str:
+    """'专栏1的14项主要指标中,快于序时进度2项、达标1项……数据暂缺6项。'"""
+    frame = assessment[assessment["group"] == group]
+    counts = frame["status"].value_counts()
+    parts = [f"{s}{int(counts[s])}项" for s in HEADLINE_ORDER if s in counts]
+    label = "主要指标" if group == "headline" else "项目量化目标"
+    return f"{len(frame)}项{label}中,{'、'.join(parts)}。"
+
+
+def binding_sentence(assessment: pd.DataFrame) -> str:
+    binding = assessment[(assessment["group"] == "headline") & (assessment["attribute"] == "约束性")]
+    names = "、".join(binding["name"])
+    behind = binding[binding["constraint_behind"]]
+    missing = binding[binding["status"] == A.MISSING]
+    text = f"约束性指标{len(binding)}项({names})"
+    if not behind.empty:
+        text += f",其中{'、'.join(behind['name'])}未达到要求,需重点关注"
+    if len(missing) == len(binding):
+        text += ",均缺少已公布的年度数据,暂无法评估"
+    elif not missing.empty:
+        text += f";{'、'.join(missing['name'])}缺少已公布的年度数据"
+    return text + "。"
+
+
+def summary_sentences(assessment: pd.DataFrame, as_of: int, start: int) -> list[str]:
+    """The 摘要 of a report: headline sums first, then the status counts, then binding targets."""
+    out = []
+    rows = assessment.set_index("id", drop=False)
+    for tid in assessment.loc[(assessment["group"] == "headline") & (assessment["kind"] == "cumulative"), "id"]:
+        out.append(cumulative_sentence(rows.loc[tid].to_dict(), as_of, start))
+    for rec in assessment[(assessment["group"] == "headline") & (assessment["kind"] == "annual")].to_dict("records"):
+        if rec["status"] in (A.MET, A.NOT_MET):
+            out.append(
+                f"{rec['name']}有全年数据的{int(rec['years_assessed'])}个年份中,{int(rec['years_met'])}个年份满足"
+                f"“{target_text(rec)}”的要求,最新为{rec['latest_year']}年的{fmt_number(rec['latest_value'])}"
+                f"{rec['unit']}。"
+            )
+    out.append("专栏1的" + status_counts_sentence(assessment))
+    out.append(binding_sentence(assessment))
+    return out

@@ -1,0 +1,86 @@
+"""Execute a parameterized notebook and turn its outputs into one Markdown document."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import nbformat
+
+
+class ReportError(RuntimeError):
+    """A report failed: names the report, the notebook cell and the error."""
+
+    def __init__(self, report_id: str, message: str, cell: int | None = None):
+        self.report_id, self.cell = report_id, cell
+        where = f"报告 {report_id}" + (f",笔记本第 {cell} 个单元格" if cell is not None else "")
+        super().__init__(f"{where}:{message}")
+
+
+def execute(report_id: str, notebook: Path, output: Path, parameters: dict[str, Any], cwd: Path) -> Path:
+    """Run ``notebook`` with ``parameters`` (papermill); the executed copy goes to ``output``."""
+    import papermill
+    from papermill.exceptions import PapermillExecutionError
+
+    output.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        papermill.execute_notebook(
+            str(notebook), str(output), parameters=parameters, cwd=str(cwd), kernel_name="python3",
+            progress_bar=False, log_output=False, request_save_on_cell_execute=False,
+        )  # fmt: skip
+    except PapermillExecutionError as exc:
+        raise ReportError(report_id, f"{exc.ename}: {exc.evalue}", cell=_code_cell_number(output, exc.exec_count))
+    return output
+
+
+def _code_cell_number(executed: Path, exec_count: int | None) -> int | None:
+    """The 1-based position of the failing cell among all cells of the notebook (as Jupyter shows it)."""
+    try:
+        nb = nbformat.read(executed, as_version=4)
+    except (OSError, ValueError):
+        return None
+    for i, cell in enumerate(nb.cells, start=1):
+        if cell.cell_type == "code" and any(o.get("output_type") == "error" for o in cell.get("outputs", [])):
+            return i
+    return None
+
+
+@dataclass(frozen=True)
+class Document:
+    """The Markdown body of a report plus the files its outputs refer to."""
+
+    markdown: str
+    title: str | None
+
+
+def to_markdown(executed: Path, report_id: str) -> Document:
+    """Markdown cells as written; code cells contribute only their ``text/markdown`` outputs.
+
+    Code is never shown. Plain-text outputs (a DataFrame's repr, a printed value) are refused: a report
+    shows tables and figures through planlib, so a stray repr is a bug, not content.
+    """
+    nb = nbformat.read(executed, as_version=4)
+    parts: list[str] = []
+    for index, cell in enumerate(nb.cells, start=1):
+        tags = set(cell.get("metadata", {}).get("tags", []))
+        if "parameters" in tags or "injected-parameters" in tags or "remove" in tags:
+            continue
+        if cell.cell_type == "markdown":
+            parts.append(cell.source)
+            continue
+        if cell.cell_type != "code":
+            continue
+        for output in cell.get("outputs", []):
+            kind = output.get("output_type")
+            if kind == "error":
+                raise ReportError(report_id, f"{output.get('ename')}: {output.get('evalue')}", cell=index)
+            if kind in ("display_data", "execute_result"):
+                data = output.get("data", {})
+                if "text/markdown" in data:
+                    parts.append(data["text/markdown"])
+                elif data:
+                    shown = ", ".join(sorted(data))
+                    raise ReportError(report_id, f"输出不是报告内容(类型 {shown});请用 planlib 的表格/图形函数", index)
+    title = nb.metadata.get("title")
+    return Document(markdown="\n\n".join(p.strip("\n") for p in parts if p.strip()) + "\n", title=title)

@@ -1,0 +1,193 @@
+"""Report sections as planlib calls: a notebook cell is one call, its output is Markdown or a Table.
+
+    import planlib.report as R
+    ctx = R.context(as_of=2023, report_kind="annual")
+    R.summary(ctx)            # 摘要: generated sentences
+    R.headline_table(ctx)     # 专栏1 table with status and sources
+"""
+
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from planlib import assess as A
+from planlib.narrative import summary_sentences, target_text
+from planlib.tables import MISSING_TEXT, Table, fmt_number, fmt_percent
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from planlib.plan import Plan
+
+
+class Markdown(str):
+    """Text that a notebook (and the publisher) shows as Markdown."""
+
+    def _repr_markdown_(self) -> str:
+        return str(self)
+
+
+@dataclass(frozen=True)
+class Context:
+    plan: Plan
+    observations: pd.DataFrame  # all observations; sections filter by as_of themselves
+    assessment: pd.DataFrame
+    as_of: int
+    report_kind: str
+
+    @property
+    def years(self) -> list[int]:
+        return list(range(self.plan.meta.period_start, self.as_of + 1))
+
+
+@functools.cache
+def _cached(plan_name: str, as_of: int) -> tuple:
+    from planlib import load_observations, load_plan
+
+    plan = load_plan(plan_name)
+    obs = load_observations()
+    return plan, obs, A.assess(plan, obs, as_of=as_of)
+
+
+def context(as_of: int, report_kind: str = "annual", plan: str = "cq-employment-14th") -> Context:
+    """Everything a report needs for year ``as_of``; raises a clear error for a year outside the plan."""
+    plan_obj, obs, assessment = _cached(plan, int(as_of))
+    return Context(plan=plan_obj, observations=obs, assessment=assessment, as_of=int(as_of),
+                   report_kind=report_kind)  # fmt: skip
+
+
+def summary(ctx: Context) -> Markdown:
+    sentences = summary_sentences(ctx.assessment, ctx.as_of, ctx.plan.meta.period_start)
+    return Markdown("\n\n".join(sentences) + "\n")
+
+
+def _baseline_text(row: dict) -> str:
+    if row["baseline"] != row["baseline"] or row["baseline"] is None:
+        return "—"
+    prefix = {">": ">", ">=": "≥", "<": "<", "<=": "≤"}.get(row.get("baseline_comparator") or "", "")
+    text = prefix + fmt_number(row["baseline"])
+    if row.get("baseline_period"):
+        text += f"({row['baseline_period']}累计)"
+    elif row.get("baseline_year") and int(row["baseline_year"]) != 2020:
+        text += f"({int(row['baseline_year'])}年)"
+    return text
+
+
+def _latest_text(row: dict) -> str:
+    if row["latest_value"] != row["latest_value"] or row["latest_value"] is None:
+        return MISSING_TEXT
+    return f"{fmt_number(row['latest_value'])}({int(row['latest_year'])}年)"
+
+
+def _progress_text(row: dict) -> str:
+    if row["kind"] == "cumulative":
+        if row["cumulative"] != row["cumulative"]:
+            return MISSING_TEXT
+        return f"累计 {fmt_number(row['cumulative'])},完成 {fmt_percent(row['completion'])}"
+    if row["kind"] in ("annual", "relative", "qualitative"):
+        if row["years_assessed"] is None or row["years_assessed"] != row["years_assessed"] or not row["years_assessed"]:
+            return MISSING_TEXT
+        return f"{int(row['years_met'])}/{int(row['years_assessed'])} 年满足"
+    if row["completion"] != row["completion"]:
+        return MISSING_TEXT
+    return f"完成 {fmt_percent(row['completion'])}"
+
+
+def sources_register(ctx: Context) -> dict[str, int]:
+    """Number every source used by the assessment, in order of first use."""
+    numbers: dict[str, int] = {}
+    for text in ctx.assessment["sources"].fillna(""):
+        for src in filter(None, str(text).split(";")):
+            numbers.setdefault(src, len(numbers) + 1)
+    return numbers
+
+
+def _source_refs(row: dict, register: dict[str, int]) -> str:
+    refs = [register[s] for s in filter(None, str(row.get("sources") or "").split(";")) if s in register]
+    return "、".join(f"[{n}]" for n in refs) or "—"
+
+
+def headline_table(ctx: Context) -> Table:
+    """专栏1: baseline, target, latest value and year, progress, status, Eurostat category, sources."""
+    import pandas as pd
+
+    register = sources_register(ctx)
+    rows = []
+    for rec in ctx.assessment[ctx.assessment["group"] == "headline"].to_dict("records"):
+        rows.append({
+            "指标": f"{rec['name']}({rec['unit']})", "2020年基数": _baseline_text(rec), "2025年目标": target_text(rec),
+            "最新全年值": _latest_text(rec), "进展": _progress_text(rec), "状态": rec["status"],
+            "Eurostat 评价": rec["eurostat_category"], "属性": rec["attribute"], "来源": _source_refs(rec, register),
+        })  # fmt: skip
+    return Table(pd.DataFrame(rows), caption=f"“十四五”就业促进主要指标完成情况(截至{ctx.as_of}年)",
+                 name="headline-indicators", source="见文末“数据来源”,方括号内为来源编号",
+                 notes=["只使用全年(或年末)数据;部分时期数据另行标注,不作为年度值。"])  # fmt: skip
+
+
+def project_table(ctx: Context) -> Table:
+    """专栏2–13 and body-text targets with their latest known value or 数据暂缺."""
+    import pandas as pd
+
+    register = sources_register(ctx)
+    rows = []
+    for rec in ctx.assessment[ctx.assessment["group"] == "project"].to_dict("records"):
+        rows.append({"出处": rec["section"], "目标": rec["name"], "目标值": target_text(rec),
+                     "最新值": _latest_text(rec), "进展": _progress_text(rec), "状态": rec["status"],
+                     "来源": _source_refs(rec, register)})  # fmt: skip
+    counts = pd.Series([r["状态"] for r in rows]).value_counts()
+    missing = int(counts.get(A.MISSING, 0))
+    return Table(pd.DataFrame(rows), caption=f"专栏2—13 及正文量化目标(截至{ctx.as_of}年)", name="project-targets",
+                 notes=[f"{len(rows)} 项目标中 {missing} 项尚无已公布数据(数据暂缺)。"])  # fmt: skip
+
+
+def coverage_table(ctx: Context) -> Table:
+    """Indicator × year: 全年 (full-year value) / 部分 (only partial-period values) / 缺 (nothing)."""
+    import pandas as pd
+
+    obs = ctx.observations[(ctx.observations["region"] == "全市")]
+    rows = []
+    for rec in ctx.plan.indicators.to_dict("records"):
+        series = obs[obs["indicator_id"] == rec["id"]]
+        row = {"指标": rec["name"]}
+        for year in ctx.years:
+            full = series[series["is_annual"] & (series["year"] == year)]
+            part = series[(series["period_type"] == "partial_year") & (series["year"] == year)]
+            row[f"{year}年"] = "全年" if not full.empty else ("部分" if not part.empty else "缺")
+        rows.append(row)
+    frame = pd.DataFrame(rows)
+    cells = frame.drop(columns="指标").to_numpy().ravel()
+    full_n = int((cells == "全年").sum())
+    return Table(frame, caption=f"主要指标数据覆盖情况(2021—{ctx.as_of}年)", name="coverage",
+                 notes=[f"全年数据 {full_n}/{cells.size} 格;“部分”指只有季度、月度或截至某日的数据;“缺”指未找到已公布数据。"],
+                 align={c: "center" for c in frame.columns if c != "指标"})  # fmt: skip
+
+
+def sources_table(ctx: Context) -> Table:
+    import pandas as pd
+
+    register = sources_register(ctx)
+    rows = []
+    for src, number in register.items():
+        title, _, url = src.partition(" <")
+        rows.append({"编号": f"[{number}]", "来源": title, "网址": url.rstrip(">")})
+    return Table(pd.DataFrame(rows, columns=["编号", "来源", "网址"]), caption="数据来源", name="sources")
+
+
+def method_text(ctx: Context) -> Markdown:
+    settings = A.load_settings()
+    lines = [f"- 序时进度 = (评估年份 − {ctx.plan.meta.baseline_year})÷ {ctx.plan.meta.period_end - ctx.plan.meta.baseline_year};"
+             f"本报告评估年份为 {ctx.as_of} 年,序时进度 {fmt_percent(ctx.plan.time_progress(ctx.as_of))}。",
+             "- 五年累计目标的完成度 = 规划期内各年全年值之和 ÷ 目标值;缺少某年全年值时不跨缺口求和,"
+             "改用已公布的累计数或标为“数据不全”。",
+             "- 期末水平目标的完成度 = (最新值 − 基数)÷(目标值 − 基数)。",
+             "- 年度约束目标逐年判断是否满足,报告满足的年数;相对目标逐年与参照序列比较;“稳步增长”逐年判断是否不下降。"]  # fmt: skip
+    lines += [f"- {line}" for line in settings.describe()]
+    lines += [f"- 状态“{k}”:{v}。" for k, v in A.STATUS_MEANING.items()]
+    return Markdown("\n".join(lines) + "\n")
+
+
+def fmt(value: object) -> str:
+    """Number formatting for notebook prose (re-exported for convenience)."""
+    return fmt_number(value)
