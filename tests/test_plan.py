@@ -96,9 +96,37 @@ def test_project_targets_are_complete_and_quoted_verbatim(plan):
     for rec in plan.indicators.to_dict("records"):
         first_cell = rec["source_text"].split(" | ")[0]
         assert first_cell in text, rec["id"]
-    # every 专栏 from 2 to 13 contributes at least one target
+    # every 专栏 with a number contributes; 专栏3 and 专栏13 contain no quantified target (listed in the YAML)
     sections = set(targets["section"])
-    assert {f"专栏{i}" for i in range(2, 14)} <= sections
+    assert sections == {f"专栏{i}" for i in range(2, 13) if i != 3} | {"正文"}
+    assert targets.groupby("section").size().to_dict() == {
+        "正文": 6, "专栏2": 4, "专栏4": 8, "专栏5": 5, "专栏6": 7, "专栏7": 3, "专栏8": 15, "专栏9": 3, "专栏10": 5,
+        "专栏11": 9, "专栏12": 3}
+
+
+@pytest.mark.parametrize(
+    ("tid", "target", "high", "unit", "comparator", "kind", "period"),
+    [
+        ("flexible_jobs_created", 250, None, "万个", ">=", "cumulative", "five_year_total"),
+        ("municipal_incubation_bases", 120, None, "个", ">=", "level", "by_end"),
+        ("municipal_job_fairs", 200, None, "场次", ">=", "annual", "per_year"),
+        ("hr_services_revenue", 1500, None, "亿元", ">=", "level", "by_end"),
+        ("village_employment_platform_coverage", 100, None, "%", ">=", "level", "by_end"),
+        ("national_labour_brands", 3, 5, "个", "range", "cumulative", "five_year_total"),
+        ("national_hr_industrial_parks", 1, 2, "家", "range", "cumulative", "five_year_total"),
+        ("startup_projects_supported", 20, 30, "个", "range", "annual", "per_year"),
+        ("municipal_hr_industrial_parks", 10, None, "家", "~", "level", "by_end"),
+        ("registered_unemployed_reemployed", 75, None, "万人", ">=", "cumulative", "five_year_total"),
+        ("hard_to_employ_helped", 40, None, "万人", ">=", "cumulative", "five_year_total"),
+        ("poverty_alleviated_employment_floor", 76, None, "万人", ">=", "annual", "per_year"),
+        ("employment_staff_trained", 1000, None, "人次", ">=", "annual", "per_year"),
+    ],
+)
+def test_project_targets(plan, tid, target, high, unit, comparator, kind, period):
+    r = plan.target(tid)
+    assert r["target"] == target
+    assert (r["target_high"] == high) if high is not None else math.isnan(r["target_high"])
+    assert (r["unit"], r["comparator"], r["kind"], r["period"], r["group"]) == (unit, comparator, kind, period, "project")
 
 
 def test_ids_unique_across_plan(plan):

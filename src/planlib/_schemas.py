@@ -18,7 +18,8 @@ PERIOD_TYPES = ["full_year", "year_end", "partial_year", "multi_year", "census_d
 REGION_KINDS = ["municipality", "district", "cluster_total", "special_zone"]
 BOUNDS = [">", ">=", "<", "<="]
 
-_URL = r"^https?://\S+( ; https?://\S+)*$"
+NO_URL = "(no URL known)"  # a source without a known address says so explicitly; the cell is never just empty
+_RAW_URL = r"^(https?://\S+( ; https?://\S+)*|\(no URL known\))$"
 
 
 def _not_blank(what: str) -> pa.Check:
@@ -34,7 +35,9 @@ def raw_schema(columns: Iterable[str]) -> pa.DataFrameSchema:
         "unit": pa.Column(str),
         "source_title": pa.Column(str, _not_blank("来源标题")),
         "source_url": pa.Column(
-            str, pa.Check.str_matches(_URL, error="以 http:// 或 https:// 开头的网址(多个网址用“ ; ”分隔)")
+            str, pa.Check.str_matches(
+                _RAW_URL, error="以 http:// 或 https:// 开头的网址(多个用“ ; ”分隔);确实没有网址时填 (no URL known)"
+            )
         ),
         "confidence": pa.Column(str, pa.Check.isin(CONFIDENCES, error="high、medium 或 low 之一")),
     }
@@ -93,7 +96,7 @@ def tidy_schema() -> pa.DataFrameSchema:
             "published_value": pa.Column(str),
             "published_unit": pa.Column(str),
             "source_title": pa.Column(str, pa.Check.str_length(min_value=1)),
-            "source_url": pa.Column(str, pa.Check.str_matches(_URL)),
+            "source_url": pa.Column(str, pa.Check.str_matches(_RAW_URL)),
             "confidence": pa.Column(str, pa.Check.isin(CONFIDENCES)),
             "note": pa.Column(str),
             "source_file": pa.Column(str),

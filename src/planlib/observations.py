@@ -126,10 +126,11 @@ def read_raw_file(path: Path, series_map: SeriesMap | None = None) -> tuple[pd.D
         table = clean.read_table(path)
     except CleanError as exc:
         raise DataError(Problem(file=display, problem=exc.problem, expected=exc.expected)) from None
-    _validate_structure(table, display)
+    problems = _validate_structure(table, display)
+    flagged = {(p.row, p.field) for p in problems}
 
     report = LoadReport(files=[display], rows_read=len(table))
-    rows, problems = [], []
+    rows = []
     for index, rec in enumerate(table.to_dict("records")):
         line = index + 2  # header is line 1
         name = rec["indicator"].strip()
@@ -143,11 +144,12 @@ def read_raw_file(path: Path, series_map: SeriesMap | None = None) -> tuple[pd.D
         try:
             rows.append(_tidy_row(rec, sid, smap, display, line))
         except _CellError as exc:
-            problems.append(
-                Problem(file=display, row=line, field=exc.field, problem=exc.problem, expected=exc.expected)
-            )
+            if (line, exc.field) not in flagged:  # the schema already named this cell
+                problems.append(
+                    Problem(file=display, row=line, field=exc.field, problem=exc.problem, expected=exc.expected)
+                )
     if problems:
-        raise DataError(problems)
+        raise DataError(sorted(problems, key=lambda p: (p.row or 0, p.field or "")))
     frame = pd.DataFrame(rows, columns=[c for c in TIDY_COLUMNS if c not in {"preferred", "conflict"}])
     return frame, report
 
@@ -161,18 +163,21 @@ def load_observations(
     year's value; the rest (partial years, cumulative spans, census dates) stay, labelled. Conflicting
     values are all kept; ``preferred`` marks the one chosen by :data:`CHOICE_RULE`.
     """
-    paths = list(files) if files is not None else raw_observation_files()
-    frame, report = _load(tuple(Path(p).resolve() for p in paths))
+    paths = [Path(p).resolve() for p in (files if files is not None else raw_observation_files())]
+    # the cache key includes each file's size and modification time: an edited file is read again
+    stamp = tuple((p, p.stat().st_mtime_ns, p.stat().st_size) if p.exists() else (p, 0, 0) for p in paths)
+    frame, report = _load(stamp)
     frame = frame.copy()
     return (frame, report) if with_report else frame
 
 
 @functools.lru_cache(maxsize=8)
-def _load(paths: tuple[Path, ...]) -> tuple[pd.DataFrame, LoadReport]:
+def _load(stamp: tuple[tuple[Path, int, int], ...]) -> tuple[pd.DataFrame, LoadReport]:
     import pandas as pd
 
     from planlib._schemas import tidy_schema
 
+    paths = [p for p, _, _ in stamp]
     smap = load_series_map()
     frames, report, problems = [], LoadReport(), []
     for path in paths:
@@ -260,8 +265,8 @@ def _display_path(path: Path) -> str:
         return str(path)
 
 
-def _validate_structure(table: pd.DataFrame, display: str) -> None:
-    """Column presence and per-cell vocabularies, checked with pandera; failures become Problems."""
+def _validate_structure(table: pd.DataFrame, display: str) -> list[Problem]:
+    """Column presence (raises) and per-cell vocabularies, checked with pandera (returned as Problems)."""
     from planlib._schemas import raw_schema, raw_schema_failures
 
     missing = [c for c in REQUIRED_COLUMNS if c not in table.columns]
@@ -270,9 +275,7 @@ def _validate_structure(table: pd.DataFrame, display: str) -> None:
             Problem(file=display, problem=f"缺少必需的列:{'、'.join(missing)}",
                     expected=f"表头含 {', '.join(REQUIRED_COLUMNS)}(可选 {', '.join(OPTIONAL_COLUMNS)})")
         )  # fmt: skip
-    problems = raw_schema_failures(raw_schema(table.columns), table, display)
-    if problems:
-        raise DataError(problems)
+    return raw_schema_failures(raw_schema(table.columns), table, display)
 
 
 def _tidy_row(rec: dict, sid: str, smap: SeriesMap, display: str, line: int) -> dict:

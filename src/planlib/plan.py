@@ -162,7 +162,7 @@ COLUMNS = [
     "id", "section", "name", "unit", "baseline", "baseline_year", "target", "target_year",
     "comparator", "kind", "attribute",
     "target_high", "period", "reference", "baseline_period", "baseline_comparator", "number", "area",
-    "project", "item", "text", "also_in", "note", "group",
+    "project", "item", "text", "source_text", "also_in", "note", "group",
 ]  # fmt: skip
 
 
