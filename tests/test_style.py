@@ -8,13 +8,13 @@ from pathlib import Path
 import matplotlib
 
 matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
-import pytest  # noqa: E402
-from fontTools.ttLib import TTFont  # noqa: E402
-from matplotlib import font_manager  # noqa: E402
+import matplotlib.pyplot as plt
+import pytest
+from fontTools.ttLib import TTFont
+from matplotlib import font_manager
 
-from planlib import style  # noqa: E402
-from planlib._paths import PACKAGE_DIR, raw_dir  # noqa: E402
+from planlib import style
+from planlib._paths import PACKAGE_DIR, raw_dir
 
 
 def _rendered_texts() -> str:

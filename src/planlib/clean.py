@@ -29,7 +29,9 @@ DISTRICTS_FILE = Path(__file__).parent / "districts.yaml"
 
 # ------------------------------------------------------------------ numbers
 
-MISSING_MARKERS = {"", "-", "--", "—", "——", "–", "N/A", "NA", "n/a", "na", "暂无", "无", "...", "…", "……", "/", "空", "缺"}
+MISSING_MARKERS = {
+    "", "-", "--", "—", "——", "–", "N/A", "NA", "n/a", "na", "暂无", "无", "...", "…", "……", "/", "空", "缺",
+}
 # longest first, so 万人次 wins over 万人 and 人次 over 人
 UNITS = sorted(
     ["万人次", "个百分点", "百分点", "平方公里", "万人", "亿元", "万元", "人次", "万个", "场次", "万户", "万家",
@@ -47,7 +49,8 @@ DIRECTION_WORDS = ("下降", "上升", "增长", "减少", "提高", "降低", "
 _RANGE = re.compile(r"^(-?\d+(?:\.\d+)?)\s*(?:—|–|-|~|至|到)\s*(-?\d+(?:\.\d+)?)$")
 _NUMBER = re.compile(r"^-?\d+(?:\.\d+)?$")
 _THOUSANDS = re.compile(r"(?<=\d),(?=\d{3}(?:\D|$))")
-_CN_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+_CN_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8,
+              "九": 9}  # fmt: skip
 _CN_UNITS = {"十": 10, "百": 100, "千": 1000}
 _CN_BIG = {"万": 10_000, "亿": 100_000_000}
 _CN_CHARS = set(_CN_DIGITS) | set(_CN_UNITS) | set(_CN_BIG) | {"点"}
@@ -365,7 +368,8 @@ def read_table(path: Path | str) -> pd.DataFrame:
         except UnicodeDecodeError as exc:
             error = exc
     if text is None:
-        raise CleanError(f"{name} 的编码无法识别(第 {error.start} 字节处)", "UTF-8、带 BOM 的 UTF-8 或 GB18030/GBK 编码")
+        expected = "UTF-8、带 BOM 的 UTF-8 或 GB18030/GBK 编码"
+        raise CleanError(f"{name} 的编码无法识别(第 {error.start} 字节处)", expected)
     if any(unicodedata.category(c) == "Co" for c in text[:20000]):  # private-use: wrong-codec mojibake
         raise CleanError(f"{name} 解码后出现异常字符,编码可能有误", "UTF-8、带 BOM 的 UTF-8 或 GB18030/GBK 编码")
     try:

@@ -160,7 +160,8 @@ def coverage_table(ctx: Context) -> Table:
     cells = frame.drop(columns="指标").to_numpy().ravel()
     full_n = int((cells == "全年").sum())
     return Table(frame, caption=f"主要指标数据覆盖情况(2021—{ctx.as_of}年)", name="coverage",
-                 notes=[f"全年数据 {full_n}/{cells.size} 格;“部分”指只有季度、月度或截至某日的数据;“缺”指未找到已公布数据。"],
+                 notes=[f"全年数据 {full_n}/{cells.size} 格;“部分”指只有季度、月度或截至某日的数据;"
+                        "“缺”指未找到已公布数据。"],
                  align={c: "center" for c in frame.columns if c != "指标"})  # fmt: skip
 
 
@@ -177,12 +178,14 @@ def sources_table(ctx: Context) -> Table:
 
 def method_text(ctx: Context) -> Markdown:
     settings = A.load_settings()
-    lines = [f"- 序时进度 = (评估年份 − {ctx.plan.meta.baseline_year})÷ {ctx.plan.meta.period_end - ctx.plan.meta.baseline_year};"
+    base, span = ctx.plan.meta.baseline_year, ctx.plan.meta.period_end - ctx.plan.meta.baseline_year
+    lines = [f"- 序时进度 = (评估年份 − {base})÷ {span};"
              f"本报告评估年份为 {ctx.as_of} 年,序时进度 {fmt_percent(ctx.plan.time_progress(ctx.as_of))}。",
              "- 五年累计目标的完成度 = 规划期内各年全年值之和 ÷ 目标值;缺少某年全年值时不跨缺口求和,"
              "改用已公布的累计数或标为“数据不全”。",
              "- 期末水平目标的完成度 = (最新值 − 基数)÷(目标值 − 基数)。",
-             "- 年度约束目标逐年判断是否满足,报告满足的年数;相对目标逐年与参照序列比较;“稳步增长”逐年判断是否不下降。"]  # fmt: skip
+             "- 年度约束目标逐年判断是否满足,报告满足的年数;相对目标逐年与参照序列比较;"
+             "“稳步增长”逐年判断是否不下降。"]  # fmt: skip
     lines += [f"- {line}" for line in settings.describe()]
     lines += [f"- 状态“{k}”:{v}。" for k, v in A.STATUS_MEANING.items()]
     return Markdown("\n".join(lines) + "\n")

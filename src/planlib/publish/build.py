@@ -117,7 +117,8 @@ def write_index(manifest: Manifest, staging: Path, failed: dict[str, str]) -> Pa
 <tbody>
 {chr(10).join(rows)}
 </tbody></table></main>
-<footer class="site-footer">由 planlib 生成。每个数字都来自已公布的数据或由其计算得出;缺失的数据标为“数据暂缺”。</footer>
+<footer class="site-footer">由 planlib 生成。每个数字都来自已公布的数据或由其计算得出;
+缺失的数据标为“数据暂缺”。</footer>
 </body></html>
 """
     out = staging / "index.html"

@@ -75,13 +75,16 @@ def load_manifest(path: Path | None = None) -> Manifest:
         as_of = params.setdefault("as_of", year)
         if not isinstance(as_of, int) or not start <= as_of <= end:
             problems.append(Problem(file=display, entry=where, field="parameters.as_of",
-                                    problem=f"年份 {as_of!r} 不在规划期 {start}—{end} 内", expected=f"{start}—{end} 之间的整数"))
+                                    problem=f"年份 {as_of!r} 不在规划期 {start}—{end} 内",
+                                    expected=f"{start}—{end} 之间的整数"))
         elif as_of != year:
             problems.append(Problem(file=display, entry=where, field="parameters.as_of",
                                     problem=f"as_of={as_of} 与报告 id 中的年份 {year} 不一致"))
         notebook = Path(str(entry.get("notebook", "")))
         if notebook.suffix != ".ipynb":
-            problems.append(Problem(file=display, entry=where, field="notebook", problem=f"“{notebook}”不是 .ipynb 文件"))
+            problems.append(
+                Problem(file=display, entry=where, field="notebook", problem=f"“{notebook}”不是 .ipynb 文件")
+            )
         params.setdefault("report_kind", kind)
         params.setdefault("report_id", rid)
         title = entry.get("title") or KIND_TITLE[kind].format(year=year)

@@ -30,7 +30,8 @@ def execute(report_id: str, notebook: Path, output: Path, parameters: dict[str, 
             progress_bar=False, log_output=False, request_save_on_cell_execute=False,
         )  # fmt: skip
     except PapermillExecutionError as exc:
-        raise ReportError(report_id, f"{exc.ename}: {exc.evalue}", cell=_code_cell_number(output, exc.exec_count))
+        cell = _code_cell_number(output, exc.exec_count)
+        raise ReportError(report_id, f"{exc.ename}: {exc.evalue}", cell=cell) from None
     return output
 
 
