@@ -25,7 +25,7 @@ OUT = REPO / "src" / "planlib" / "fonts"
 WEIGHTS = {"Regular": "400Regular", "Bold": "700Bold"}
 TEXT_GLOBS = ["data/raw/**/*.csv", "data/raw/**/*.md", "data/raw/**/*.txt", "src/planlib/**/*.yaml",
               "src/planlib/**/*.py", "notebooks/**/*.ipynb", "reports/**/*.qmd", "reports/**/*.yml"]  # fmt: skip
-EXTRA = "ρμΣσΔ≥≤≠≈±×÷−→←↑↓·…—–‰°℃①②③④⑤⑥⑦⑧⑨⑩²³√∞∈∑∏"
+EXTRA = "•‣◦▪■□●○✓ρμΣσΔ≥≤≠≈±×÷−→←↑↓·…—–‰°℃①②③④⑤⑥⑦⑧⑨⑩²³√∞∈∑∏"
 
 
 def gb2312_chars() -> set[str]:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 import re
+import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -58,6 +59,10 @@ def _cell(value: Any) -> str:
     return text.replace("|", "\\|").replace("\n", " ").strip() or MISSING_TEXT
 
 
+def _display_width(text: str) -> int:
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
 @dataclass
 class Table:
     """A report table. ``name`` (ASCII, e.g. ``headline-indicators``) names the CSV download."""
@@ -85,9 +90,14 @@ class Table:
     def to_markdown(self, *, csv_href: str | None = None) -> str:
         """Pandoc Markdown: the pipe table with its caption (``Table: …``), then source and notes."""
         cols = list(self.frame.columns)
-        rule = {"left": ":---", "right": "---:", "center": ":---:"}
+        # pandoc sizes the columns of a wide pipe table by the dashes under each header: give each
+        # column dashes in proportion to its longest cell, so long text gets room and PDFs don't overflow
+        widths = [max(8, min(40, max([_display_width(_cell(c))] + [_display_width(_cell(v)) for v in self.frame[c]])))
+                  for c in cols]  # fmt: skip
+        rule = {"left": ":{}", "right": "{}:", "center": ":{}:"}
         lines = ["| " + " | ".join(_cell(c) for c in cols) + " |",
-                 "|" + "|".join(rule[self._alignment(c)] for c in cols) + "|"]  # fmt: skip
+                 "|" + "|".join(rule[self._alignment(c)].format("-" * w) for c, w in zip(cols, widths, strict=True))
+                 + "|"]  # fmt: skip
         for rec in self.frame.itertuples(index=False):
             lines.append("| " + " | ".join(_cell(v) for v in rec) + " |")
         out = ["", *lines, "", f"Table: {self.caption}", ""]
