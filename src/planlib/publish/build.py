@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import html
 import json
+import multiprocessing
 import os
 import shutil
 import sys
@@ -176,7 +177,8 @@ def build(
     bar = _progress(len(todo), progress)
     try:
         if jobs > 1 and len(todo) > 1:
-            with ProcessPoolExecutor(max_workers=jobs) as pool:
+            # spawn, not fork: forking a process that holds kernel/zmq threads can deadlock the child
+            with ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("spawn")) as pool:
                 futures = {pool.submit(build_one, r, root, staging, tuple(formats), manifest.title): (r, d)
                            for r, d in todo}  # fmt: skip
                 for fut in as_completed(futures):

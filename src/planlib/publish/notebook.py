@@ -13,9 +13,12 @@ class ReportError(RuntimeError):
     """A report failed: names the report, the notebook cell and the error."""
 
     def __init__(self, report_id: str, message: str, cell: int | None = None):
-        self.report_id, self.cell = report_id, cell
+        self.report_id, self.message, self.cell = report_id, message, cell
         where = f"报告 {report_id}" + (f",笔记本第 {cell} 个单元格" if cell is not None else "")
         super().__init__(f"{where}:{message}")
+
+    def __reduce__(self):  # travels back from a worker process (planlib build --jobs N) intact
+        return (ReportError, (self.report_id, self.message, self.cell))
 
 
 def execute(report_id: str, notebook: Path, output: Path, parameters: dict[str, Any], cwd: Path) -> Path:
@@ -41,9 +44,14 @@ def _code_cell_number(executed: Path, exec_count: int | None) -> int | None:
         nb = nbformat.read(executed, as_version=4)
     except (OSError, ValueError):
         return None
-    for i, cell in enumerate(nb.cells, start=1):
+    position = 0
+    for cell in nb.cells:
+        tags = set(cell.get("metadata", {}).get("tags", []))
+        if tags & {"injected-parameters", "papermill-error-cell-tag"}:
+            continue  # cells papermill added: count as in the source notebook the author edits
+        position += 1
         if cell.cell_type == "code" and any(o.get("output_type") == "error" for o in cell.get("outputs", [])):
-            return i
+            return position
     return None
 
 
