@@ -239,7 +239,7 @@ def assess(
     ctx = _Context(plan=plan, as_of=as_of, settings=cfg, index=index)
     rows = []
     for spec in plan.all_targets.to_dict("records"):
-        row = {col: spec.get(col) for col in COLUMNS if col in spec}
+        row = {col: spec.get(col) for col in COLUMNS if col in spec and col != "note"}
         row.update(time_progress=plan.time_progress(as_of), years_met=pd.NA, years_assessed=pd.NA)
         row.update(_assess_one(spec, index.get(spec["id"], empty), ctx))
         rows.append(row)
@@ -410,7 +410,7 @@ def _level(spec: dict, series: _Series, in_period: dict[int, float], ctx: _Conte
         # No baseline: report the share of the target level reached; growth methods do not apply.
         out["completion"] = xt / target if target else math.nan
         out["note"] = "规划未给出基数:完成度为最新值占目标值的比例"
-    if t < end and xt > 0 and target > 0:
+    if t < end and xt > 0 and target > 0 and not met_now:
         out["required_pace"] = ((target / xt) ** (1 / (end - t)) - 1) * 100
         out["required_pace_unit"] = "%(年均增速)"
     if met_now:
@@ -464,8 +464,10 @@ def _annual_bound(spec: dict, series: _Series, in_period: dict[int, float], ctx:
     points = dict(in_period)
     if spec["baseline"] == spec["baseline"] and not _isna(spec["baseline_year"]):
         points.setdefault(int(spec["baseline_year"]), float(spec["baseline"]))
-    if len(points) >= 2 and in_period:
+    if len(in_period) >= 2:
         projected = _linear_projection(points, ctx.end)
+        if spec["unit"] == "%":
+            projected = min(max(projected, 0.0), 100.0)
         out["projected_2025"] = projected
         ok = meets(projected, spec["comparator"], spec["target"], tolerance=tol)
         out["escap_category"] = ESCAP_ON_TRACK if ok else ESCAP_REVERSE

@@ -47,12 +47,13 @@ def cumulative_sentence(row: dict, as_of: int, start: int) -> str:
     if row["latest_year"] == as_of and not _nan(row["latest_value"]):
         parts.append(f"{as_of}年全市{name}{fmt_number(row['latest_value'])}{unit}")
     if _nan(row["cumulative"]):
-        reason = row["note"] or "缺少已公布的全年数据"
+        reason = row["note"] if isinstance(row.get("note"), str) and row["note"] else "缺少已公布的全年数据"
         parts.append(f"{start}—{as_of}年累计值无法计算({reason})")
         return ";".join(parts) + "。"
     span = f"{start}—{as_of}年" if as_of > start else f"{start}年"
+    source = f"({row['note']})" if isinstance(row.get("note"), str) and row["note"] else ""
     parts.append(
-        f"{span}累计{fmt_number(row['cumulative'])}{unit},完成五年目标({fmt_number(row['target'])}{unit})的"
+        f"{span}累计{fmt_number(row['cumulative'])}{unit}{source},完成五年目标({fmt_number(row['target'])}{unit})的"
         f"{fmt_percent(row['completion'])},序时进度为{fmt_percent(row['time_progress'])},{_status_phrase(row)}"
     )
     return ";".join(parts) + "。"

@@ -165,6 +165,84 @@ def coverage_table(ctx: Context) -> Table:
                  align={c: "center" for c in frame.columns if c != "指标"})  # fmt: skip
 
 
+def _pace_text(row: dict) -> str:
+    if row["status"] == A.DONE:
+        return "已完成目标"
+    if row["required_pace"] != row["required_pace"] or row["required_pace"] is None:
+        return "—"
+    return f"{fmt_number(row['required_pace'])} {row['required_pace_unit']}"
+
+
+def _projection_text(row: dict) -> str:
+    value = row["projected_2025"]
+    if value != value or value is None:
+        return "无法预测(数据不足)"
+    return f"{fmt_number(value)}{row['unit']}({row['escap_category']})"
+
+
+def midterm_table(ctx: Context) -> Table:
+    """时间过半、任务过半: completion against time progress, the pace 2024–2025 need, the projection."""
+    import pandas as pd
+
+    rows = []
+    for rec in ctx.assessment[ctx.assessment["group"] == "headline"].to_dict("records"):
+        completion = (fmt_percent(rec["completion"]) if rec["kind"] in ("cumulative", "level")
+                      else "不适用(逐年判断)")  # fmt: skip
+        rows.append({"指标": rec["name"], "目标": target_text(rec), "完成度": completion,
+                     "序时进度": fmt_percent(rec["time_progress"]), "判断": rec["status"],
+                     f"{ctx.as_of + 1}—{ctx.plan.meta.period_end}年所需年均": _pace_text(rec),
+                     f"按当前速度预计{ctx.plan.meta.period_end}年": _projection_text(rec)})  # fmt: skip
+    caption = f"中期评估:时间过半、任务过半(截至{ctx.as_of}年)"
+    return Table(pd.DataFrame(rows), caption=caption, name="midterm-judgement",
+                 notes=["所需年均:累计目标为剩余年份每年须完成的量;水平目标为须达到的年均增速。",
+                        "预计值按实际年均增速(或年均累计量)外推,不是预测模型。"])  # fmt: skip
+
+
+def risks(ctx: Context) -> Markdown:
+    """Targets that will be missed at the current pace, and targets that lack the data to judge."""
+    a = ctx.assessment
+    at_risk = a[a["escap_category"].isin([A.ESCAP_ACCELERATE, A.ESCAP_REVERSE]) | a["constraint_behind"]]
+    no_data = a[(a["group"] == "headline") & a["status"].isin([A.MISSING, A.INCOMPLETE])]
+    lines = []
+    if at_risk.empty:
+        lines.append("按当前速度外推,有数据的主要指标中没有预计无法完成的目标。")
+    else:
+        for rec in at_risk.to_dict("records"):
+            value = rec["projected_2025"]
+            end = ctx.plan.meta.period_end
+            projected = f",按当前速度预计{end}年为{fmt_number(value)}{rec['unit']}" if value == value else ""
+            flag = "(约束性指标)" if rec["constraint_behind"] else ""
+            lines.append(f"- {rec['name']}{flag}:{rec['escap_category']}{projected},目标为{target_text(rec)}。")
+    names = "、".join(no_data["name"])
+    lines.append(f"\n缺少数据、无法判断的主要指标{len(no_data)}项:{names or '无'}。")
+    return Markdown("\n".join(lines) + "\n")
+
+
+def pending_publications(ctx: Context) -> Table:
+    """For the final report: which figures must still be published before a definitive evaluation."""
+    import pandas as pd
+
+    rows = []
+    for rec in ctx.assessment.to_dict("records"):
+        if rec["status"] not in (A.MISSING, A.INCOMPLETE) and not (
+            rec["kind"] in ("annual", "relative", "qualitative") and rec["years_assessed"] != len(ctx.years)
+        ):
+            continue
+        missing_years = "、".join(str(y) for y in ctx.years if not _has_year(ctx, rec["id"], y))
+        partial = rec["partial_note"] if isinstance(rec["partial_note"], str) else "—"
+        rows.append({"出处": rec["section"], "指标或目标": rec["name"],
+                     "缺少的全年数据": f"{missing_years}年" if missing_years else "—", "已有的部分时期数据": partial})
+    return Table(pd.DataFrame(rows, columns=["出处", "指标或目标", "缺少的全年数据", "已有的部分时期数据"]),
+                 caption="终期评估前仍待公布的数据", name="pending-publications",
+                 notes=["公布后重新运行 planlib build 即可更新评估。"])  # fmt: skip
+
+
+def _has_year(ctx: Context, series_id: str, year: int) -> bool:
+    obs = ctx.observations
+    return bool(((obs["indicator_id"] == series_id) & (obs["region"] == "全市") & obs["is_annual"]
+                 & (obs["year"] == year)).any())  # fmt: skip
+
+
 def sources_table(ctx: Context) -> Table:
     import pandas as pd
 
