@@ -48,7 +48,7 @@ def cumulative_sentence(row: dict, as_of: int, start: int) -> str:
         parts.append(f"{as_of}年全市{name}{fmt_number(row['latest_value'])}{unit}")
     if _nan(row["cumulative"]):
         reason = row["note"] if isinstance(row.get("note"), str) and row["note"] else "缺少已公布的全年数据"
-        parts.append(f"{start}—{as_of}年累计值无法计算({reason})")
+        parts.append(f"{name}{start}—{as_of}年累计值无法计算({reason})")
         return ";".join(parts) + "。"
     span = f"{start}—{as_of}年" if as_of > start else f"{start}年"
     source = f"({row['note']})" if isinstance(row.get("note"), str) and row["note"] else ""

@@ -1,0 +1,33 @@
+"""Snapshot of the generated Chinese summary for real data: every number is computed, none typed."""
+
+from __future__ import annotations
+
+import planlib.report as R
+
+SUMMARY_2023 = (
+    "2023年全市城镇新增就业73.9万人;2021—2023年累计219.67万人,完成五年目标(300万人)的73.2%,序时进度为60.0%,"
+    "快于序时进度。\n\n"
+    "开展补贴性职业技能培训2021—2023年累计值无法计算(缺少已公布的全年数据)。\n\n"
+    "城镇调查失业率有全年数据的2个年份中,2个年份满足“<5.5%(每年)”的要求,最新为2023年的5.4%。\n\n"
+    "高校毕业生年底去向落实率有全年数据的1个年份中,1个年份满足“>90%(每年)”的要求,最新为2021年的96.5%。\n\n"
+    "专栏1的14项主要指标中,已完成2项、快于序时进度1项、慢于序时进度1项、达标2项、数据暂缺8项。\n\n"
+    "约束性指标3项(失业保险参保人数、工伤保险参保人数、劳动年龄人口平均受教育年限),均缺少已公布的年度数据,暂无法评估。\n"
+)
+
+
+def test_summary_2023_snapshot():
+    # 219.67 = 75.1 + 70.67 + 73.9; 219.67 / 300 = 73.2 %; (2023 − 2020) / 5 = 60 %
+    assert str(R.summary(R.context(2023))) == SUMMARY_2023
+
+
+def test_final_summary_uses_the_published_cumulative_and_says_so():
+    text = str(R.summary(R.context(2025, "final")))
+    assert text.startswith("2021—2025年累计348万人(2025年全年数缺失,采用公布的累计数(2021—2025年累计(截至2025-10-10)))")
+    assert "已完成目标" in text
+
+
+def test_summary_2021_sees_no_later_year():
+    text = str(R.summary(R.context(2021)))
+    assert "2021年全市城镇新增就业75.1万人" in text
+    for later in ("2022", "2023", "2024", "2025年"):
+        assert later not in text.replace("2021—2025", "")
