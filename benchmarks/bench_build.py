@@ -20,7 +20,8 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp) / "proj"
         for part in ("data/raw", "notebooks", "reports"):
-            shutil.copytree(REPO / part, root / part, ignore=shutil.ignore_patterns("_site", "_build", "*.ipynb_checkpoints"))
+            skip = shutil.ignore_patterns("_site", "_build", "*.ipynb_checkpoints")
+            shutil.copytree(REPO / part, root / part, ignore=skip)
         os.environ["PLANLIB_ROOT"] = str(root)
         from planlib.publish.build import build
 
@@ -30,7 +31,8 @@ def main() -> None:
                               ("cold full build again with --jobs 2", {"force": True, "jobs": 2})):
             t = time.perf_counter()
             result = build(progress=False, **kwargs)
-            print(f"{label}: {time.perf_counter() - t:.2f} s (built {len(result.built)}, unchanged {len(result.unchanged)})")
+            took = time.perf_counter() - t
+            print(f"{label}: {took:.2f} s (built {len(result.built)}, unchanged {len(result.unchanged)})")
         raw = root / "data" / "raw" / "chongqing_municipal_observations.csv"
         raw.write_text(raw.read_text(encoding="utf-8") + "\n", encoding="utf-8")  # a data edit
         t = time.perf_counter()
