@@ -126,6 +126,16 @@ def test_heat_index_equal_weights_synthetic():
     assert any("无数据" in line for line in result.describe())
 
 
+def test_heat_index_entropy_weights_synthetic():
+    rows = [row("g", 2022, v, region=d) for d, v in zip("甲乙丙", [2, 4, 6], strict=True)]
+    rows += [row("u", 2022, v, region=d) for d, v in zip("甲乙丙", [3, 5, 4], strict=True)]
+    result = heat_index(frame(rows), {**SPEC, "weights": "entropy"})
+    # z growth = 0, 0.5, 1 and z rate = 1, 0, 0.5: the same values in another order, so equal entropy
+    assert result.weights["growth"] == pytest.approx(0.5) and result.weights["rate"] == pytest.approx(0.5)
+    assert result.weights["none"] == 0.0
+    assert result.index.set_index("district")["index"].to_dict() == pytest.approx({"甲": 50, "乙": 25, "丙": 75})
+
+
 def test_heat_index_runs_on_real_data_and_says_what_is_missing(obs):
     result = heat_index(obs)
     assert "district_unemployment_rate" in result.missing_components  # no district rate is published

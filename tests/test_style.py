@@ -82,6 +82,11 @@ def test_no_missing_glyph_warning_and_survives_seaborn(tmp_path):
         warnings.simplefilter("error")  # matplotlib warns "Glyph … missing from font(s)": make it fail
         with style.house_style():
             _draw("城镇新增就业 一区两群 " + names)
+        with style.house_style():  # created in the house style, saved after leaving it (as maps do)
+            fig, ax = plt.subplots()
+            ax.set_title("渝东北三峡库区城镇群")
+        fig.savefig(tmp_path / "late.png")
+        plt.close(fig)
     # and the test can fail: outside the house style, after seaborn, the glyphs are missing
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")

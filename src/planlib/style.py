@@ -24,7 +24,9 @@ FONT_FILES = {"regular": FONT_DIR / "NotoSansSC-Regular.ttf", "bold": FONT_DIR /
 PALETTE = ["#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#F0E442", "#000000"]
 
 HOUSE_RC: dict[str, Any] = {
-    "font.family": "sans-serif",
+    # the family by name, not the generic "sans-serif": text keeps the house font even when drawn
+    # (saved) after the rc context has been left or seaborn has reset the generic families
+    "font.family": [FAMILY],
     "font.sans-serif": [FAMILY],
     "axes.unicode_minus": False,  # U+2212 is in the font, but ASCII '-' keeps numbers copyable
     "figure.dpi": 110,
@@ -81,7 +83,7 @@ def set_seaborn_theme(**kwargs: Any) -> None:
 
     register_fonts()
     rc = {**HOUSE_RC, **kwargs.pop("rc", {})}
-    sns.set_theme(font="sans-serif", rc=rc, **kwargs)
+    sns.set_theme(font=FAMILY, rc=rc, **kwargs)
 
 
 def missing_glyphs(text: str, weight: str = "regular") -> str:

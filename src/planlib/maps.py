@@ -1,0 +1,151 @@
+"""District maps of the 一区两群 layout: every function returns a :class:`planlib.figures.Figure`
+(the matplotlib figure with its alt text and caption).
+
+All maps use one projected CRS (:data:`planlib.boundaries.PROJECTED_CRS`), the shipped CJK fonts, and
+colour-blind-safe colours; districts without data are grey and hatched (数据暂缺), never a value colour.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from planlib.boundaries import BOUNDARY_SOURCE, load_boundaries
+from planlib.figures import Figure
+from planlib.regions import CLUSTER_SHORT, load_clusters
+from planlib.style import house_style
+
+if TYPE_CHECKING:
+    import geopandas as gpd
+    import pandas as pd
+    from matplotlib.axes import Axes
+
+# Okabe–Ito colours: 中心城区 and 主城新区 are two shades apart within 主城都市区.
+LAYOUT_COLOURS = {"中心城区": "#0072B2", "主城新区": "#56B4E9", "渝东北三峡库区城镇群": "#E69F00",
+                  "渝东南武陵山区城镇群": "#009E73"}  # fmt: skip
+MISSING_COLOUR = "#d9d9d9"
+MISSING_LABEL = "数据暂缺"
+
+
+def _layout_frame() -> gpd.GeoDataFrame:
+    geo = load_boundaries(projected=True)
+    clusters = load_clusters()[["district", "short", "cluster", "subcluster"]]
+    frame = geo.merge(clusters, on="district", how="left", validate="one_to_one")
+    frame["group"] = frame["subcluster"].fillna(frame["cluster"])
+    return frame
+
+
+def _cluster_outlines(frame: gpd.GeoDataFrame, ax: Axes) -> None:
+    outlines = frame.dissolve(by="cluster")
+    outlines.boundary.plot(ax=ax, color="#222222", linewidth=1.4)
+
+
+def _decorate(ax: Axes, frame: gpd.GeoDataFrame) -> None:
+    """North arrow and a 100 km scale bar (the CRS is in metres), no axes."""
+    ax.set_axis_off()
+    minx, miny, maxx, maxy = frame.total_bounds
+    x0, y0 = minx + 0.03 * (maxx - minx), miny + 0.05 * (maxy - miny)
+    ax.plot([x0, x0 + 100_000], [y0, y0], color="black", linewidth=2.5, solid_capstyle="butt")
+    ax.text(x0 + 50_000, y0 + 0.015 * (maxy - miny), "100 公里", ha="center", va="bottom", fontsize=8)
+    nx, ny = maxx - 0.05 * (maxx - minx), maxy - 0.08 * (maxy - miny)
+    ax.annotate("北", xy=(nx, ny + 0.07 * (maxy - miny)), xytext=(nx, ny), ha="center", fontsize=10,
+                arrowprops={"arrowstyle": "-|>", "color": "black", "lw": 1.5})  # fmt: skip
+
+
+def _labels(frame: gpd.GeoDataFrame, ax: Axes, small_threshold_km2: float = 400.0) -> None:
+    # 中心城区 districts are small: label them smaller so the short names stay legible and apart
+    for rec in frame.itertuples():
+        point = rec.geometry.representative_point()
+        small = rec.geometry.area / 1e6 < small_threshold_km2
+        ax.text(point.x, point.y, rec.short, ha="center", va="center", fontsize=5.5 if small else 7,
+                color="#111111")
+
+
+def layout_map() -> Figure:
+    """The 一区两群 layout: 38 区县 coloured by cluster (中心城区 / 主城新区 distinguished), cluster outlines."""
+    import matplotlib.pyplot as plt
+    from matplotlib.patches import Patch
+
+    frame = _layout_frame()
+    with house_style():
+        fig, ax = plt.subplots(figsize=(8, 6.6))
+        frame.plot(ax=ax, color=frame["group"].map(LAYOUT_COLOURS), edgecolor="white", linewidth=0.5)
+        _cluster_outlines(frame, ax)
+        _labels(frame, ax)
+        counts = frame["group"].value_counts()
+        handles = [Patch(facecolor=c, edgecolor="#222222", label=f"{g}({counts.get(g, 0)}个)")
+                   for g, c in LAYOUT_COLOURS.items()]  # fmt: skip
+        ax.legend(handles=handles, loc="upper left", fontsize=8, title="一区两群", title_fontsize=9)
+        ax.set_title("重庆市“一区两群”空间布局(38个区县)")
+        _decorate(ax, frame)
+        fig.text(0.01, 0.01, f"示意图。片区划分:2020年“一区两群”(垫江县属渝东北)。{BOUNDARY_SOURCE}。",
+                 fontsize=6.5, color="#444444")  # fmt: skip
+    n = counts.to_dict()
+    alt = (f"重庆市38个区县的分区示意图。主城都市区{n.get('中心城区', 0) + n.get('主城新区', 0)}个区位于西部,"
+           f"其中中心城区{n.get('中心城区', 0)}个(深蓝)、主城新区{n.get('主城新区', 0)}个(浅蓝);"
+           f"渝东北三峡库区城镇群{n.get('渝东北三峡库区城镇群', 0)}个区县(橙色)位于东北部;"
+           f"渝东南武陵山区城镇群{n.get('渝东南武陵山区城镇群', 0)}个区县(绿色)位于东南部。片区边界以粗线标出。")
+    return Figure(fig, alt=alt, caption="重庆市“一区两群”空间布局(示意图)", name="layout-map")
+
+
+def district_map(
+    values: pd.Series,
+    *,
+    title: str,
+    unit: str,
+    year: str | int,
+    source: str,
+    scheme: str | None = "Quantiles",
+    k: int = 5,
+    cmap: str = "viridis",
+    name: str = "district-map",
+) -> Figure:
+    """Choropleth of a district value (Series keyed by district name or 6-digit code).
+
+    ``scheme`` is any mapclassify scheme ("Quantiles", "NaturalBreaks", "EqualInterval", …) or None for a
+    continuous scale. Districts without a value are drawn grey and hatched and listed as 数据暂缺.
+    """
+    import matplotlib.pyplot as plt
+    from matplotlib.patches import Patch
+
+    frame = _layout_frame()
+    keyed = values.copy()
+    by_code = keyed.index.astype(str).str.fullmatch(r"\d{6}").all()
+    key = "district_code" if by_code else "district"
+    keyed.index = keyed.index.astype(str)
+    frame["value"] = frame[key].map(keyed).astype(float)
+    has = frame["value"].notna()
+    if has.sum() == 0:
+        raise ValueError("没有任何区县有数值,无法绘制分级图")
+    with house_style():
+        fig, ax = plt.subplots(figsize=(8, 6.6))
+        if (~has).any():
+            frame[~has].plot(ax=ax, color=MISSING_COLOUR, edgecolor="white", linewidth=0.5, hatch="///")
+        data = frame[has]
+        if scheme and data["value"].nunique() > k:
+            data.plot(ax=ax, column="value", scheme=scheme, k=k, cmap=cmap, edgecolor="white", linewidth=0.5,
+                      legend=True, legend_kwds={"loc": "lower right", "fontsize": 7, "title": unit,
+                                                "title_fontsize": 8, "fmt": "{:,.1f}"})  # fmt: skip
+        else:
+            data.plot(ax=ax, column="value", cmap=cmap, edgecolor="white", linewidth=0.5, legend=True,
+                      legend_kwds={"label": unit, "shrink": 0.6})  # fmt: skip
+        _cluster_outlines(frame, ax)
+        if (~has).any():
+            value_legend = ax.get_legend()  # a second ax.legend() would replace the class legend: keep it
+            ax.legend(handles=[Patch(facecolor=MISSING_COLOUR, hatch="///", edgecolor="#888888",
+                                     label=f"{MISSING_LABEL}({int((~has).sum())}个)")], loc="upper left", fontsize=7)
+            if value_legend is not None:
+                ax.add_artist(value_legend)
+        ax.set_title(f"{title}({year})")
+        _decorate(ax, frame)
+        fig.text(0.01, 0.01, f"示意图。数据来源:{source}。{BOUNDARY_SOURCE}。", fontsize=6.5, color="#444444",
+                 wrap=True)  # fmt: skip
+    top = data.nlargest(1, "value").iloc[0]
+    low = data.nsmallest(1, "value").iloc[0]
+    by_cluster = data.groupby("cluster")["value"].mean()
+    cluster_text = "、".join(f"{CLUSTER_SHORT[c]}平均{v:,.1f}" for c, v in by_cluster.items())
+    missing = "、".join(frame.loc[~has, "short"])
+    when = f"{year}年" if isinstance(year, int) else str(year)
+    alt = (f"{when}重庆市各区县{title}分级示意图(单位:{unit})。{int(has.sum())}个区县有数据,"
+           f"最高为{top['district']}({top['value']:,.1f}),最低为{low['district']}({low['value']:,.1f});"
+           f"{cluster_text}。" + (f"数据暂缺:{missing}。" if missing else ""))
+    return Figure(fig, alt=alt, caption=f"{title}({year},示意图)", name=name)
