@@ -7,11 +7,11 @@ import warnings
 import matplotlib
 
 matplotlib.use("Agg")
-import pandas as pd  # noqa: E402
-import pytest  # noqa: E402
+import pandas as pd
+import pytest
 
-from planlib import maps  # noqa: E402
-from planlib.regions import load_clusters  # noqa: E402
+from planlib import maps
+from planlib.regions import load_clusters
 
 
 def _no_tofu(figure, tmp_path):

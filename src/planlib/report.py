@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from planlib import assess as A
+from planlib.figures import Figure
 from planlib.narrative import summary_sentences, target_text
 from planlib.tables import MISSING_TEXT, Table, fmt_number, fmt_percent
 
@@ -241,6 +242,99 @@ def _has_year(ctx: Context, series_id: str, year: int) -> bool:
     obs = ctx.observations
     return bool(((obs["indicator_id"] == series_id) & (obs["region"] == "全市") & obs["is_annual"]
                  & (obs["year"] == year)).any())  # fmt: skip
+
+
+def _visible(ctx: Context) -> pd.DataFrame:
+    """Observations a report for ``as_of`` may use: periods ending by the end of that year."""
+    obs = ctx.observations
+    return obs[obs["period_end"].isna() | (obs["period_end"] <= f"{ctx.as_of}-12-31")]
+
+
+def layout_map(ctx: Context) -> Figure:
+    from planlib import maps
+
+    return maps.layout_map()
+
+
+def district_gdp_map(ctx: Context) -> Figure | Markdown:
+    """Choropleth of district GDP for the report year, or the latest year up to it that has data."""
+    from planlib import maps
+    from planlib.regions import district_values
+
+    obs = _visible(ctx)
+    for year in range(ctx.as_of, ctx.plan.meta.baseline_year - 1, -1):
+        values = district_values(obs, "gdp", year=year)
+        if len(values) >= 10:
+            sources = obs[(obs["indicator_id"] == "gdp") & (obs["year"] == year) & obs["preferred"]
+                          & (obs["region_kind"] == "district")]["source_title"].nunique()  # fmt: skip
+            return maps.district_map(values, title="各区县地区生产总值", unit="亿元", year=year,
+                                     source=f"{sources}种区县统计公报、政府工作报告及汇编(初步核算数,见数据来源)",
+                                     name=f"gdp-map-{year}")  # fmt: skip
+    return Markdown(f"截至{ctx.as_of}年,公布地区生产总值的区县不足10个,分区县地图数据暂缺。\n")
+
+
+def regional_text(ctx: Context) -> Markdown:
+    """Cluster aggregates and disparity, only where every district has data; otherwise say which are missing."""
+    from planlib.disparity import CONVENTIONS, disparity
+    from planlib.regions import aggregate_clusters, district_values, load_clusters
+
+    obs = _visible(ctx)
+    pop = district_values(obs, "resident_population", period_type="census_date")
+    urban = district_values(obs, "urban_resident_population", period_type="census_date")
+    groups = load_clusters().set_index("district")["cluster"]
+    lines = []
+    if len(pop) == 38 and len(urban) == 38:
+        sums = aggregate_clusters(pop, "sum").set_index("group")["value"]
+        shares = "、".join(f"{g}{fmt_number(v)}万人({fmt_percent(v / sums.sum())})" for g, v in sums.items())
+        lines.append(f"按第七次全国人口普查(2020年11月1日),全市常住人口{fmt_number(sums.sum())}万人,其中{shares}。")
+        rate = urban / pop * 100
+        d = disparity(rate, pop, groups)
+        lines.append(
+            f"各区县常住人口城镇化率(由七普城镇人口与常住人口计算)的人口加权平均为{fmt_number(d['weighted_mean'])}%,"
+            f"不加权变异系数{fmt_number(d['cv'], 3)},人口加权变异系数{fmt_number(d['cv_weighted'], 3)};"
+            f"泰尔指数{fmt_number(d['theil'], 4)},其中片区间差距{fmt_number(d['theil_between'], 4)}"
+            f"(占{fmt_percent(d['theil_between'] / d['theil'])}),片区内差距{fmt_number(d['theil_within'], 4)}。"
+        )
+    gdp = district_values(obs, "gdp", year=ctx.as_of)
+    missing = sorted(set(groups.index) - set(gdp.index))
+    if missing:
+        lines.append(f"{ctx.as_of}年分区县地区生产总值仅{len(gdp)}个区县有已公布数据,缺{len(missing)}个"
+                     f"({'、'.join(missing)}),不计算片区合计和人均地区生产总值差距。")  # fmt: skip
+    lines.append(f"计算口径:{CONVENTIONS}")
+    return Markdown("\n\n".join(lines) + "\n")
+
+
+def heat_index_table(ctx: Context) -> Table | Markdown:
+    from planlib.heat_index import heat_index
+
+    result = heat_index(_visible(ctx))
+    idx = result.index[result.index["year"] == ctx.as_of].dropna(subset=["index"])
+    notes = result.describe()
+    if idx.empty:
+        return Markdown(f"{ctx.as_of}年可用于区县就业热力指数的区县数据不足(每个区县至少需要"
+                        f"{result.spec['min_components']}项指标),本年指数暂缺。{''.join(notes)}\n")  # fmt: skip
+    import pandas as pd
+
+    frame = pd.DataFrame({"区县": idx["district"], "指数(0—100)": idx["index"].round(1),
+                          "纳入指标数": idx["n_components"]}).sort_values("指数(0—100)", ascending=False)  # fmt: skip
+    return Table(frame, caption=f"区县就业热力指数({ctx.as_of}年,仅含有数据的区县)", name="heat-index", notes=notes)
+
+
+def alerts_table(ctx: Context) -> Table | Markdown:
+    from planlib.alerts import load_rules, unemployment_alerts
+
+    alerts = unemployment_alerts(ctx.observations, as_of=ctx.as_of)
+    alerts = alerts[alerts["year"].isna() | (alerts["year"] >= ctx.plan.meta.baseline_year)]
+    rules = "；".join(f"{r['level']}:{r['text']}" for r in load_rules()["rules"])
+    if alerts.empty:
+        return Markdown(f"截至{ctx.as_of}年,城镇调查失业率未触发任何预警规则。规则:{rules}。\n")
+    import pandas as pd
+
+    frame = pd.DataFrame({"地区": alerts["region"], "时期": alerts["period_label"], "预警": alerts["level"],
+                          "规则": alerts["description"], "触发值(%)": alerts["value"],
+                          "上年值(%)": [("—" if v is None or v != v else v) for v in alerts["previous"]]})  # fmt: skip
+    return Table(frame, caption=f"失业预警(截至{ctx.as_of}年)", name="unemployment-alerts",
+                 notes=[f"规则(settings/alerts.yaml):{rules}。区县调查失业率尚未公布,仅对全市判断。"])  # fmt: skip
 
 
 def sources_table(ctx: Context) -> Table:
