@@ -74,9 +74,14 @@ def test_build_writes_the_site_layout(built):
     index = (site / "index.html").read_text(encoding="utf-8")
     assert 'href="annual-2023.html"' in index and 'href="annual-2023.pdf"' in index
     csvs = sorted(p.name for p in (site / "annual-2023" / "tables").glob("*.csv"))
-    assert csvs == ["coverage.csv", "headline-indicators.csv", "project-targets.csv", "sources.csv"]
+    assert csvs == ["coverage.csv", "headline-indicators.csv", "heat-index.csv", "project-targets.csv", "sources.csv",
+                    "unemployment-alerts.csv"]
+    figures = sorted(p.name for p in (site / "annual-2023" / "figures").glob("*.png"))
+    assert figures == ["gdp-map-2022.png", "layout-map.png"]  # 2023 has too few district GDP values: 2022 shown
     page = (site / "annual-2023.html").read_text(encoding="utf-8")
     assert page.count("<table") >= 4 and "annual-2023/tables/headline-indicators.csv" in page
+    # figures: print-resolution PNGs beside the page, each with its alt text
+    assert '<img src="annual-2023/figures/layout-map.png"' in page and 'alt="重庆市38个区县的分区示意图' in page
     assert "219.67" in page and "数据暂缺" in page
     for raw_repr in ("nan", "None", "NaN", "<NA>", "NaT"):  # no Python/pandas repr reaches a reader
         assert not re.search(rf"(?<![A-Za-z]){raw_repr}(?![A-Za-z])", page), raw_repr
