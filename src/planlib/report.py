@@ -250,6 +250,19 @@ def _visible(ctx: Context) -> pd.DataFrame:
     return obs[obs["period_end"].isna() | (obs["period_end"] <= f"{ctx.as_of}-12-31")]
 
 
+def status_chart(ctx: Context) -> Figure:
+    from planlib.charts import status_overview
+
+    return status_overview(ctx.assessment, ctx.as_of)
+
+
+def jobs_chart(ctx: Context) -> Figure:
+    """Cumulative 城镇新增就业 against 序时进度, from the data the report may see."""
+    from planlib.charts import cumulative_progress
+
+    return cumulative_progress(ctx.plan, _visible(ctx), "urban_new_jobs", ctx.as_of)
+
+
 def layout_map(ctx: Context) -> Figure:
     from planlib import maps
 
