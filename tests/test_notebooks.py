@@ -1,0 +1,49 @@
+"""The notebooks run as they are in Jupyter and contain no data transformation of their own."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import nbformat
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+NOTEBOOKS = sorted((REPO / "notebooks").glob("*.ipynb"))
+
+
+def test_explore_notebook_executes(tmp_path):
+    from nbclient import NotebookClient
+
+    nb = nbformat.read(REPO / "notebooks" / "explore.ipynb", as_version=4)
+    NotebookClient(nb, timeout=300, kernel_name="python3", resources={"metadata": {"path": str(tmp_path)}}).execute()
+    markdown = [o["data"]["text/markdown"] for c in nb.cells if c.cell_type == "code" for o in c.outputs
+                if o.get("output_type") in ("execute_result", "display_data") and "text/markdown" in o.get("data", {})]
+    assert len(markdown) == 4 and all(m.startswith("![") for m in markdown)
+    assert sorted(p.name for p in (tmp_path / "figures").glob("*.png")) == [
+        "district-map.png", "layout-map.png", "progress-urban-new-jobs.png", "status-overview.png"]
+    assert "38个区县有数据" in markdown[1]  # the census choropleth is complete
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=[p.name for p in NOTEBOOKS])
+def test_notebooks_only_call_planlib(path):
+    """No data transformation in a notebook: only imports, assignments from calls, and calls."""
+    nb = nbformat.read(path, as_version=4)
+    for cell in nb.cells:
+        if cell.cell_type != "code":
+            continue
+        for node in ast.parse(cell.source).body:
+            assert isinstance(node, ast.Import | ast.ImportFrom | ast.Assign | ast.Expr), (path.name, cell.source)
+            value = node.value if isinstance(node, ast.Assign | ast.Expr) else None
+            if value is not None:
+                assert isinstance(value, ast.Call | ast.Constant), (path.name, ast.unparse(node))
+                for sub in ast.walk(value):  # no arithmetic, comprehensions, indexing or lambdas
+                    assert not isinstance(sub, ast.BinOp | ast.Subscript | ast.Lambda | ast.comprehension), (
+                        path.name, ast.unparse(node))
+
+
+@pytest.mark.parametrize("name", ["annual.ipynb", "midterm.ipynb", "final.ipynb"])
+def test_report_notebooks_have_one_parameters_cell(name):
+    nb = nbformat.read(REPO / "notebooks" / name, as_version=4)
+    tagged = [c for c in nb.cells if "parameters" in c.metadata.get("tags", [])]
+    assert len(tagged) == 1 and "as_of =" in tagged[0].source and "report_kind =" in tagged[0].source
