@@ -15,6 +15,7 @@ import yaml
 from planlib.errors import DataError
 from planlib.publish.build import build
 from planlib.publish.manifest import load_manifest
+from tests.conftest import make_project
 
 REPO = Path(__file__).resolve().parents[1]
 needs_poppler = pytest.mark.skipif(shutil.which("pdffonts") is None,
@@ -22,14 +23,7 @@ needs_poppler = pytest.mark.skipif(shutil.which("pdffonts") is None,
 
 
 def _project(tmp_path: Path, monkeypatch, reports: list[dict]) -> Path:
-    root = tmp_path / "proj"
-    shutil.copytree(REPO / "data" / "raw", root / "data" / "raw")
-    shutil.copytree(REPO / "notebooks", root / "notebooks", ignore=shutil.ignore_patterns("figures", "tables"))
-    (root / "reports").mkdir()
-    manifest = {"site": {"title": "测试站点", "plan": "cq-employment-14th"}, "reports": reports}
-    (root / "reports" / "manifest.yaml").write_text(yaml.safe_dump(manifest, allow_unicode=True), encoding="utf-8")
-    monkeypatch.setenv("PLANLIB_ROOT", str(root))
-    return root
+    return make_project(tmp_path, monkeypatch, reports)
 
 
 def test_repository_manifest_lists_the_seven_reports():
@@ -56,16 +50,6 @@ def test_manifest_errors_are_clear(tmp_path, monkeypatch, entry, fragment):
     assert fragment in str(info.value) and "manifest.yaml" in str(info.value) and "reports[0]" in str(info.value)
 
 
-@pytest.fixture(scope="module")
-def built(tmp_path_factory):
-    """One real build of annual-2023 in a throwaway project (shared by the checks below)."""
-    mp = pytest.MonkeyPatch()
-    root = _project(tmp_path_factory.mktemp("site"), mp, [{"id": "annual-2023", "notebook": "notebooks/annual.ipynb"}])
-    result = build(progress=False)
-    yield root, result
-    mp.undo()
-
-
 def test_build_writes_the_site_layout(built):
     root, result = built
     site = root / "reports" / "_site"
@@ -86,6 +70,7 @@ def test_build_writes_the_site_layout(built):
     for raw_repr in ("nan", "None", "NaN", "<NA>", "NaT"):  # no Python/pandas repr reaches a reader
         assert not re.search(rf"(?<![A-Za-z]){raw_repr}(?![A-Za-z])", page), raw_repr
     # no external requests: no remote scripts, stylesheets, fonts or images
+    assert (site / "fonts" / "NotoSansSC-Bold.ttf").is_file() and "url(\"fonts/NotoSansSC-Regular.ttf\")" in page
     for marker in ('src="http', "@import", 'rel="stylesheet" href="http', "fonts.googleapis"):
         assert marker not in page and marker not in index
 

@@ -191,6 +191,7 @@ def build(
                     _collect(None, (report, digest), result, state, bar)
                 except ReportError as exc:
                     _collect(exc, (report, digest), result, state, bar)
+        _copy_fonts(staging)
         write_index(manifest, staging, result.failed)
         (staging / STATE_FILE).write_text(json.dumps(state, indent=1, sort_keys=True) + "\n", encoding="utf-8")
         _swap(staging, site)
@@ -212,6 +213,16 @@ def _collect(outcome: BaseException | None, item: tuple[Report, str], result: Bu
         result.built.append(report.id)
         state[report.id] = digest
     bar.update(1)
+
+
+def _copy_fonts(staging: Path) -> None:
+    """The site serves planlib's own fonts (referenced by style.css), so pages never depend on the reader's."""
+    from planlib.style import FONT_FILES
+
+    folder = staging / "fonts"
+    folder.mkdir(exist_ok=True)
+    for path in [*FONT_FILES.values(), FONT_FILES["regular"].with_name("OFL.txt")]:
+        shutil.copyfile(path, folder / path.name)
 
 
 def _swap(staging: Path, site: Path) -> None:
