@@ -14,7 +14,7 @@ $(STAMP): pyproject.toml
 
 report: $(STAMP)
 	$(BIN)/planlib process
-	$(BIN)/planlib build
+	$(BIN)/planlib build --jobs 2
 
 test: $(STAMP)
 	$(BIN)/python -m pytest -q
