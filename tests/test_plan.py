@@ -218,3 +218,18 @@ def test_missing_plan_file_lists_known_plans(tmp_path):
     with pytest.raises(DataError) as info:
         load_plan("no-such-plan")
     assert "cq-employment-14th" in str(info.value)
+
+
+def test_second_plan_is_assessable_without_code_change():
+    """The engine runs on another plan's YAML (other period, ids, sections) with SYNTHETIC observations."""
+    from planlib.assess import assess
+    from tests.synthetic import frame, row
+
+    second = load_plan(FIXTURES / "synthetic_second_plan.yaml")
+    obs = frame([row("talent_total", 2027, 640), row("new_talent", 2026, 22), row("new_talent", 2027, 20),
+                 row("talent_outflow_rate", 2026, 3.5), row("talent_outflow_rate", 2027, 2.9)])  # fmt: skip
+    result = assess(second, obs, as_of=2027).set_index("id")
+    assert result.loc["talent_total", "completion"] == pytest.approx((640 - 600) / (700 - 600))  # 0.4 = 序时进度
+    assert result.loc["new_talent", "cumulative"] == 42 and result.loc["new_talent", "time_progress"] == 0.4
+    assert (result.loc["talent_outflow_rate", "years_met"], result.loc["talent_outflow_rate", "years_assessed"]) == (1, 2)
+    assert result.loc["talent_parks", "status"] == "数据暂缺"

@@ -80,7 +80,8 @@ def _normalise(text: str) -> str:
 
 def chinese_numeral(text: str) -> float:
     """'三' → 3, '十二' → 12, '一百二十' → 120, '两万三千' → 23000, '三点五' → 3.5."""
-    if not text or any(c not in _CN_CHARS for c in text):
+    if not text or any(c not in _CN_CHARS for c in text) or not any(c in _CN_DIGITS or c in _CN_UNITS for c in text):
+        # "万" or "点" alone is not a number (a bare unit such as "万人" must not read as 0)
         raise CleanError(f"“{text}”不是中文数字", NUMBER_EXPECTED)
     scale = 1
     if "点" in text and text[-1] in _CN_BIG:  # 七十点六七万
@@ -109,7 +110,10 @@ def _to_float(text: str, raw: str) -> float:
     if _NUMBER.match(text):
         return float(text)
     if text and all(c in _CN_CHARS for c in text):
-        return chinese_numeral(text)
+        try:
+            return chinese_numeral(text)
+        except CleanError:
+            pass  # fall through: report the whole cell, not the fragment left after removing the unit
     raise CleanError(f"无法识别的数值“{raw}”", NUMBER_EXPECTED)
 
 
