@@ -79,7 +79,7 @@ def test_no_slivers_or_gaps(geo):
     # Only the four holes of the source's own 重庆市 outline remain (in 长寿区, 潼南区 and 奉节县, each
     # under 0.5 km²); a sliver opened by simplification or speck removal would add a hole here.
     assert len(holes) <= 4 and max(holes, default=0) < 0.5
-    # the mainland plus two small exclaves (合川区, 潼南区) surrounded by Sichuan
+    # the main territory plus two small detached exclaves (合川区, 潼南区; under 0.5 km² each)
     assert max(p.area for p in parts) / union.area > 0.999 and len(parts) <= 3
 
 
@@ -118,10 +118,10 @@ def test_copies_are_independent():
 def test_missing_file_says_how_to_regenerate(tmp_path, monkeypatch):
     (tmp_path / "data" / "raw").mkdir(parents=True)
     monkeypatch.setenv("PLANLIB_ROOT", str(tmp_path))
-    with pytest.raises(FileNotFoundError, match="derive_boundaries.py") as exc:
+    with pytest.raises(FileNotFoundError, match=r"derive_boundaries\.py") as exc:
         load_boundaries()
     assert "找不到区县边界文件" in str(exc.value) and str(tmp_path) in str(exc.value)
-    with pytest.raises(FileNotFoundError, match="derive_boundaries.py"):
+    with pytest.raises(FileNotFoundError, match=r"derive_boundaries\.py"):
         boundaries_provenance()
 
 

@@ -41,3 +41,37 @@ def test_status_overview_counts(tmp_path):
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         fig.save(tmp_path)
+
+
+def test_trajectory_marks_partial_values(tmp_path):
+    from planlib.charts import trajectory
+
+    plan, obs = load_plan(), load_observations()
+    fig = trajectory(plan, obs, "surveyed_unemployment_rate", 2024)
+    assert fig.alt.startswith("折线图:城镇调查失业率(%)。全年值:2020年5.7、2022年5.4、2023年5.4、2024年5.3。")
+    assert "部分时期值(空心点,不作全年值):2021年12月5.2、2023年1—9月5.4。" in fig.alt
+    labels = {t.get_text() for t in fig.figure.axes[0].texts}
+    assert {"2021年12月", "2023年1—9月"} <= labels
+    early = trajectory(plan, obs, "surveyed_unemployment_rate", 2022)  # nothing after as_of
+    assert "2023" not in early.alt and "2024" not in early.alt
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        fig.save(tmp_path)
+
+
+def test_cluster_dots_and_small_multiples(tmp_path):
+    from planlib import maps
+    from planlib.charts import cluster_dots
+    from planlib.regions import district_values
+
+    obs = load_observations()
+    gdp = district_values(obs, "gdp", year=2022)
+    dots = cluster_dots(gdp, title="地区生产总值", unit="亿元", year=2022, source="区县统计公报等")
+    assert "主城都市区19个区县平均" in dots.alt and "渝东南3个区县平均266.31" in dots.alt  # (209.1+…)/3
+    multiples = maps.small_multiples({f"{y}年": district_values(obs, "gdp", year=y) for y in (2020, 2021, 2022)},
+                                     title="地区生产总值", unit="亿元", source="区县统计公报等")
+    assert "2020年有24个区县有数据、2021年有27个区县有数据、2022年有25个区县有数据" in multiples.alt
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        dots.save(tmp_path)
+        multiples.save(tmp_path)

@@ -89,3 +89,84 @@ def status_overview(assessment: pd.DataFrame, as_of: int) -> Figure:
     parts = "、".join(f"{g}{n}项" for g, n in counts.items())
     alt = f"横向堆积条形图:专栏1的{len(head)}项主要指标按进展分组,{parts}。"
     return Figure(fig, alt=alt, caption=f"主要指标进展概览(截至{as_of}年)", name="status-overview")
+
+
+def trajectory(plan: Plan, observations: pd.DataFrame, target_id: str, as_of: int) -> Figure:
+    """A level or bound indicator against its target path: baseline → target (序时进度 line for levels,
+    the bound for annual targets), full-year values as points, partial-period values hollow and labelled."""
+    import matplotlib.pyplot as plt
+
+    spec = plan.target(target_id)
+    start, end = plan.meta.period_start, plan.meta.period_end
+    obs = observations[(observations["indicator_id"] == target_id) & (observations["region"] == "全市")
+                       & observations["preferred"] & (observations["period_end"] <= f"{as_of}-12-31")]  # fmt: skip
+    annual = obs[obs["is_annual"]].sort_values("year")
+    partial = obs[obs["period_type"] == "partial_year"].sort_values("period_end")
+    base_year = int(spec["baseline_year"]) if spec["baseline_year"] == spec["baseline_year"] else None
+    with house_style():
+        fig, ax = plt.subplots(figsize=(7, 4))
+        if spec["kind"] == "level" and base_year is not None:
+            ax.plot([base_year, end], [spec["baseline"], spec["target"]], linestyle="--", color="#555555",
+                    label="目标路径(基数→目标,序时进度)")  # fmt: skip
+        if spec["target"] == spec["target"]:
+            ax.axhline(spec["target"], color=PALETTE[3], linewidth=1,
+                       label=f"目标 {fmt_number(spec['target'])}{spec['unit']}")  # fmt: skip
+        if base_year is not None:
+            ax.plot([base_year], [spec["baseline"]], marker="s", color="#555555", linestyle="none",
+                    label=f"{base_year}年基数")  # fmt: skip
+        if not annual.empty:
+            ax.plot(annual["year"].astype(int), annual["value"], marker="o", color=PALETTE[0], label="全年值")
+        for rec in partial.itertuples():
+            x = int(rec.year) + (int(rec.period_end[5:7]) - 12) / 12  # placed at its month within the year
+            ax.plot([x], [rec.value], marker="o", markerfacecolor="white", color=PALETTE[1], linestyle="none")
+            ax.annotate(rec.period_label, (x, rec.value), textcoords="offset points", xytext=(4, -10), fontsize=7,
+                        color=PALETTE[1])  # fmt: skip
+        if not partial.empty:
+            ax.plot([], [], marker="o", markerfacecolor="white", color=PALETTE[1], linestyle="none",
+                    label="部分时期值(不作全年值)")  # fmt: skip
+        ax.set_xlim((base_year or start) - 0.5, end + 0.5)
+        ax.set_xlabel("年份")
+        ax.set_ylabel(f"{spec['name']}({spec['unit']})")
+        ax.set_title(f"{spec['name']}:实际值与目标")
+        ax.legend(fontsize=7, loc="best")
+    pts = "、".join(f"{int(r.year)}年{fmt_number(r.value)}" for r in annual.itertuples()) or "无全年值"
+    parts = "、".join(f"{r.period_label}{fmt_number(r.value)}" for r in partial.itertuples())
+    alt = (f"折线图:{spec['name']}({spec['unit']})。全年值:{pts}。"
+           + (f"部分时期值(空心点,不作全年值):{parts}。" if parts else "")
+           + (f"目标{fmt_number(spec['target'])}{spec['unit']}。" if spec["target"] == spec["target"] else ""))
+    name = f"trajectory-{target_id.replace('_', '-')}"
+    return Figure(fig, alt=alt, caption=f"{spec['name']}:实际值与目标(截至{as_of}年)", name=name)
+
+
+def cluster_dots(values: pd.Series, *, title: str, unit: str, year: str | int, source: str,
+                 name: str = "cluster-dots") -> Figure:  # fmt: skip
+    """District values grouped by 一区两群 cluster, one dot per district, with each cluster's mean."""
+    import matplotlib.pyplot as plt
+
+    from planlib.regions import CLUSTER_SHORT, CLUSTERS, load_clusters
+
+    clusters = load_clusters().set_index("district")
+    data = values.dropna().rename("value").to_frame().join(clusters[["cluster", "short"]], how="inner")
+    with house_style():
+        fig, ax = plt.subplots(figsize=(7, 4.2))
+        for i, cluster in enumerate(CLUSTERS):
+            part = data[data["cluster"] == cluster].sort_values("value")
+            if part.empty:
+                continue
+            xs = [i + (j - (len(part) - 1) / 2) * 0.03 for j in range(len(part))]
+            ax.scatter(xs, part["value"], color=PALETTE[i], s=18, zorder=3)
+            ax.hlines(part["value"].mean(), i - 0.3, i + 0.3, color=PALETTE[i], linewidth=2)
+            ax.text(i + 0.32, part["value"].mean(), f"平均 {fmt_number(part['value'].mean())}", va="center", fontsize=7)
+        labels = [f"{CLUSTER_SHORT[c]}\n({int((data['cluster'] == c).sum())}/"
+                  f"{int((clusters['cluster'] == c).sum())}个区县有数据)" for c in CLUSTERS]  # fmt: skip
+        ax.set_xticks(range(len(CLUSTERS)), labels)
+        ax.set_ylabel(unit)
+        ax.set_title(f"{title}:按片区({year})")
+        fig.tight_layout(rect=(0, 0.05, 1, 1))
+        fig.text(0.01, 0.01, f"数据来源:{source}。横线为片区内区县的简单平均。", fontsize=6.5, color="#444444")
+    when = f"{year}年" if isinstance(year, int) else str(year)
+    means = data.groupby("cluster")["value"].mean()
+    alt = (f"点图:{when}各区县{title}({unit})按一区两群分组,每点一个区县。"
+           + "、".join(f"{CLUSTER_SHORT[c]}{int((data['cluster'] == c).sum())}个区县平均{fmt_number(means[c])}"
+                       for c in CLUSTERS if c in means.index) + "。")
+    return Figure(fig, alt=alt, caption=f"{title}:按片区({year})", name=name)

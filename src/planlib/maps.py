@@ -149,3 +149,37 @@ def district_map(
            f"最高为{top['district']}({top['value']:,.1f}),最低为{low['district']}({low['value']:,.1f});"
            f"{cluster_text}。" + (f"数据暂缺:{missing}。" if missing else ""))
     return Figure(fig, alt=alt, caption=f"{title}({year},示意图)", name=name)
+
+
+def small_multiples(panels: dict[str, pd.Series], *, title: str, unit: str, source: str,
+                    cmap: str = "viridis", name: str = "small-multiples") -> Figure:  # fmt: skip
+    """The same district value for several years side by side, on one shared colour scale."""
+    import matplotlib.pyplot as plt
+    from matplotlib.colors import Normalize
+
+    frame = _layout_frame()
+    all_values = [v for s in panels.values() for v in s.dropna().to_numpy()]
+    if not all_values:
+        raise ValueError("没有任何区县有数值,无法绘制")
+    norm = Normalize(min(all_values), max(all_values))
+    with house_style():
+        fig, axes = plt.subplots(1, len(panels), figsize=(3.2 * len(panels), 3.4))
+        axes = [axes] if len(panels) == 1 else list(axes)
+        counts = {}
+        for ax, (label, series) in zip(axes, panels.items(), strict=True):
+            f = frame.assign(value=frame["district"].map(series).astype(float))
+            has = f["value"].notna()
+            counts[label] = int(has.sum())
+            if (~has).any():
+                f[~has].plot(ax=ax, color=MISSING_COLOUR, edgecolor="white", linewidth=0.3, hatch="///")
+            if has.any():
+                f[has].plot(ax=ax, column="value", cmap=cmap, norm=norm, edgecolor="white", linewidth=0.3)
+            _cluster_outlines(f, ax)
+            ax.set_axis_off()
+            ax.set_title(f"{label}({counts[label]}/38)", fontsize=9)
+        fig.colorbar(plt.cm.ScalarMappable(norm=norm, cmap=cmap), ax=axes, shrink=0.6, label=unit)
+        fig.suptitle(title)
+        fig.text(0.01, 0.01, f"示意图。数据来源:{source}。灰色斜线为数据暂缺。{BOUNDARY_SOURCE}。", fontsize=6)
+    alt = (f"{len(panels)}幅并列的区县分级示意图,{title}({unit}),共用同一色标:"
+           + "、".join(f"{k}有{v}个区县有数据" for k, v in counts.items()) + ";灰色斜线为数据暂缺。")
+    return Figure(fig, alt=alt, caption=f"{title}(示意图)", name=name)
