@@ -250,6 +250,66 @@ def _visible(ctx: Context) -> pd.DataFrame:
     return obs[obs["period_end"].isna() | (obs["period_end"] <= f"{ctx.as_of}-12-31")]
 
 
+def _indicator_sentence(rec: dict, ctx: Context) -> str:
+    name, unit = rec["name"], rec["unit"]
+    if rec["status"] == A.MISSING:
+        partial = f";已有部分时期数据:{rec['partial_note']}(不作全年值)" if isinstance(rec["partial_note"], str) else ""
+        return f"{name}:截至{ctx.as_of}年没有已公布的全年数据,数据暂缺{partial}。"
+    if rec["kind"] == "cumulative":
+        from planlib.narrative import cumulative_sentence
+
+        return cumulative_sentence(rec, ctx.as_of, ctx.plan.meta.period_start)
+    latest = f"最新全年值为{int(rec['latest_year'])}年的{fmt_number(rec['latest_value'])}{unit}"
+    if rec["kind"] in ("annual", "relative", "qualitative"):
+        return (f"{name}:{latest};有数据的{int(rec['years_assessed'])}个年份中{int(rec['years_met'])}个满足"
+                f"“{target_text(rec)}”,判断为“{rec['status']}”。")
+    return (f"{name}:{latest},完成计划增量的{fmt_percent(rec['completion'])},"
+            f"目标{target_text(rec)},判断为“{rec['status']}”。")
+
+
+def area_section(ctx: Context, area: str) -> Markdown:
+    """One plan area (就业创业 / 社会保障 / 技能人才队伍发展): what the numbers say, a chart for each
+    indicator with data, and the caveats (scope breaks) that affect the comparison."""
+    import pandas as pd
+
+    from planlib.charts import cumulative_progress, trajectory
+    from planlib.observations import load_series_map
+
+    ids = list(ctx.plan.indicators.loc[ctx.plan.indicators["area"] == area, "id"])
+    rows = ctx.assessment.set_index("id", drop=False).loc[ids].to_dict("records")
+    parts = [_indicator_sentence(rec, ctx) for rec in rows]
+    visible = _visible(ctx)
+    for rec in rows:
+        has_data = ((visible["indicator_id"] == rec["id"]) & (visible["region"] == "全市")).any()
+        if not has_data or rec["kind"] in ("relative", "qualitative"):
+            continue
+        if rec["kind"] == "cumulative" and pd.isna(rec["latest_year"]):
+            continue  # no full-year value in the period: a cumulative line would be empty
+        chart = (cumulative_progress(ctx.plan, visible, rec["id"], ctx.as_of) if rec["kind"] == "cumulative"
+                 else trajectory(ctx.plan, visible, rec["id"], ctx.as_of))  # fmt: skip
+        parts.append(chart._repr_markdown_())
+    series = load_series_map().series
+    caveats = [f"{series[i]['name']}:{series[i]['note']}" for i in ids if i in series and series[i].get("note")]
+    if caveats:
+        parts.append("**口径说明**\n\n" + "\n".join(f"- {c}" for c in caveats))
+    return Markdown("\n\n".join(parts) + "\n")
+
+
+def caveats(ctx: Context) -> Markdown:
+    """Data caveats for the appendix: what the numbers can and cannot say."""
+    lines = [
+        "- 数值为发布时的数据;2023年及以后的地区生产总值可能因第五次全国经济普查而修订。",
+        "- 只有全年(或年末)数据作为年度值;季度、月度、截至某日的数据单独标注,不用于计算完成度。",
+        "- 缺少数据的指标标为“数据暂缺”,不做估计;缺少某年全年数据的五年累计标为“数据不全”,不跨缺口求和。",
+        "- 技能人才、高技能人才:2022年数据较2020年基数跳升超过100万人,疑为统计口径扩大,与规划目标比较须谨慎。",
+        "- 脱贫人口务工规模:2022年起含防止返贫监测对象,口径宽于2020年基数。",
+        "- 高校毕业生去向落实率:人力社保口径(重庆籍毕业生,年底)与教委口径(全部毕业生,截至8月31日)不同,本报告只用前者。",
+        "- 区县城镇新增就业的统计口径各不相同,不能跨区县比较;尚未找到任何区县的城镇调查失业率。",
+        "- 区县边界为示意图,不作为权属界线依据。",
+    ]
+    return Markdown("\n".join(lines) + "\n")
+
+
 def status_chart(ctx: Context) -> Figure:
     from planlib.charts import status_overview
 
