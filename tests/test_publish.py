@@ -61,7 +61,12 @@ def test_build_writes_the_site_layout(built):
     assert csvs == ["coverage.csv", "headline-indicators.csv", "heat-index.csv", "project-targets.csv", "sources.csv",
                     "unemployment-alerts.csv"]
     figures = sorted(p.name for p in (site / "annual-2023" / "figures").glob("*.png"))
-    assert figures == ["gdp-map-2022.png", "layout-map.png", "progress-urban-new-jobs.png", "status-overview.png"]  # 2023 has too few district GDP values: 2022 shown
+    assert figures == ["gdp-map-2022.png", "layout-map.png", "progress-urban-new-jobs.png", "status-overview.png",
+                       "trajectory-graduate-placement-rate.png", "trajectory-high-skilled-workers-total.png",
+                       "trajectory-pension-coverage-rate.png", "trajectory-poverty-alleviated-migrant-workers.png",
+                       "trajectory-skilled-workers-total.png", "trajectory-surveyed-unemployment-rate.png",
+                       "trajectory-unemployment-insurance-enrolment.png", "trajectory-urban-employment-share.png",
+                       "trajectory-work-injury-insurance-enrolment.png"]  # every indicator with any data  # 2023 has too few district GDP values: 2022 shown
     page = (site / "annual-2023.html").read_text(encoding="utf-8")
     assert page.count("<table") >= 4 and "annual-2023/tables/headline-indicators.csv" in page
     # figures: print-resolution PNGs beside the page, each with its alt text
