@@ -26,9 +26,13 @@ def test_layout_map(tmp_path):
     assert fig.name == "layout-map" and "示意图" in fig.caption
     assert "主城都市区21个区" in fig.alt and "中心城区9个" in fig.alt and "主城新区12个" in fig.alt
     assert "渝东北三峡库区城镇群11个" in fig.alt and "渝东南武陵山区城镇群6个" in fig.alt
-    ax = fig.figure.axes[0]
-    labels = {t.get_text() for t in ax.texts}
-    assert {"万州", "石柱", "酉阳", "渝中", "北", "100 公里"} <= labels  # short names, north arrow, scale bar
+    main, inset = fig.figure.axes
+    labels = {t.get_text() for t in main.texts}
+    assert {"万州", "石柱", "酉阳", "北", "100 公里"} <= labels  # short names, north arrow, scale bar
+    # the 9 small 中心城区 districts are labelled in the enlarged inset, not on top of each other
+    central = set(load_clusters().query("subcluster == '中心城区'")["short"])
+    assert central.isdisjoint(labels) and {t.get_text() for t in inset.texts} == central
+    assert inset.get_title() == "中心城区(放大)"
     _no_tofu(fig, tmp_path)
 
 

@@ -51,13 +51,44 @@ def _decorate(ax: Axes, frame: gpd.GeoDataFrame) -> None:
                 arrowprops={"arrowstyle": "-|>", "color": "black", "lw": 1.5})  # fmt: skip
 
 
-def _labels(frame: gpd.GeoDataFrame, ax: Axes, small_threshold_km2: float = 400.0) -> None:
-    # 中心城区 districts are small: label them smaller so the short names stay legible and apart
+def _labels(frame: gpd.GeoDataFrame, ax: Axes, *, skip: set[str] | None = None, size: float = 7,
+            callout_km2: float = 0.0) -> None:  # fmt: skip
+    """Short names at the centroid (or a point inside, for odd shapes); districts smaller than
+    ``callout_km2`` get their name outside with a leader line, so it does not cover their neighbours."""
+    minx, miny, maxx, maxy = frame.total_bounds
+    callouts = 0
     for rec in frame.itertuples():
-        point = rec.geometry.representative_point()
-        small = rec.geometry.area / 1e6 < small_threshold_km2
-        ax.text(point.x, point.y, rec.short, ha="center", va="center", fontsize=5.5 if small else 7,
-                color="#111111")
+        if skip and rec.district in skip:
+            continue
+        point = rec.geometry.centroid
+        if not rec.geometry.contains(point):
+            point = rec.geometry.representative_point()
+        if rec.geometry.area / 1e6 < callout_km2:
+            # outside the shapes, to the right, one row per callout so names never stack
+            target = (maxx + 0.06 * (maxx - minx), miny + (0.12 + 0.1 * callouts) * (maxy - miny))
+            ax.annotate(rec.short, (point.x, point.y), xytext=target, fontsize=size, ha="left", va="center",
+                        arrowprops={"arrowstyle": "-", "lw": 0.6, "color": "#333333"})  # fmt: skip
+            callouts += 1
+        else:
+            ax.text(point.x, point.y, rec.short, ha="center", va="center", fontsize=size, color="#111111")
+
+
+def _central_inset(fig, frame: gpd.GeoDataFrame, colours) -> None:
+    """The nine 中心城区 districts are too small to label on the whole map: label them in an enlarged inset."""
+    central = frame[frame["subcluster"] == "中心城区"]
+    inset = fig.add_axes((0.66, 0.04, 0.3, 0.3))
+    central.plot(ax=inset, color=colours, edgecolor="white", linewidth=0.6)
+    _labels(central, inset, size=6, callout_km2=120)  # 渝中区 (23 km²) and 大渡口区 (103 km²) are called out
+    minx, _, maxx, _ = central.total_bounds
+    inset.set_xlim(minx - 0.02 * (maxx - minx), maxx + 0.35 * (maxx - minx))
+    inset.set_title("中心城区(放大)", fontsize=8)
+    inset.set_xlabel("")
+    inset.set_ylabel("")
+    inset.set_xticks([])
+    inset.set_yticks([])
+    for spine in inset.spines.values():
+        spine.set_visible(True)
+        spine.set_color("#888888")
 
 
 def layout_map() -> Figure:
@@ -68,9 +99,12 @@ def layout_map() -> Figure:
     frame = _layout_frame()
     with house_style():
         fig, ax = plt.subplots(figsize=(8, 6.6))
-        frame.plot(ax=ax, color=frame["group"].map(LAYOUT_COLOURS), edgecolor="white", linewidth=0.5)
+        colours = frame["group"].map(LAYOUT_COLOURS)
+        frame.plot(ax=ax, color=colours, edgecolor="white", linewidth=0.5)
         _cluster_outlines(frame, ax)
-        _labels(frame, ax)
+        central = set(frame.loc[frame["subcluster"] == "中心城区", "district"])
+        _labels(frame, ax, skip=central)
+        _central_inset(fig, frame, colours[frame["subcluster"] == "中心城区"])
         counts = frame["group"].value_counts()
         handles = [Patch(facecolor=c, edgecolor="#222222", label=f"{g}({counts.get(g, 0)}个)")
                    for g, c in LAYOUT_COLOURS.items()]  # fmt: skip
