@@ -61,7 +61,7 @@ def test_build_writes_the_site_layout(built):
     assert csvs == ["coverage.csv", "headline-indicators.csv", "heat-index.csv", "project-targets.csv", "sources.csv",
                     "unemployment-alerts.csv"]
     figures = sorted(p.name for p in (site / "annual-2023" / "figures").glob("*.png"))
-    assert figures == ["gdp-map-2022.png", "layout-map.png", "progress-urban-new-jobs.png", "status-overview.png",
+    assert figures == ["alerts-unemployment.png", "gdp-map-2022.png", "layout-map.png", "progress-urban-new-jobs.png", "status-overview.png",
                        "trajectory-graduate-placement-rate.png", "trajectory-high-skilled-workers-total.png",
                        "trajectory-pension-coverage-rate.png", "trajectory-poverty-alleviated-migrant-workers.png",
                        "trajectory-skilled-workers-total.png", "trajectory-surveyed-unemployment-rate.png",

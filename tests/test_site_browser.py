@@ -46,4 +46,4 @@ def test_index_and_report_render_cleanly(built, tmp_path):
         images = page.evaluate("Array.from(document.images).map(i => [i.alt, i.naturalWidth])")
         browser.close()
     assert problems == [] and external == []
-    assert len(images) == 13 and all(alt and width > 100 for alt, width in images)  # every figure has alt text
+    assert len(images) == 14 and all(alt and width > 100 for alt, width in images)  # every figure has alt text

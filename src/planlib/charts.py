@@ -91,7 +91,8 @@ def status_overview(assessment: pd.DataFrame, as_of: int) -> Figure:
     return Figure(fig, alt=alt, caption=f"主要指标进展概览(截至{as_of}年)", name="status-overview")
 
 
-def trajectory(plan: Plan, observations: pd.DataFrame, target_id: str, as_of: int) -> Figure:
+def trajectory(plan: Plan, observations: pd.DataFrame, target_id: str, as_of: int, *,
+               name: str | None = None, title: str | None = None) -> Figure:  # fmt: skip
     """A level or bound indicator against its target path: baseline → target (序时进度 line for levels,
     the bound for annual targets), full-year values as points, partial-period values hollow and labelled."""
     import matplotlib.pyplot as plt
@@ -127,15 +128,16 @@ def trajectory(plan: Plan, observations: pd.DataFrame, target_id: str, as_of: in
         ax.set_xlim((base_year or start) - 0.5, end + 0.5)
         ax.set_xlabel("年份")
         ax.set_ylabel(f"{spec['name']}({spec['unit']})")
-        ax.set_title(f"{spec['name']}:实际值与目标")
+        ax.set_title(title or f"{spec['name']}:实际值与目标")
         ax.legend(fontsize=7, loc="best")
     pts = "、".join(f"{int(r.year)}年{fmt_number(r.value)}" for r in annual.itertuples()) or "无全年值"
     parts = "、".join(f"{r.period_label}{fmt_number(r.value)}" for r in partial.itertuples())
     alt = (f"折线图:{spec['name']}({spec['unit']})。全年值:{pts}。"
            + (f"部分时期值(空心点,不作全年值):{parts}。" if parts else "")
            + (f"目标{fmt_number(spec['target'])}{spec['unit']}。" if spec["target"] == spec["target"] else ""))
-    name = f"trajectory-{target_id.replace('_', '-')}"
-    return Figure(fig, alt=alt, caption=f"{spec['name']}:实际值与目标(截至{as_of}年)", name=name)
+    name = name or f"trajectory-{target_id.replace('_', '-')}"
+    caption = f"{title or spec['name'] + ':实际值与目标'}(截至{as_of}年)"
+    return Figure(fig, alt=alt, caption=caption, name=name)
 
 
 def cluster_dots(values: pd.Series, *, title: str, unit: str, year: str | int, source: str,

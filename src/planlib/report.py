@@ -9,6 +9,7 @@
 from __future__ import annotations
 
 import functools
+import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -69,7 +70,7 @@ def _baseline_text(row: dict) -> str:
         return "—"
     prefix = {">": ">", ">=": "≥", "<": "<", "<=": "≤"}.get(row.get("baseline_comparator") or "", "")
     text = prefix + fmt_number(row["baseline"])
-    if row.get("baseline_period"):
+    if isinstance(row.get("baseline_period"), str):
         text += f"({row['baseline_period']}累计)"
     elif row.get("baseline_year") and int(row["baseline_year"]) != 2020:
         text += f"({int(row['baseline_year'])}年)"
@@ -118,7 +119,8 @@ def headline_table(ctx: Context) -> Table:
     rows = []
     for rec in ctx.assessment[ctx.assessment["group"] == "headline"].to_dict("records"):
         rows.append({
-            "指标": f"{rec['name']}({rec['unit']})", "2020年基数": _baseline_text(rec), "2025年目标": target_text(rec),
+            "指标": f"{rec['name']}({rec['unit']})", "2020年基数": _baseline_text(ctx.plan.target(rec["id"])),
+            "2025年目标": target_text(rec),
             "最新全年值": _latest_text(rec), "进展": _progress_text(rec), "状态": rec["status"],
             "Eurostat 评价": rec["eurostat_category"], "属性": rec["attribute"], "来源": _source_refs(rec, register),
         })  # fmt: skip
@@ -289,7 +291,8 @@ def area_section(ctx: Context, area: str) -> Markdown:
                  else trajectory(ctx.plan, visible, rec["id"], ctx.as_of))  # fmt: skip
         parts.append(chart._repr_markdown_())
     series = load_series_map().series
-    caveats = [f"{series[i]['name']}:{series[i]['note']}" for i in ids if i in series and series[i].get("note")]
+    caveats = [f"{series[i]['name']}:{series[i]['note']}" for i in ids
+               if i in series and series[i].get("note") and _knowable(series[i]["note"], ctx.as_of)]
     if caveats:
         parts.append("**口径说明**\n\n" + "\n".join(f"- {c}" for c in caveats))
     return Markdown("\n\n".join(parts) + "\n")
@@ -299,7 +302,7 @@ def caveats(ctx: Context) -> Markdown:
     """Data caveats for the appendix: what the numbers can and cannot say."""
     lines = [
         "- 数值为发布时的数据(初步核算数),此后可能修订。",
-        *(["- 2023年及以后的地区生产总值可能因第五次全国经济普查而修订。"] if ctx.as_of >= 2023 else []),
+        "- 2023年及以后的地区生产总值可能因第五次全国经济普查而修订。",
         "- 只有全年(或年末)数据作为年度值;季度、月度、截至某日的数据单独标注,不用于计算完成度。",
         "- 缺少数据的指标标为“数据暂缺”,不做估计;缺少某年全年数据的五年累计标为“数据不全”,不跨缺口求和。",
         "- 技能人才、高技能人才:2022年数据较2020年基数跳升超过100万人,疑为统计口径扩大,与规划目标比较须谨慎。",
@@ -308,7 +311,12 @@ def caveats(ctx: Context) -> Markdown:
         "- 区县城镇新增就业的统计口径各不相同,不能跨区县比较;尚未找到任何区县的城镇调查失业率。",
         "- 区县边界为示意图,不作为权属界线依据。",
     ]
-    return Markdown("\n".join(lines) + "\n")
+    return Markdown("\n".join(line for line in lines if _knowable(line, ctx.as_of)) + "\n")
+
+
+def _knowable(text: str, as_of: int) -> bool:
+    """A caveat about a year after ``as_of`` would tell the reader of that report about its future."""
+    return all(int(y) <= as_of for y in re.findall(r"(20\d\d)年", text))
 
 
 def status_chart(ctx: Context) -> Figure:
@@ -409,6 +417,38 @@ def alerts_table(ctx: Context) -> Table | Markdown:
                           "上年值(%)": [("—" if v is None or v != v else v) for v in alerts["previous"]]})  # fmt: skip
     return Table(frame, caption=f"失业预警(截至{ctx.as_of}年)", name="unemployment-alerts",
                  notes=[f"规则(settings/alerts.yaml):{rules}。区县调查失业率尚未公布,仅对全市判断。"])  # fmt: skip
+
+
+def alerts_chart(ctx: Context) -> Figure:
+    """The surveyed unemployment rate against the plan's ceiling, the series the alert rules watch."""
+    from planlib.charts import trajectory
+
+    return trajectory(ctx.plan, _visible(ctx), "surveyed_unemployment_rate", ctx.as_of, name="alerts-unemployment",
+                      title="失业预警:城镇调查失业率与规划控制线")  # fmt: skip
+
+
+def baseline_comparison(ctx: Context) -> Table:
+    """十三五 (the plan's 2020 baselines) against the latest 十四五 figure, where the plan gives a baseline."""
+    import pandas as pd
+
+    rows = []
+    headline = ctx.assessment[(ctx.assessment["group"] == "headline") & ctx.assessment["baseline"].notna()]
+    for rec in headline.to_dict("records"):
+        base = _baseline_text(ctx.plan.target(rec["id"]))
+        if rec["kind"] == "cumulative":
+            how = f"{ctx.plan.meta.period_start}—{ctx.as_of}年累计"
+            as_of_date = re.search(r"截至[^))]*", rec["note"]) if isinstance(rec["note"], str) else None
+            if as_of_date:  # a published cumulative figure stands in for missing years: say up to when
+                how += f",公布数{as_of_date.group(0)}"
+            known = rec["cumulative"] == rec["cumulative"]
+            now = f"{fmt_number(rec['cumulative'])}({how})" if known else MISSING_TEXT
+        else:
+            now = _latest_text(rec)
+        rows.append({"指标": f"{rec['name']}({rec['unit']})", "“十三五”基数": base, "“十四五”最新": now,
+                     "目标": target_text(rec)})  # fmt: skip
+    return Table(pd.DataFrame(rows), caption="“十四五”与“十三五”基数比较", name="baseline-comparison",
+                 notes=["基数为规划专栏1所列2020年数(带年份者为2019年数);"
+                        "累计指标的基数为“十三五”五年累计。"])  # fmt: skip
 
 
 def sources_table(ctx: Context) -> Table:

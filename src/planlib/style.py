@@ -58,13 +58,45 @@ def register_fonts() -> None:
         font_manager.fontManager.addfont(str(path))
 
 
+FONT_KEYS = ("font.family", "font.sans-serif", "axes.unicode_minus")
+
+
 def use_house_style() -> None:
-    """Apply the house style globally. Idempotent."""
+    """Apply the house style globally. Idempotent, and it survives ``seaborn.set_theme()``: seaborn's
+    theme functions are wrapped once so that they put the house fonts back after resetting rcParams
+    (seaborn's own font list has no CJK font, and every Chinese label would turn into boxes)."""
     import matplotlib as mpl
 
     register_fonts()
     mpl.rcParams.update(HOUSE_RC)
     mpl.rcParams["axes.prop_cycle"] = mpl.cycler(color=PALETTE)
+    _keep_fonts_after_seaborn()
+
+
+def _keep_fonts_after_seaborn() -> None:
+    import importlib.util
+
+    if importlib.util.find_spec("seaborn") is None:
+        return
+    import matplotlib as mpl
+    import seaborn as sns
+    from seaborn import rcmod
+
+    for name in ("set_theme", "set", "set_style", "reset_defaults", "reset_orig"):
+        original = getattr(rcmod, name)
+        if getattr(original, "_planlib_fonts", False):
+            continue  # already wrapped: calling use_house_style() twice changes nothing
+
+        def wrapper(*args, _original=original, **kwargs):
+            result = _original(*args, **kwargs)
+            mpl.rcParams.update({k: HOUSE_RC[k] for k in FONT_KEYS})
+            return result
+
+        wrapper._planlib_fonts = True  # type: ignore[attr-defined]
+        wrapper.__doc__ = original.__doc__
+        setattr(rcmod, name, wrapper)
+        if getattr(sns, name, None) is original:
+            setattr(sns, name, wrapper)
 
 
 @contextlib.contextmanager

@@ -66,8 +66,11 @@ def report_hash(report: Report, root: Path, shared: str, formats: tuple[str, ...
     return h.hexdigest()
 
 
-def build_one(report: Report, root: Path, staging: Path, formats: tuple[str, ...], site_title: str) -> str:
-    """Execute and render one report into ``staging``; returns the report id. Raises ReportError."""
+def build_one(report: Report, root: Path, staging: Path, formats: tuple[str, ...], site_title: str,
+              stage=lambda s: None) -> str:  # fmt: skip
+    """Execute and render one report into ``staging``; returns the report id. Raises ReportError.
+
+    ``stage(name)`` is told each stage as it starts (执行笔记本, 网页, PDF) for the progress bar."""
     from planlib.publish import offline
     from planlib.publish.notebook import execute, to_markdown
 
@@ -75,6 +78,7 @@ def build_one(report: Report, root: Path, staging: Path, formats: tuple[str, ...
     shutil.rmtree(build, ignore_errors=True)
     build.mkdir(parents=True)
     os.environ[ASSETS_ENV] = report.id  # the kernel inherits it: assets go to <build>/<id>/
+    stage("执行笔记本")
     executed = execute(report.id, root / report.notebook, build / f"{report.id}.ipynb", report.parameters, cwd=build)
     doc = to_markdown(executed, report.id)
     (build / f"{report.id}.md").write_text(doc.markdown, encoding="utf-8")
@@ -85,9 +89,11 @@ def build_one(report: Report, root: Path, staging: Path, formats: tuple[str, ...
         shutil.rmtree(staging / report.id, ignore_errors=True)
         downloads = [("PDF 版", f"{report.id}.pdf")] if "pdf" in formats else []
         if "html" in formats:
+            stage("网页")
             offline.render_html(doc.markdown, staging / f"{report.id}.html",
                                 title=report.title, subtitle=subtitle, site_title=site_title, downloads=downloads)
         if "pdf" in formats:
+            stage("PDF")
             offline.render_pdf(doc.markdown, staging / f"{report.id}.pdf", root=build, title=report.title,
                                subtitle=subtitle, date=f"评估基准年:{report.as_of} 年")  # fmt: skip
         if (build / report.id).is_dir():
@@ -187,7 +193,8 @@ def build(
             for report, digest in todo:
                 bar.set_postfix_str(report.id)
                 try:
-                    build_one(report, root, staging, tuple(formats), manifest.title)
+                    build_one(report, root, staging, tuple(formats), manifest.title,
+                              stage=lambda s, rid=report.id: bar.set_postfix_str(f"{rid}:{s}"))
                     _collect(None, (report, digest), result, state, bar)
                 except ReportError as exc:
                     _collect(exc, (report, digest), result, state, bar)
