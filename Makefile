@@ -14,7 +14,7 @@ $(STAMP): pyproject.toml
 
 report: $(STAMP)
 	$(BIN)/planlib process
-	$(BIN)/planlib build --jobs 2
+	$(BIN)/planlib build
 
 test: $(STAMP)
 	$(BIN)/python -m pytest -q
