@@ -130,7 +130,8 @@ def build_parser() -> argparse.ArgumentParser:
     bld.add_argument("--to", default="html,pdf", help="输出格式,逗号分隔:html,pdf")
     bld.add_argument("--engine", choices=["auto", "offline", "quarto"], default="auto",
                      help="auto:PATH 中有 quarto 则用 quarto,否则离线引擎")
-    bld.add_argument("--jobs", type=int, default=min(4, os.cpu_count() or 1), help="并行生成的报告数(默认:CPU 核数,最多 4)")
+    bld.add_argument("--jobs", type=int, default=min(4, os.cpu_count() or 1),
+                     help="并行生成的报告数(默认:CPU 核数,最多 4)")
     bld.add_argument("--force", action="store_true", help="忽略缓存,全部重新生成")
     bld.add_argument("--quiet", action="store_true", help="不显示进度条")
     bld.set_defaults(func=_cmd_build)
