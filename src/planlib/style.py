@@ -42,6 +42,15 @@ HOUSE_RC: dict[str, Any] = {
 }
 
 
+def copy_fonts(folder: Path) -> None:
+    """Put the shipped fonts and their licence into ``folder`` (a site serves its own fonts)."""
+    import shutil
+
+    folder.mkdir(parents=True, exist_ok=True)
+    for path in [*FONT_FILES.values(), FONT_DIR / "OFL.txt"]:
+        shutil.copyfile(path, folder / path.name)
+
+
 def font_path(weight: str = "regular") -> Path:
     """Path of a shipped font file (``regular`` or ``bold``)."""
     return FONT_FILES[weight]

@@ -19,6 +19,7 @@ from planlib._assets import ENV as ASSETS_ENV
 from planlib._paths import PACKAGE_DIR, project_root
 from planlib.publish.manifest import Manifest, Report, load_manifest
 from planlib.publish.notebook import ReportError
+from planlib.style import copy_fonts
 
 FORMATS = ("html", "pdf")
 STATE_FILE = ".planlib-build.json"
@@ -198,7 +199,7 @@ def build(
                     _collect(None, (report, digest), result, state, bar)
                 except ReportError as exc:
                     _collect(exc, (report, digest), result, state, bar)
-        _copy_fonts(staging)
+        copy_fonts(staging / "fonts")  # style.css serves them: pages never depend on the reader's fonts
         write_index(manifest, staging, result.failed)
         (staging / STATE_FILE).write_text(json.dumps(state, indent=1, sort_keys=True) + "\n", encoding="utf-8")
         _swap(staging, site)
@@ -220,16 +221,6 @@ def _collect(outcome: BaseException | None, item: tuple[Report, str], result: Bu
         result.built.append(report.id)
         state[report.id] = digest
     bar.update(1)
-
-
-def _copy_fonts(staging: Path) -> None:
-    """The site serves planlib's own fonts (referenced by style.css), so pages never depend on the reader's."""
-    from planlib.style import FONT_FILES
-
-    folder = staging / "fonts"
-    folder.mkdir(exist_ok=True)
-    for path in [*FONT_FILES.values(), FONT_FILES["regular"].with_name("OFL.txt")]:
-        shutil.copyfile(path, folder / path.name)
 
 
 def _swap(staging: Path, site: Path) -> None:

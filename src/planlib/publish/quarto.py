@@ -21,6 +21,7 @@ from planlib._paths import project_root
 from planlib.publish.build import BuildResult, site_dir
 from planlib.publish.manifest import Report, load_manifest
 from planlib.publish.notebook import ReportError, execute
+from planlib.style import copy_fonts
 
 
 def front_matter(report: Report, formats: tuple[str, ...]) -> nbformat.NotebookNode:
@@ -48,14 +49,6 @@ def prepare(report: Report, root: Path, formats: tuple[str, ...]) -> Path:
     return out
 
 
-def _copy_fonts(folder: Path) -> None:
-    from planlib.style import FONT_FILES
-
-    folder.mkdir(parents=True, exist_ok=True)
-    for path in [*FONT_FILES.values(), FONT_FILES["regular"].with_name("OFL.txt")]:
-        shutil.copyfile(path, folder / path.name)
-
-
 def build_quarto(only: list[str] | None, formats: tuple[str, ...], *, jobs: int = 1) -> BuildResult:
     quarto = shutil.which("quarto")
     if quarto is None:
@@ -74,7 +67,7 @@ def build_quarto(only: list[str] | None, formats: tuple[str, ...], *, jobs: int 
             result.built.append(report.id)
         except ReportError as exc:
             result.failed[report.id] = str(exc)
-    _copy_fonts(root / "reports" / "fonts")
+    copy_fonts(root / "reports" / "fonts")  # fonts.css serves them with the site
     if result.built:
         to = [f for f in ("html", "typst") if f == "html" or "pdf" in formats]
         for fmt in to:
