@@ -305,13 +305,28 @@ def caveats(ctx: Context) -> Markdown:
         "- 2023年及以后的地区生产总值可能因第五次全国经济普查而修订。",
         "- 只有全年(或年末)数据作为年度值;季度、月度、截至某日的数据单独标注,不用于计算完成度。",
         "- 缺少数据的指标标为“数据暂缺”,不做估计;缺少某年全年数据的五年累计标为“数据不全”,不跨缺口求和。",
-        "- 技能人才、高技能人才:2022年数据较2020年基数跳升超过100万人,疑为统计口径扩大,与规划目标比较须谨慎。",
+        *_scope_break_lines(ctx),
         "- 脱贫人口务工规模:2022年起含防止返贫监测对象,口径宽于2020年基数。",
         "- 高校毕业生去向落实率:人力社保口径(重庆籍毕业生,年底)与教委口径(全部毕业生,截至8月31日)不同,本报告只用前者。",
         "- 区县城镇新增就业的统计口径各不相同,不能跨区县比较;尚未找到任何区县的城镇调查失业率。",
         "- 区县边界为示意图,不作为权属界线依据。",
     ]
     return Markdown("\n".join(line for line in lines if _knowable(line, ctx.as_of)) + "\n")
+
+
+def _scope_break_lines(ctx: Context) -> list[str]:
+    """技能人才: the jump from the plan's baseline to the first published figure, computed, not typed."""
+    from planlib.observations import annual_values
+
+    spec = ctx.plan.target("skilled_workers_total")
+    values = annual_values(_visible(ctx), "skilled_workers_total")
+    later = values[values.index > int(spec["baseline_year"])]
+    if later.empty:
+        return []
+    year, value = int(later.index[0]), float(later.iloc[0])
+    jump = value - spec["baseline"]
+    return [f"- 技能人才、高技能人才:{year}年技能人才总量{fmt_number(value)}万人,较{int(spec['baseline_year'])}年基数"
+            f"{fmt_number(spec['baseline'])}万人增加{fmt_number(jump)}万人,疑为统计口径扩大,与规划目标比较须谨慎。"]
 
 
 def _knowable(text: str, as_of: int) -> bool:
