@@ -25,6 +25,7 @@ if TYPE_CHECKING:
     from planlib.plan import Plan
 
 SETTINGS_FILE = PACKAGE_DIR / "settings" / "assessment.yaml"
+SOURCE_SEPARATOR = "\n"  # between "title <url>" entries of the `sources` column
 
 # Status vocabulary (the family of words used by Chongqing's and the national mid-term evaluations).
 DONE = "已完成"
@@ -311,7 +312,8 @@ def _partial_note(series: _Series, unit: str) -> str | None:
 def _sources(series: _Series, years: list[int], extra: list[dict] | None = None) -> str:
     found = [series.annual_src[y] for y in years if y in series.annual_src]
     found += [f"{r['source_title']} <{r['source_url']}>" for r in extra or []]
-    return ";".join(dict.fromkeys(found)) or ""
+    # one source per line: titles themselves contain ";" and "," (e.g. "(市统计局,2021-03-18;镜像转载)")
+    return SOURCE_SEPARATOR.join(dict.fromkeys(found)) or ""
 
 
 def _join(*parts: str | None) -> str | None:
@@ -491,7 +493,7 @@ def _relative(spec: dict, series: _Series, in_period: dict[int, float], ctx: _Co
     out = _year_checks(checks, ctx)
     if in_period and not both:
         out["note"] = _join(out.get("note"), f"参照序列 {spec['reference']} 缺少对应年份数据")
-    out["sources"] = _sources(series, sorted(both)) + (";" + _sources(ref, sorted(both)) if both else "")
+    out["sources"] = SOURCE_SEPARATOR.join(filter(None, [_sources(series, sorted(both)), _sources(ref, sorted(both))]))
     return out
 
 

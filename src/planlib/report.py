@@ -98,16 +98,44 @@ def _progress_text(row: dict) -> str:
 
 
 def sources_register(ctx: Context) -> dict[str, int]:
-    """Number every source used by the assessment, in order of first use."""
+    """Number every source the report uses (assessment, alerts, heat index), in order of first use.
+
+    Tables cite these numbers; the titles themselves are listed once, in the appendix."""
     numbers: dict[str, int] = {}
-    for text in ctx.assessment["sources"].fillna(""):
-        for src in filter(None, str(text).split(";")):
+    for text in [*ctx.assessment["sources"].fillna(""), *_alert_rows(ctx)["source"], *_heat_sources(ctx)]:
+        for src in filter(None, str(text).split(A.SOURCE_SEPARATOR)):
             numbers.setdefault(src, len(numbers) + 1)
     return numbers
 
 
+def _src(title: str, url: str) -> str:
+    return f"{title} <{url}>"
+
+
+def _alert_rows(ctx: Context) -> pd.DataFrame:
+    from planlib.alerts import unemployment_alerts
+
+    alerts = unemployment_alerts(ctx.observations, as_of=ctx.as_of)
+    alerts = alerts[alerts["year"].isna() | (alerts["year"] >= ctx.plan.meta.baseline_year)].copy()
+    alerts["source"] = [_src(t, u) for t, u in zip(alerts["source_title"], alerts["source_url"], strict=True)]
+    return alerts
+
+
+def _heat_sources(ctx: Context) -> list[str]:
+    from planlib.heat_index import load_spec
+
+    series = {c["series"] for c in load_spec()["components"]}
+    obs = _visible(ctx)
+    used = obs[obs["indicator_id"].isin(series) & (obs["year"] == ctx.as_of) & (obs["region_kind"] == "district")
+               & obs["preferred"]]  # fmt: skip
+    return sorted({_src(t, u) for t, u in zip(used["source_title"], used["source_url"], strict=True)})
+
+
 def _source_refs(row: dict, register: dict[str, int]) -> str:
-    refs = [register[s] for s in filter(None, str(row.get("sources") or "").split(";")) if s in register]
+    text = row.get("sources")
+    if not isinstance(text, str):
+        return "—"
+    refs = [register[s] for s in filter(None, text.split(A.SOURCE_SEPARATOR))]
     return "、".join(f"[{n}]" for n in refs) or "—"
 
 
@@ -414,14 +442,17 @@ def heat_index_table(ctx: Context) -> Table | Markdown:
 
     frame = pd.DataFrame({"区县": idx["district"], "指数(0—100)": idx["index"].round(1),
                           "纳入指标数": idx["n_components"]}).sort_values("指数(0—100)", ascending=False)  # fmt: skip
-    return Table(frame, caption=f"区县就业热力指数({ctx.as_of}年,仅含有数据的区县)", name="heat-index", notes=notes)
+    register = sources_register(ctx)
+    refs = "、".join(f"[{register[s]}]" for s in _heat_sources(ctx))
+    return Table(frame, caption=f"区县就业热力指数({ctx.as_of}年,仅含有数据的区县)", name="heat-index",
+                 source=f"{refs}(编号见附录“数据来源”)" if refs else None, notes=notes)
 
 
 def alerts_table(ctx: Context) -> Table | Markdown:
-    from planlib.alerts import load_rules, unemployment_alerts
+    from planlib.alerts import load_rules
 
-    alerts = unemployment_alerts(ctx.observations, as_of=ctx.as_of)
-    alerts = alerts[alerts["year"].isna() | (alerts["year"] >= ctx.plan.meta.baseline_year)]
+    alerts = _alert_rows(ctx)
+    register = sources_register(ctx)
     rules = "；".join(f"{r['level']}:{r['text']}" for r in load_rules()["rules"])
     if alerts.empty:
         return Markdown(f"截至{ctx.as_of}年,城镇调查失业率未触发任何预警规则。规则:{rules}。\n")
@@ -429,7 +460,8 @@ def alerts_table(ctx: Context) -> Table | Markdown:
 
     frame = pd.DataFrame({"地区": alerts["region"], "时期": alerts["period_label"], "预警": alerts["level"],
                           "规则": alerts["description"], "触发值(%)": alerts["value"],
-                          "上年值(%)": [("—" if v is None or v != v else v) for v in alerts["previous"]]})  # fmt: skip
+                          "上年值(%)": [("—" if v is None or v != v else v) for v in alerts["previous"]],
+                          "来源": [f"[{register[s]}]" for s in alerts["source"]]})  # fmt: skip
     return Table(frame, caption=f"失业预警(截至{ctx.as_of}年)", name="unemployment-alerts",
                  notes=[f"规则(settings/alerts.yaml):{rules}。区县调查失业率尚未公布,仅对全市判断。"])  # fmt: skip
 
