@@ -328,3 +328,13 @@ def test_backtest_final_2025_uses_published_cumulative(real):
     # 2025 has only Q1 data; the 2021–2025 cumulative "as of 2025-10-10" (348) is published
     assert r["cumulative"] == 348 and r["status"] == A.DONE
     assert r["partial_note"] == "2025年1—3月 17.2万人"
+
+
+def test_sources_keep_titles_with_semicolons_whole(plan):
+    rows = [row("jobs", 2021, 75), row("jobs", 2022, 70)]
+    rows[0]["source_title"] = "2021年统计公报(市统计局,2022-03-18;镜像转载)"  # real titles contain ";"
+    r = one(run(plan, rows, 2022), "jobs")
+    assert r["sources"].split(A.SOURCE_SEPARATOR) == [
+        "2021年统计公报(市统计局,2022-03-18;镜像转载) <https://example.org/synthetic>",
+        "合成测试数据(SYNTHETIC,非真实数据) <https://example.org/synthetic>",
+    ]
