@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 import yaml
 
 from planlib._paths import PACKAGE_DIR
+from planlib._values import is_missing
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -382,7 +383,7 @@ def _level(spec: dict, series: _Series, in_period: dict[int, float], ctx: _Conte
     xt = in_period[t]
     x0 = spec["baseline"]
     t0 = spec["baseline_year"]
-    has_base = x0 == x0 and x0 is not None and t0 is not None and not _isna(t0)
+    has_base = not is_missing(x0) and not is_missing(t0)
     lower_better = comparator in ("<", "<=")
     met_now = meets(xt, comparator, target, tolerance=tol)
     out["sources"] = _sources(series, [t])
@@ -431,13 +432,6 @@ def _level(spec: dict, series: _Series, in_period: dict[int, float], ctx: _Conte
     return out
 
 
-def _isna(value: Any) -> bool:
-    try:
-        return value != value or value is None
-    except TypeError:  # pandas.NA
-        return True
-
-
 def _year_checks(checks: dict[int, bool], ctx: _Context) -> dict[str, Any]:
     years = list(range(ctx.start, ctx.as_of + 1))
     missing = [y for y in years if y not in checks]
@@ -464,7 +458,7 @@ def _annual_bound(spec: dict, series: _Series, in_period: dict[int, float], ctx:
     # Trend beside the yes/no: a straight line through the baseline and the years observed, extended to
     # the final year, warns when the bound would be crossed even while every year so far complies.
     points = dict(in_period)
-    if spec["baseline"] == spec["baseline"] and not _isna(spec["baseline_year"]):
+    if not is_missing(spec["baseline"]) and not is_missing(spec["baseline_year"]):
         points.setdefault(int(spec["baseline_year"]), float(spec["baseline"]))
     if len(in_period) >= 2:
         projected = _linear_projection(points, ctx.end)
@@ -499,7 +493,7 @@ def _relative(spec: dict, series: _Series, in_period: dict[int, float], ctx: _Co
 
 def _qualitative(spec: dict, series: _Series, in_period: dict[int, float], ctx: _Context) -> dict[str, Any]:
     points = dict(in_period)
-    if spec["baseline"] == spec["baseline"] and not _isna(spec["baseline_year"]):
+    if not is_missing(spec["baseline"]) and not is_missing(spec["baseline_year"]):
         points.setdefault(int(spec["baseline_year"]), float(spec["baseline"]))
     years = sorted(points)
     # steady growth = no year-on-year fall; a gap is compared across (noted), never filled in

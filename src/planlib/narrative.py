@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import math
 from typing import TYPE_CHECKING
 
 from planlib import assess as A
+from planlib._values import is_missing
 from planlib.tables import fmt_number, fmt_percent
 
 if TYPE_CHECKING:
@@ -14,13 +14,6 @@ if TYPE_CHECKING:
 COMPARATOR_TEXT = {">": ">", ">=": "≥", "<": "<", "<=": "≤", "=": "=", "~": "约", "range": ""}
 HEADLINE_ORDER = (A.DONE, A.AHEAD, A.IN_LINE, A.BROADLY, A.BEHIND, A.NOT_DONE, A.MET, A.NOT_MET, A.INCOMPLETE,
                   A.MISSING)  # fmt: skip
-
-
-def _nan(value: object) -> bool:
-    try:
-        return value is None or (isinstance(value, float) and math.isnan(value)) or value != value
-    except (TypeError, ValueError):
-        return True
 
 
 def target_text(row: dict) -> str:
@@ -44,9 +37,9 @@ def cumulative_sentence(row: dict, as_of: int, start: int) -> str:
     """Sentence for a five-year total, e.g. 城镇新增就业 in the 2023 report."""
     name, unit = row["name"], row["unit"]
     parts = []
-    if row["latest_year"] == as_of and not _nan(row["latest_value"]):
+    if row["latest_year"] == as_of and not is_missing(row["latest_value"]):
         parts.append(f"{as_of}年全市{name}{fmt_number(row['latest_value'])}{unit}")
-    if _nan(row["cumulative"]):
+    if is_missing(row["cumulative"]):
         reason = row["note"] if isinstance(row.get("note"), str) and row["note"] else "缺少已公布的全年数据"
         parts.append(f"{name}{start}—{as_of}年累计值无法计算({reason})")
         return ";".join(parts) + "。"

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from planlib import assess as A
+from planlib._values import is_missing
 from planlib.figures import Figure
 from planlib.narrative import summary_sentences, target_text
 from planlib.tables import MISSING_TEXT, Table, fmt_number, fmt_percent
@@ -66,7 +67,7 @@ def summary(ctx: Context) -> Markdown:
 
 
 def _baseline_text(row: dict) -> str:
-    if row["baseline"] != row["baseline"] or row["baseline"] is None:
+    if is_missing(row["baseline"]):
         return "—"
     prefix = {">": ">", ">=": "≥", "<": "<", "<=": "≤"}.get(row.get("baseline_comparator") or "", "")
     text = prefix + fmt_number(row["baseline"])
@@ -78,21 +79,21 @@ def _baseline_text(row: dict) -> str:
 
 
 def _latest_text(row: dict) -> str:
-    if row["latest_value"] != row["latest_value"] or row["latest_value"] is None:
+    if is_missing(row["latest_value"]):
         return MISSING_TEXT
     return f"{fmt_number(row['latest_value'])}({int(row['latest_year'])}年)"
 
 
 def _progress_text(row: dict) -> str:
     if row["kind"] == "cumulative":
-        if row["cumulative"] != row["cumulative"]:
+        if is_missing(row["cumulative"]):
             return MISSING_TEXT
         return f"累计 {fmt_number(row['cumulative'])},完成 {fmt_percent(row['completion'])}"
     if row["kind"] in ("annual", "relative", "qualitative"):
-        if row["years_assessed"] is None or row["years_assessed"] != row["years_assessed"] or not row["years_assessed"]:
+        if is_missing(row["years_assessed"]) or not row["years_assessed"]:
             return MISSING_TEXT
         return f"{int(row['years_met'])}/{int(row['years_assessed'])} 年满足"
-    if row["completion"] != row["completion"]:
+    if is_missing(row["completion"]):
         return MISSING_TEXT
     return f"完成 {fmt_percent(row['completion'])}"
 
@@ -199,7 +200,7 @@ def coverage_table(ctx: Context) -> Table:
 def _pace_text(row: dict) -> str:
     if row["status"] == A.DONE:
         return "已完成目标"
-    if row["required_pace"] != row["required_pace"] or row["required_pace"] is None:
+    if is_missing(row["required_pace"]):
         return "—"
     return f"{fmt_number(row['required_pace'])} {row['required_pace_unit']}"
 
@@ -460,7 +461,7 @@ def alerts_table(ctx: Context) -> Table | Markdown:
 
     frame = pd.DataFrame({"地区": alerts["region"], "时期": alerts["period_label"], "预警": alerts["level"],
                           "规则": alerts["description"], "触发值(%)": alerts["value"],
-                          "上年值(%)": [("—" if v is None or v != v else v) for v in alerts["previous"]],
+                          "上年值(%)": ["—" if is_missing(v) else v for v in alerts["previous"]],
                           "来源": [f"[{register[s]}]" for s in alerts["source"]]})  # fmt: skip
     return Table(frame, caption=f"失业预警(截至{ctx.as_of}年)", name="unemployment-alerts",
                  notes=[f"规则(settings/alerts.yaml):{rules}。区县调查失业率尚未公布,仅对全市判断。"])  # fmt: skip
