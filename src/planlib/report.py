@@ -44,6 +44,15 @@ class Context:
     def years(self) -> list[int]:
         return list(range(self.plan.meta.period_start, self.as_of + 1))
 
+    @functools.cached_property
+    def source_numbers(self) -> dict[str, int]:
+        """Computed once per report: every table of the report cites these numbers."""
+        numbers: dict[str, int] = {}
+        for text in [*self.assessment["sources"].fillna(""), *_alert_rows(self)["source"], *_heat_sources(self)]:
+            for src in filter(None, str(text).split(A.SOURCE_SEPARATOR)):
+                numbers.setdefault(src, len(numbers) + 1)
+        return numbers
+
 
 @functools.cache
 def _cached(plan_name: str, as_of: int) -> tuple:
@@ -102,11 +111,7 @@ def sources_register(ctx: Context) -> dict[str, int]:
     """Number every source the report uses (assessment, alerts, heat index), in order of first use.
 
     Tables cite these numbers; the titles themselves are listed once, in the appendix."""
-    numbers: dict[str, int] = {}
-    for text in [*ctx.assessment["sources"].fillna(""), *_alert_rows(ctx)["source"], *_heat_sources(ctx)]:
-        for src in filter(None, str(text).split(A.SOURCE_SEPARATOR)):
-            numbers.setdefault(src, len(numbers) + 1)
-    return numbers
+    return ctx.source_numbers
 
 
 def _src(title: str, url: str) -> str:
