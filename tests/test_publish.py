@@ -114,6 +114,7 @@ def test_failing_report_names_the_cell_and_keeps_the_rest(built):
     root, _ = built
     site = root / "reports" / "_site"
     old_pdf = (site / "annual-2023.pdf").read_bytes()
+    state_before = json.loads((site / ".planlib-build.json").read_text(encoding="utf-8"))["annual-2023"]
     nb = nbformat.read(root / "notebooks" / "annual.ipynb", as_version=4)
     nb.cells.insert(3, nbformat.v4.new_code_cell("raise RuntimeError('合成故障:测试用')"))
     nbformat.write(nb, root / "notebooks" / "broken.ipynb")
@@ -127,9 +128,11 @@ def test_failing_report_names_the_cell_and_keeps_the_rest(built):
     assert "合成故障" in result.failed["annual-2023"]
     assert result.built == ["annual-2022"] and (site / "annual-2022.pdf").is_file()
     assert (site / "annual-2023.pdf").read_bytes() == old_pdf  # the previous version survives
-    assert "生成失败" in (site / "index.html").read_text(encoding="utf-8")
+    index = (site / "index.html").read_text(encoding="utf-8")
+    assert "<td>本次生成失败,显示的是上一版</td>" in index and "<td>最新</td>" in index
+    # the failed report keeps the hashes of the files still published, so the next build retries it
     state = json.loads((site / ".planlib-build.json").read_text(encoding="utf-8"))
-    assert "annual-2023" not in state and "annual-2022" in state
+    assert state["annual-2023"] == state_before and set(state["annual-2022"]) == {"html", "pdf"}
 
 
 def test_report_never_shows_a_year_after_as_of(tmp_path, monkeypatch):

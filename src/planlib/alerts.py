@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
-
-import yaml
+from typing import TYPE_CHECKING, Any, Literal
 
 from planlib._paths import PACKAGE_DIR
 
@@ -19,11 +17,36 @@ COLUMNS = ["region", "year", "period_label", "period_type", "rule", "level", "de
 
 
 def load_rules(path: Path = RULES_FILE) -> dict[str, Any]:
-    spec = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
-    for rule in spec["rules"]:
-        if rule.get("test") not in TESTS:
-            raise ValueError(f"{path}: 规则 {rule.get('id')} 的 test 应为 {'、'.join(TESTS)} 之一")
-    return spec
+    """The 失业预警 rules (``settings/alerts.yaml``): series, ceiling, rules (id, level, test, threshold, text).
+
+    Raises :class:`planlib.errors.DataError` naming the file, the rule and the key for a YAML syntax error,
+    an unknown key or test, or a threshold that is not a number.
+    """
+    from pydantic import BaseModel, ConfigDict, ValidationError
+
+    from planlib._config import load_mapping, validation_problems
+    from planlib.errors import DataError
+
+    class _Strict(BaseModel):
+        model_config = ConfigDict(extra="forbid", strict=True)
+
+    class Rule(_Strict):
+        id: str
+        level: str
+        test: Literal["at_least", "near_ceiling", "yoy_rise"]
+        threshold: float
+        text: str
+
+    class File(_Strict):
+        series: str
+        ceiling: float
+        rules: list[Rule]
+
+    raw = load_mapping(path, "含 series、ceiling 和 rules")
+    try:
+        return File.model_validate(raw).model_dump()
+    except ValidationError as exc:
+        raise DataError(validation_problems(path, raw, exc.errors())) from None
 
 
 def unemployment_alerts(observations: pd.DataFrame, as_of: int, rules: dict[str, Any] | None = None) -> pd.DataFrame:

@@ -15,8 +15,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-import yaml
-
 from planlib._paths import PACKAGE_DIR
 from planlib._values import is_missing
 
@@ -101,19 +99,48 @@ class Settings:
 
 @functools.cache
 def load_settings(path: Path = SETTINGS_FILE) -> Settings:
-    raw = yaml.safe_load(Path(path).read_text(encoding="utf-8")) or {}
-    sched, euro = raw.get("schedule", {}), raw.get("eurostat", {})
+    """The assessment settings (``settings/assessment.yaml``); a missing key keeps its documented default.
+
+    Raises :class:`planlib.errors.DataError` naming the file and the key for a YAML syntax error, an unknown
+    key or a value that is not a number.
+    """
+    from pydantic import BaseModel, ConfigDict, ValidationError
+
+    from planlib._config import load_mapping, validation_problems
+    from planlib.errors import DataError
+
+    class _Strict(BaseModel):
+        model_config = ConfigDict(extra="forbid", strict=True)
+
+    class Schedule(_Strict):
+        ahead: float = Settings.ahead
+        in_line: float = Settings.in_line
+        broadly_in_line: float = Settings.broadly_in_line
+
+    class Eurostat(_Strict):
+        significant: float = Settings.eurostat_significant
+        moderate: float = Settings.eurostat_moderate
+        no_target_significant: float = Settings.no_target_significant
+        no_target_moderate: float = Settings.no_target_moderate
+        no_target_moderate_away: float = Settings.no_target_moderate_away
+
+    class File(_Strict):
+        schedule: Schedule = Schedule()
+        eurostat: Eurostat = Eurostat()
+        approx_tolerance: float = Settings.approx_tolerance
+
+    raw = load_mapping(path, "含 schedule、eurostat 和 approx_tolerance")
+    try:
+        spec = File.model_validate(raw)
+    except ValidationError as exc:
+        raise DataError(validation_problems(path, raw, exc.errors())) from None
+    sched, euro = spec.schedule, spec.eurostat
     return Settings(
-        ahead=float(sched.get("ahead", 1.10)),
-        in_line=float(sched.get("in_line", 1.00)),
-        broadly_in_line=float(sched.get("broadly_in_line", 0.95)),
-        eurostat_significant=float(euro.get("significant", 0.95)),
-        eurostat_moderate=float(euro.get("moderate", 0.60)),
-        no_target_significant=float(euro.get("no_target_significant", 1.0)),
-        no_target_moderate=float(euro.get("no_target_moderate", 0.0)),
-        no_target_moderate_away=float(euro.get("no_target_moderate_away", -1.0)),
-        approx_tolerance=float(raw.get("approx_tolerance", 0.05)),
-    )
+        ahead=sched.ahead, in_line=sched.in_line, broadly_in_line=sched.broadly_in_line,
+        eurostat_significant=euro.significant, eurostat_moderate=euro.moderate,
+        no_target_significant=euro.no_target_significant, no_target_moderate=euro.no_target_moderate,
+        no_target_moderate_away=euro.no_target_moderate_away, approx_tolerance=spec.approx_tolerance,
+    )  # fmt: skip
 
 
 # ------------------------------------------------------------------ small pure helpers

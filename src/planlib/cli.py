@@ -32,7 +32,7 @@ def _cmd_check(args: argparse.Namespace) -> int:
 def _cmd_process(args: argparse.Namespace) -> int:
     from planlib.processing import process
 
-    result = process(Path(args.out) if args.out else None, plan=args.plan)
+    result = process(Path(args.out) if args.out else None, plan=args.plan, wait=_wait_seconds(args.wait))
     for line in result.report.lines():
         print(line)
     for path in result.outputs:
@@ -90,7 +90,10 @@ def _cmd_build(args: argparse.Namespace) -> int:
 
         result = build_quarto(args.only or None, formats, jobs=args.jobs)
     else:
-        result = build(args.only or None, formats, jobs=args.jobs, progress=not args.quiet, force=args.force)
+        result = build(args.only or None, formats, jobs=args.jobs, progress=not args.quiet, force=args.force,
+                       wait=_wait_seconds(args.wait))  # fmt: skip
+    for notice in result.notices:
+        print(notice)
     for rid in result.no_notebook:
         print(f"跳过 {rid}:笔记本尚不存在")
     print(f"引擎 {engine}:生成 {len(result.built)} 份,未变化 {len(result.unchanged)} 份,失败 {len(result.failed)} 份,"
@@ -98,6 +101,18 @@ def _cmd_build(args: argparse.Namespace) -> int:
     for rid, message in result.failed.items():
         print(f"  失败 {rid}:{message}", file=sys.stderr)
     return 0 if result.ok else 1
+
+
+def _wait_seconds(value: float | None) -> float:
+    """``--wait`` alone waits for ever, ``--wait N`` up to N seconds; without it a held lock is an error."""
+    if value is None:
+        return 0
+    return float("inf") if value < 0 else value
+
+
+def _add_wait(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--wait", nargs="?", type=float, const=-1, default=None, metavar="SECONDS",
+                        help="另一个同类任务正在运行时等待它结束(可给最长秒数);默认立即报错退出")  # fmt: skip
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -115,6 +130,7 @@ def build_parser() -> argparse.ArgumentParser:
     proc = sub.add_parser("process", help="由 data/raw 生成 data/processed(原子写入)")
     proc.add_argument("--out", help="输出目录(默认 data/processed)")
     proc.add_argument("--plan", default="cq-employment-14th", help="规划 id 或 YAML 路径")
+    _add_wait(proc)
     proc.set_defaults(func=_cmd_process)
 
     plan = sub.add_parser("plan", help="列出规划的指标和目标(按专栏计数)")
@@ -134,12 +150,15 @@ def build_parser() -> argparse.ArgumentParser:
                      help="并行生成的报告数(默认:CPU 核数,最多 4)")
     bld.add_argument("--force", action="store_true", help="忽略缓存,全部重新生成")
     bld.add_argument("--quiet", action="store_true", help="不显示进度条")
+    _add_wait(bld)
     bld.set_defaults(func=_cmd_build)
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    from planlib._lock import LockedError
+
     try:
         return args.func(args)
     except DataError as exc:
@@ -147,12 +166,32 @@ def main(argv: Sequence[str] | None = None) -> int:
         for problem in exc.problems:
             print(f"  {problem}", file=sys.stderr)
         return 1
+    except LockedError as exc:
+        print(str(exc), file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        kept = {"build": "上一版报告保持不变", "process": "data/processed 保持不变"}.get(args.command, "未写入任何文件")
+        print(f"\n已中断,{kept}。", file=sys.stderr)
+        return 130
     except ValueError as exc:  # parameter errors (a year outside the plan period, an unknown format)
         print(f"参数有误:{exc}", file=sys.stderr)
         return 2
     except FileNotFoundError as exc:
-        print(f"找不到文件:{exc}", file=sys.stderr)
+        print(f"找不到文件:{_os_error_text(exc)}", file=sys.stderr)
         return 1
+    except PermissionError as exc:
+        print(f"没有写入权限:{_os_error_text(exc)};请检查该文件夹的权限,或换一个可写的位置。", file=sys.stderr)
+        return 1
+    except OSError as exc:  # disk full, read-only filesystem …: the system's words, never a traceback
+        print(f"文件操作失败:{_os_error_text(exc)}", file=sys.stderr)
+        return 1
+
+
+def _os_error_text(exc: OSError) -> str:
+    """'/path/file(Permission denied)' — the path first, then the system's reason."""
+    if exc.filename is None:
+        return str(exc)
+    return f"{exc.filename}({exc.strerror or exc})"
 
 
 if __name__ == "__main__":  # pragma: no cover

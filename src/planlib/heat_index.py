@@ -9,9 +9,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
-
-import yaml
+from typing import TYPE_CHECKING, Any, Literal
 
 from planlib._paths import PACKAGE_DIR
 
@@ -44,12 +42,44 @@ class HeatIndex:
 
 
 def load_spec(path: Path = SPEC_FILE) -> dict[str, Any]:
-    spec = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
-    for comp in spec["components"]:
-        if comp.get("direction") not in ("higher", "lower"):
-            raise ValueError(f"{path}: 指标 {comp.get('id')} 的 direction 应为 higher 或 lower")
-    if spec.get("weights") not in ("equal", "entropy") or spec.get("goalposts") not in ("pooled", "per_year"):
-        raise ValueError(f"{path}: weights 应为 equal/entropy,goalposts 应为 pooled/per_year")
+    """The heat-index definition (``settings/heat_index.yaml``) as a dict (name, goalposts, weights,
+    min_components, components with id, label, series, per, direction, caveat).
+
+    Raises :class:`planlib.errors.DataError` naming the file, the component and the key for a YAML syntax
+    error, an unknown key, a direction other than higher/lower or a non-integer ``min_components``.
+    """
+    from pydantic import BaseModel, ConfigDict, ValidationError
+
+    from planlib._config import load_mapping, validation_problems
+    from planlib.errors import DataError
+
+    class _Strict(BaseModel):
+        model_config = ConfigDict(extra="forbid", strict=True)
+
+    class Component(_Strict):
+        id: str
+        label: str
+        series: str
+        direction: Literal["higher", "lower"]
+        per: str | None = None
+        caveat: str | None = None
+
+    class File(_Strict):
+        name: str
+        goalposts: Literal["pooled", "per_year"]
+        weights: Literal["equal", "entropy"]
+        min_components: int
+        components: list[Component]
+
+    raw = load_mapping(path, "含 name、goalposts、weights、min_components 和 components")
+    try:
+        spec = File.model_validate(raw).model_dump()
+    except ValidationError as exc:
+        raise DataError(validation_problems(path, raw, exc.errors())) from None
+    for comp in spec["components"]:  # optional keys absent in the file stay absent, as callers expect
+        for key in ("per", "caveat"):
+            if comp[key] is None:
+                del comp[key]
     return spec
 
 

@@ -14,9 +14,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
+from planlib._config import load_yaml, validation_problems
 from planlib._paths import PACKAGE_DIR
 from planlib.errors import DataError, Problem
 
@@ -227,19 +227,14 @@ def load_plan(name: str | Path = DEFAULT_PLAN) -> Plan:
         known = "、".join(available_plans()) or "(无)"
         expected = f"已有的计划:{known},或一个 YAML 文件路径"
         raise DataError(Problem(file=str(path), problem="找不到计划文件", expected=expected))
-    try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        row = mark.line + 1 if mark is not None else None
-        raise DataError(Problem(file=str(path), row=row, problem=f"YAML 语法错误:{exc}")) from None
+    raw = load_yaml(path)
     if not isinstance(raw, dict):
         expected = "含 plan、indicators、targets 三部分"
         raise DataError(Problem(file=str(path), problem="文件内容不是一个映射", expected=expected))
     try:
         parsed = PlanFile.model_validate(raw)
     except ValidationError as exc:
-        raise DataError([_problem(path, raw, err) for err in exc.errors()]) from None
+        raise DataError(validation_problems(path, raw, exc.errors())) from None
     _check_unique_ids(path, parsed)
     return Plan(
         meta=parsed.plan,
@@ -275,46 +270,3 @@ def _check_unique_ids(path: Path, parsed: PlanFile) -> None:
             seen.setdefault(spec.id, where)
     if problems:
         raise DataError(problems)
-
-
-def _problem(path: Path, raw: dict, err: dict) -> Problem:
-    """Turn one pydantic error into words: which entry (with its id), which field, what was wrong."""
-    loc = list(err.get("loc", ()))
-    entry_parts: list[str] = []
-    field = None
-    node: Any = raw
-    for part in loc:
-        if isinstance(part, int):
-            entry_parts[-1] = f"{entry_parts[-1]}[{part}]"
-            node = node[part] if isinstance(node, list) and part < len(node) else None
-            if isinstance(node, dict) and "id" in node:
-                entry_parts[-1] += f" (id={node['id']})"
-        elif not entry_parts:
-            entry_parts.append(str(part))
-            node = node.get(part) if isinstance(node, dict) else None
-        else:
-            field = str(part)
-            node = node.get(part) if isinstance(node, dict) else None
-    message = _translate(err)
-    return Problem(file=str(path), entry="".join(entry_parts) or None, field=field, problem=message)
-
-
-def _translate(err: dict) -> str:
-    kind = err.get("type", "")
-    given = err.get("input")
-    if kind == "missing":
-        return "缺少必填字段"
-    if kind == "extra_forbidden":
-        return f"未知字段(值为 {given!r}),请检查拼写"
-    if kind == "literal_error":
-        expected = err.get("ctx", {}).get("expected", "")
-        return f"取值 {given!r} 不在允许范围内,允许:{expected}"
-    if kind in {"float_parsing", "float_type", "int_parsing", "int_type", "int_from_float"}:
-        return f"{given!r} 不是数字"
-    if kind == "string_pattern_mismatch":
-        return f"{given!r} 格式不对:id 须为小写英文字母开头、只含小写字母数字和下划线"
-    if kind == "value_error":
-        return str(err.get("ctx", {}).get("error", err.get("msg")))
-    if kind == "too_short":
-        return "列表为空"
-    return f"{err.get('msg')}(值为 {given!r})"

@@ -1,18 +1,22 @@
 """The processing step: raw data → ``data/processed`` (clean observations, plan targets, districts).
 
-Output is deterministic (no timestamps; inputs identified by SHA-256) and written atomically, so a
-failure never leaves a half-written file and never destroys the previous output.
+Output is deterministic (no timestamps; inputs identified by SHA-256). The whole output set is written
+into a staging folder beside ``data/processed`` and exchanged with it in one step, so a reader (or a
+build) sees the previous set or the new one, never a mix; a failure or an interruption leaves the
+previous set as it was. One run at a time (a lock beside the folder).
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
 from planlib import __version__
-from planlib._io import write_all_atomic
+from planlib._io import recover_dir, replace_dir
+from planlib._lock import run_lock
 from planlib._paths import processed_dir, project_root
 from planlib.observations import CHOICE_RULE, LoadReport, load_observations, raw_observation_files
 from planlib.plan import DEFAULT_PLAN, load_plan
@@ -48,9 +52,20 @@ def sha256(path: Path) -> str:
     return hashlib.sha256(Path(path).read_bytes()).hexdigest()
 
 
-def process(out_dir: Path | None = None, plan: str = DEFAULT_PLAN) -> ProcessResult:
-    """Build every processed file from ``data/raw``; all are written or none is."""
-    out = out_dir or processed_dir()
+def process(out_dir: Path | None = None, plan: str = DEFAULT_PLAN, *, wait: float = 0) -> ProcessResult:
+    """Build every processed file from ``data/raw``; the whole set replaces the previous one at once.
+
+    Raises :class:`planlib.errors.DataError` for bad input (nothing is written) and
+    :class:`planlib._lock.LockedError` when another run is writing the same folder (``wait`` seconds
+    to wait for it). Files in the folder that are not outputs (its README) are kept.
+    """
+    out = Path(out_dir or processed_dir())
+    with run_lock(out.with_name(f".{out.name}.lock"), "数据处理", wait=wait):
+        recover_dir(out)
+        return _process_locked(out, plan)
+
+
+def _process_locked(out: Path, plan: str) -> ProcessResult:
     files = raw_observation_files()
     obs, report = load_observations(files, with_report=True)
     the_plan = load_plan(plan)
@@ -72,16 +87,23 @@ def process(out_dir: Path | None = None, plan: str = DEFAULT_PLAN) -> ProcessRes
         "notes": "只有 is_annual 为真的行可作为年度值;其他时期的数值保留并标注。缺失的数据不做估计。",
     }
 
-    def csv_writer(frame):
-        return lambda p: frame.to_csv(p, index=False, encoding="utf-8", lineterminator="\n")
+    def write_csv(frame, path: Path) -> None:
+        frame.to_csv(path, index=False, encoding="utf-8", lineterminator="\n")
 
-    outputs = {
-        out / "observations.csv": csv_writer(obs),
-        out / "observations.meta.json": lambda p: p.write_text(
-            json.dumps(meta, ensure_ascii=False, indent=2, sort_keys=True) + "\n", encoding="utf-8"
-        ),
-        out / "plan_targets.csv": csv_writer(targets),
-        out / "districts.csv": csv_writer(clusters),
-    }
-    write_all_atomic(outputs)
-    return ProcessResult(outputs=list(outputs), rows=len(obs), report=report)
+    staging = out.with_name(f".{out.name}.staging")
+    shutil.rmtree(staging, ignore_errors=True)
+    try:
+        if out.is_dir():
+            shutil.copytree(out, staging)  # keeps what is not ours (README.md)
+        else:
+            staging.mkdir(parents=True)
+        names = ["observations.csv", "observations.meta.json", "plan_targets.csv", "districts.csv"]
+        write_csv(obs, staging / names[0])
+        (staging / names[1]).write_text(json.dumps(meta, ensure_ascii=False, indent=2, sort_keys=True) + "\n",
+                                        encoding="utf-8")  # fmt: skip
+        write_csv(targets, staging / names[2])
+        write_csv(clusters, staging / names[3])
+        replace_dir(staging, out)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    return ProcessResult(outputs=[out / name for name in names], rows=len(obs), report=report)

@@ -5,8 +5,6 @@ from __future__ import annotations
 import functools
 from typing import TYPE_CHECKING
 
-import yaml
-
 from planlib._paths import PACKAGE_DIR, raw_dir
 from planlib.errors import CleanError, DataError, Problem
 
@@ -80,7 +78,9 @@ AGGREGATION_FILE = PACKAGE_DIR / "settings" / "aggregation.yaml"
 
 @functools.cache
 def aggregation_rules() -> dict[str, str]:
-    raw = yaml.safe_load(AGGREGATION_FILE.read_text(encoding="utf-8")) or {}
+    from planlib._config import load_mapping
+
+    raw = load_mapping(AGGREGATION_FILE, "含 rules(序列 id: sum、population_weighted_mean 或 none)")
     rules = {str(k): str(v) for k, v in (raw.get("rules") or {}).items()}
     bad = {k: v for k, v in rules.items() if v not in {"sum", "population_weighted_mean", "none"}}
     if bad:

@@ -1,14 +1,17 @@
-"""``planlib build``: every report of the manifest → ``reports/_site`` (incremental, atomic, parallel)."""
+"""``planlib build``: every report of the manifest → ``reports/_site`` (incremental, atomic, parallel, locked)."""
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import html
 import json
 import multiprocessing
 import os
 import shutil
+import signal
 import sys
+import threading
 import time
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
@@ -16,6 +19,8 @@ from pathlib import Path
 
 from planlib import __version__
 from planlib._assets import ENV as ASSETS_ENV
+from planlib._io import recover_dir, replace_dir
+from planlib._lock import run_lock
 from planlib._paths import PACKAGE_DIR, project_root
 from planlib.publish.manifest import Manifest, Report, load_manifest
 from planlib.publish.notebook import ReportError
@@ -33,6 +38,7 @@ class BuildResult:
     no_notebook: list[str] = field(default_factory=list)
     seconds: float = 0.0
     site: Path | None = None
+    notices: list[str] = field(default_factory=list)  # e.g. what was cleaned up after a killed build
 
     @property
     def ok(self) -> bool:
@@ -59,18 +65,23 @@ def inputs_hash(root: Path) -> str:
     return h.hexdigest()
 
 
-def report_hash(report: Report, root: Path, shared: str, formats: tuple[str, ...], engine: str) -> str:
+def report_hash(report: Report, root: Path, shared: str, engine: str) -> str:
+    """What one report's output depends on; each output format records the hash it was built from."""
     h = hashlib.sha256(shared.encode())
     h.update((root / report.notebook).read_bytes())
-    h.update(json.dumps({"p": report.parameters, "f": formats, "e": engine, "t": report.title},
+    h.update(json.dumps({"p": report.parameters, "e": engine, "t": report.title},
                         sort_keys=True, ensure_ascii=False).encode())  # fmt: skip
     return h.hexdigest()
 
 
 def build_one(report: Report, root: Path, staging: Path, formats: tuple[str, ...], site_title: str,
               stage=lambda s: None) -> str:  # fmt: skip
-    """Execute and render one report into ``staging``; returns the report id. Raises ReportError.
+    """Execute and render one report, then put all its files into ``staging`` at once; returns the id.
 
+    Everything is produced in the report's scratch folder ``reports/_build/<id>`` first; only when every
+    requested format has been rendered are the files moved into ``staging`` (the next site). A failure at
+    any stage raises :class:`ReportError` and leaves the report's previous HTML, PDF, figures and tables in
+    ``staging`` as they were. A format not requested (``--to html``) is left alone.
     ``stage(name)`` is told each stage as it starts (执行笔记本, 网页, PDF) for the progress bar."""
     from planlib.publish import offline
     from planlib.publish.notebook import execute, to_markdown
@@ -84,34 +95,61 @@ def build_one(report: Report, root: Path, staging: Path, formats: tuple[str, ...
     doc = to_markdown(executed, report.id)
     (build / f"{report.id}.md").write_text(doc.markdown, encoding="utf-8")
     subtitle = f"数据截至 {report.as_of} 年"
+    out = build / "_out"
+    out.mkdir()
     try:
-        for old in (staging / f"{report.id}.html", staging / f"{report.id}.pdf"):
-            old.unlink(missing_ok=True)
-        shutil.rmtree(staging / report.id, ignore_errors=True)
-        downloads = [("PDF 版", f"{report.id}.pdf")] if "pdf" in formats else []
+        has_pdf = "pdf" in formats or (staging / f"{report.id}.pdf").is_file()
+        downloads = [("PDF 版", f"{report.id}.pdf")] if has_pdf else []
         if "html" in formats:
             stage("网页")
-            offline.render_html(doc.markdown, staging / f"{report.id}.html",
+            offline.render_html(doc.markdown, out / f"{report.id}.html",
                                 title=report.title, subtitle=subtitle, site_title=site_title, downloads=downloads)
         if "pdf" in formats:
             stage("PDF")
-            offline.render_pdf(doc.markdown, staging / f"{report.id}.pdf", root=build, title=report.title,
+            offline.render_pdf(doc.markdown, out / f"{report.id}.pdf", root=build, title=report.title,
                                subtitle=subtitle, date=f"评估基准年:{report.as_of} 年")  # fmt: skip
-        if (build / report.id).is_dir():
-            shutil.copytree(build / report.id, staging / report.id)
     except Exception as exc:  # a renderer failure is this report's failure, not the whole build's
         raise ReportError(report.id, f"排版失败:{type(exc).__name__}: {exc}") from exc
+    # every stage succeeded: only now does anything of this report change in the next site
+    assets = build / report.id
+    if not assets.is_dir():
+        assets.mkdir()
+    replace_dir(assets, staging / report.id)
+    for fmt in formats:
+        os.replace(out / f"{report.id}.{fmt}", staging / f"{report.id}.{fmt}")
     return report.id
 
 
-def write_index(manifest: Manifest, staging: Path, failed: dict[str, str]) -> Path:
+_STATUS_CURRENT = "最新"
+
+
+def report_status(report_id: str, site: Path, state: dict, digest: str | None, failed: dict[str, str]) -> str:
+    """The index's 状态 column, from what is really in ``site`` and which hash each file was built from."""
+    present = [f for f in FORMATS if (site / f"{report_id}.{f}").is_file()]
+    built_from = state.get(report_id) if isinstance(state.get(report_id), dict) else {}
+    if report_id in failed:
+        return "本次生成失败,显示的是上一版" if present else "生成失败,尚无可用版本"
+    if digest is None:
+        return "笔记本不存在" + (",显示的是上一版" if present else "")
+    if not present:
+        return "尚未生成"
+    stale = [LABELS[f] for f in present if built_from.get(f) != digest]
+    if stale:
+        return "、".join(stale) + "为旧版(未随数据或代码更新)"
+    return _STATUS_CURRENT
+
+
+LABELS = {"html": "网页版", "pdf": "PDF"}
+
+
+def write_index(manifest: Manifest, staging: Path, statuses: dict[str, str]) -> Path:
     rows = []
     for r in manifest.reports:
         links = []
-        for ext, label in (("html", "网页版"), ("pdf", "PDF")):
+        for ext in FORMATS:
             if (staging / f"{r.id}.{ext}").is_file():
-                links.append(f'<a href="{r.id}.{ext}">{label}</a>')
-        status = "生成失败(保留上一版)" if r.id in failed else ("" if links else "尚未生成")
+                links.append(f'<a href="{r.id}.{ext}">{LABELS[ext]}</a>')
+        status = statuses.get(r.id, "")
         rows.append(f"<tr><td>{html.escape(r.title)}</td><td>{r.as_of}</td><td>{' · '.join(links)}</td>"
                     f"<td>{html.escape(status)}</td></tr>")  # fmt: skip
     css = (Path(__file__).parent / "templates" / "style.css").read_text(encoding="utf-8")
@@ -134,6 +172,26 @@ def write_index(manifest: Manifest, staging: Path, failed: dict[str, str]) -> Pa
     return out
 
 
+def lock_path(root: Path) -> Path:
+    return root / "reports" / ".planlib-build.lock"
+
+
+def clean_leftovers(root: Path) -> list[str]:
+    """Undo what a killed build left behind (call under the build lock, before anything else).
+
+    Restores ``reports/_site`` if a swap was cut in half, and removes the staging copy and the scratch
+    folders. Returns what was done, in words."""
+    done = []
+    site = site_dir(root)
+    if recover_dir(site):
+        done.append(f"恢复了 {site}")
+    for leftover in (root / "reports" / ".site-staging", root / "reports" / "_build", root / "reports" / ".site-old"):
+        if leftover.exists():
+            shutil.rmtree(leftover, ignore_errors=True)
+            done.append(f"删除了残留的 {leftover.name}")
+    return done
+
+
 def build(
     only: list[str] | None = None,
     formats: tuple[str, ...] = FORMATS,
@@ -142,11 +200,16 @@ def build(
     progress: bool = True,
     force: bool = False,
     root: Path | None = None,
+    wait: float = 0,
 ) -> BuildResult:
     """Build the reports (all, or ``only`` these ids) into ``reports/_site``.
 
-    Builds into a staging copy and swaps it in at the end, so an interrupted or failed build leaves the
-    previous site intact; a failing report keeps its previous output and does not stop the others.
+    One build at a time (a lock naming its holder; ``wait`` seconds to wait for it, else
+    :class:`planlib._lock.LockedError`). The site is built in a staging copy and exchanged with
+    ``reports/_site`` in one step at the end, so an interrupted or failed build leaves the previous site
+    intact; each report is all-or-nothing, and a failing report keeps its previous output without
+    stopping the others. Interrupting (Ctrl-C, SIGTERM, SIGHUP) stops the workers and their kernels and
+    raises KeyboardInterrupt with the previous site untouched.
     """
     started = time.perf_counter()
     root = root or project_root()
@@ -155,28 +218,45 @@ def build(
     bad = [f for f in formats if f not in FORMATS]
     if bad:
         raise ValueError(f"未知的输出格式:{'、'.join(bad)}(可选 html、pdf)")
+    formats = tuple(f for f in FORMATS if f in formats)
+    with run_lock(lock_path(root), "报告构建", wait=wait) as acquired, _interruptible():
+        result = BuildResult(site=site_dir(root))
+        if acquired.stale is not None:
+            result.notices.append(f"上次构建({acquired.stale.describe()})未正常结束")
+        result.notices += clean_leftovers(root)
+        _build_locked(manifest, selected, formats, root, jobs=jobs, progress=progress, force=force, result=result)
+    result.seconds = time.perf_counter() - started
+    return result
+
+
+def _build_locked(manifest: Manifest, selected: list[Report], formats: tuple[str, ...], root: Path, *, jobs: int,
+                  progress: bool, force: bool, result: BuildResult) -> None:  # fmt: skip
     site = site_dir(root)
     state_path = site / STATE_FILE
     state = json.loads(state_path.read_text(encoding="utf-8")) if state_path.is_file() else {}
-    result = BuildResult(site=site)
+    state = {k: v for k, v in state.items() if isinstance(v, dict)}  # older state files: rebuild once
     shared = inputs_hash(root)
-    todo: list[tuple[Report, str]] = []
+    digests: dict[str, str | None] = {}
+    todo: list[tuple[Report, str, tuple[str, ...]]] = []
+    for report in manifest.reports:
+        digests[report.id] = (report_hash(report, root, shared, "offline")
+                              if (root / report.notebook).is_file() else None)  # fmt: skip
     for report in selected:
-        if not (root / report.notebook).is_file():
+        digest = digests[report.id]
+        if digest is None:
             result.no_notebook.append(report.id)
             continue
-        digest = report_hash(report, root, shared, tuple(formats), "offline")
-        outputs_present = all((site / f"{report.id}.{f}").is_file() for f in formats)
-        if not force and state.get(report.id) == digest and outputs_present:
-            result.unchanged.append(report.id)
+        built_from = state.get(report.id, {})
+        needed = tuple(f for f in formats
+                       if force or built_from.get(f) != digest or not (site / f"{report.id}.{f}").is_file())
+        if needed:
+            todo.append((report, digest, needed))
         else:
-            todo.append((report, digest))
+            result.unchanged.append(report.id)
     if not todo and site.is_dir():
-        result.seconds = time.perf_counter() - started
-        return result
+        return
 
     staging = root / "reports" / ".site-staging"
-    shutil.rmtree(staging, ignore_errors=True)
     if site.is_dir():
         shutil.copytree(site, staging)
     else:
@@ -184,52 +264,91 @@ def build(
     bar = _progress(len(todo), progress)
     try:
         if jobs > 1 and len(todo) > 1:
-            # spawn, not fork: forking a process that holds kernel/zmq threads can deadlock the child
-            with ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("spawn")) as pool:
-                futures = {pool.submit(build_one, r, root, staging, tuple(formats), manifest.title): (r, d)
-                           for r, d in todo}  # fmt: skip
-                for fut in as_completed(futures):
-                    _collect(fut.exception(), futures[fut], result, state, bar)
+            _run_pool(todo, root, staging, manifest.title, jobs, result, state, bar)
         else:
-            for report, digest in todo:
+            for report, digest, needed in todo:
                 bar.set_postfix_str(report.id)
                 try:
-                    build_one(report, root, staging, tuple(formats), manifest.title,
+                    build_one(report, root, staging, needed, manifest.title,
                               stage=lambda s, rid=report.id: bar.set_postfix_str(f"{rid}:{s}"))
-                    _collect(None, (report, digest), result, state, bar)
+                    _collect(None, (report, digest, needed), result, state, bar)
                 except ReportError as exc:
-                    _collect(exc, (report, digest), result, state, bar)
+                    _collect(exc, (report, digest, needed), result, state, bar)
         copy_fonts(staging / "fonts")  # style.css serves them: pages never depend on the reader's fonts
-        write_index(manifest, staging, result.failed)
+        statuses = {r.id: report_status(r.id, staging, state, digests[r.id], result.failed)
+                    for r in manifest.reports}  # fmt: skip
+        write_index(manifest, staging, statuses)
         (staging / STATE_FILE).write_text(json.dumps(state, indent=1, sort_keys=True) + "\n", encoding="utf-8")
-        _swap(staging, site)
+        replace_dir(staging, site)
     finally:
         bar.close()
         shutil.rmtree(staging, ignore_errors=True)
-    result.seconds = time.perf_counter() - started
-    return result
+        shutil.rmtree(root / "reports" / "_build", ignore_errors=True)
 
 
-def _collect(outcome: BaseException | None, item: tuple[Report, str], result: BuildResult, state: dict, bar) -> None:
-    report, digest = item
+def _worker_init() -> None:
+    """In each worker: die with the build (Linux), and leave Ctrl-C to the build, which stops us."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    if sys.platform.startswith("linux"):
+        import ctypes
+
+        pr_set_pdeathsig = 1
+        with contextlib.suppress(OSError, AttributeError):
+            ctypes.CDLL("libc.so.6", use_errno=True).prctl(pr_set_pdeathsig, signal.SIGKILL)
+        if os.getppid() == 1:  # the build died before prctl took effect
+            os._exit(1)
+
+
+def _run_pool(todo, root: Path, staging: Path, site_title: str, jobs: int, result: BuildResult, state: dict,
+              bar) -> None:  # fmt: skip
+    # spawn, not fork: forking a process that holds kernel/zmq threads can deadlock the child
+    pool = ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("spawn"),
+                               initializer=_worker_init)  # fmt: skip
+    try:
+        futures = {pool.submit(build_one, r, root, staging, needed, site_title): (r, d, needed)
+                   for r, d, needed in todo}  # fmt: skip
+        for fut in as_completed(futures):
+            _collect(fut.exception(), futures[fut], result, state, bar)
+    except BaseException:
+        # interrupted: stop the workers now (their kernels notice their parent is gone and exit);
+        # ProcessPoolExecutor.shutdown would wait for the running reports to finish
+        for process in list(getattr(pool, "_processes", {}).values()):
+            with contextlib.suppress(Exception):
+                process.terminate()
+        pool.shutdown(wait=False, cancel_futures=True)
+        raise
+    pool.shutdown(wait=True)
+
+
+def _collect(outcome: BaseException | None, item: tuple, result: BuildResult, state: dict, bar) -> None:
+    report, digest, formats = item
     if outcome is not None:
         message = str(outcome) if isinstance(outcome, ReportError) else f"报告 {report.id}:{outcome!r}"
-        result.failed[report.id] = message
-        state.pop(report.id, None)
+        result.failed[report.id] = message  # its previous files and their hashes stay as they were
         print(f"失败:{message}", file=sys.stderr)
     else:
         result.built.append(report.id)
-        state[report.id] = digest
+        entry = state.setdefault(report.id, {})
+        entry.update({f: digest for f in formats})
     bar.update(1)
 
 
-def _swap(staging: Path, site: Path) -> None:
-    old = site.with_name(".site-old")
-    shutil.rmtree(old, ignore_errors=True)
-    if site.exists():
-        site.rename(old)
-    staging.rename(site)
-    shutil.rmtree(old, ignore_errors=True)
+@contextlib.contextmanager
+def _interruptible():
+    """SIGTERM and SIGHUP end the build like Ctrl-C does: the same orderly clean-up, then KeyboardInterrupt."""
+
+    def interrupt(signum, frame):
+        raise KeyboardInterrupt(signal.Signals(signum).name)
+
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = {sig: signal.signal(sig, interrupt) for sig in (signal.SIGTERM, signal.SIGHUP)}
+    try:
+        yield
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
 
 
 class _NoBar:

@@ -7,8 +7,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from planlib._config import load_mapping, validation_problems
 from planlib._paths import project_root
 from planlib.errors import DataError, Problem
 
@@ -45,23 +46,49 @@ class Manifest:
         raise DataError(Problem(file=str(self.path), problem=f"清单中没有报告“{report_id}”", expected=f"{known} 之一"))
 
 
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, strict=True)
+
+
+class _SiteSpec(_Strict):
+    title: str | None = None
+    plan: str = "cq-employment-14th"
+
+
+class _ReportSpec(_Strict):
+    id: str
+    notebook: str
+    title: str | None = None
+    parameters: dict[str, Any] = Field(default_factory=dict)
+
+
+class _ManifestFile(_Strict):
+    site: _SiteSpec = Field(default_factory=_SiteSpec)
+    reports: list[_ReportSpec]
+
+
 def load_manifest(path: Path | None = None) -> Manifest:
-    """Read and validate the manifest: ids, notebooks, and years inside the plan period."""
+    """Read and validate the manifest: ids, notebooks, and years inside the plan period.
+
+    Raises :class:`DataError` naming the file, the entry (``reports[2] (id=annual-2023)``) and the field
+    for a YAML syntax error, an unknown key, a value of the wrong type (a quoted year) or a report that
+    does not fit the plan.
+    """
     from planlib.plan import load_plan
 
     path = path or project_root() / MANIFEST
     display = str(path)
-    raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    site = raw.get("site") or {}
-    plan = load_plan(site.get("plan", "cq-employment-14th"))
+    raw = load_mapping(path, "含 site(title、plan)和 reports(每份报告的 id、notebook、parameters)")
+    try:
+        spec = _ManifestFile.model_validate(raw)
+    except ValidationError as exc:
+        raise DataError(validation_problems(path, raw, exc.errors())) from None
+    plan = load_plan(spec.site.plan)
     start, end = plan.meta.period_start, plan.meta.period_end
     problems, reports, seen = [], [], set()
-    for i, entry in enumerate(raw.get("reports") or []):
-        where = f"reports[{i}]" + (f" (id={entry.get('id')})" if isinstance(entry, dict) else "")
-        if not isinstance(entry, dict):
-            problems.append(Problem(file=display, entry=where, problem="应为一个映射(id、notebook、parameters)"))
-            continue
-        rid = str(entry.get("id", ""))
+    for i, entry in enumerate(spec.reports):
+        rid = entry.id
+        where = f"reports[{i}] (id={rid})"
         match = _ID.match(rid)
         if not match:
             problems.append(Problem(file=display, entry=where, field="id", problem=f"报告 id “{rid}” 格式不对",
@@ -71,24 +98,28 @@ def load_manifest(path: Path | None = None) -> Manifest:
             problems.append(Problem(file=display, entry=where, field="id", problem="报告 id 重复"))
         seen.add(rid)
         kind, year = match.group(1), int(match.group(2))
-        params = dict(entry.get("parameters") or {})
+        params = dict(entry.parameters)
         as_of = params.setdefault("as_of", year)
-        if not isinstance(as_of, int) or not start <= as_of <= end:
+        if isinstance(as_of, str) and as_of.strip().isdigit():
+            problems.append(Problem(file=display, entry=where, field="parameters.as_of",
+                                    problem=f"“{as_of}”加了引号,是文字而不是整数",
+                                    expected=f"去掉引号,写成 as_of: {as_of.strip()}"))
+        elif isinstance(as_of, bool) or not isinstance(as_of, int) or not start <= as_of <= end:
             problems.append(Problem(file=display, entry=where, field="parameters.as_of",
                                     problem=f"年份 {as_of!r} 不在规划期 {start}—{end} 内",
                                     expected=f"{start}—{end} 之间的整数"))
         elif as_of != year:
             problems.append(Problem(file=display, entry=where, field="parameters.as_of",
                                     problem=f"as_of={as_of} 与报告 id 中的年份 {year} 不一致"))
-        notebook = Path(str(entry.get("notebook", "")))
+        notebook = Path(entry.notebook)
         if notebook.suffix != ".ipynb":
             problems.append(
                 Problem(file=display, entry=where, field="notebook", problem=f"“{notebook}”不是 .ipynb 文件")
             )
         params.setdefault("report_kind", kind)
         params.setdefault("report_id", rid)
-        title = entry.get("title") or KIND_TITLE[kind].format(year=year)
+        title = entry.title or KIND_TITLE[kind].format(year=year)
         reports.append(Report(id=rid, kind=kind, title=title, notebook=notebook, parameters=params))
     if problems:
         raise DataError(problems)
-    return Manifest(title=site.get("title", plan.title), plan=plan.id, reports=reports, path=path)
+    return Manifest(title=spec.site.title or plan.title, plan=plan.id, reports=reports, path=path)

@@ -1,0 +1,117 @@
+"""Reading planlib's YAML files (plans, manifest, settings) with one error style.
+
+A YAML syntax error, a file that is not UTF-8 and a value of the wrong type all become a
+:class:`planlib.errors.DataError` naming the file, the line (or the entry) and the field, in words a
+researcher can act on — never a traceback.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from planlib.errors import DataError, Problem
+
+
+def load_yaml(path: Path | str) -> Any:
+    """The parsed content of a YAML file (``None`` for an empty file).
+
+    Raises :class:`DataError` for a missing file, a file that is not UTF-8 and a YAML syntax error (with
+    the line and column the parser stopped at).
+    """
+    import yaml
+
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise DataError(Problem(file=str(path), problem="文件不存在")) from None
+    except UnicodeDecodeError as exc:
+        raise DataError(Problem(file=str(path), problem=f"不是 UTF-8 编码的文本(第 {exc.start} 字节处)",
+                                expected="以 UTF-8 编码保存的 YAML 文件")) from None  # fmt: skip
+    try:
+        return yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        row = mark.line + 1 if mark is not None else None
+        column = f"第 {mark.column + 1} 列," if mark is not None else ""
+        what = getattr(exc, "problem", None) or str(exc)
+        context = getattr(exc, "context", None)
+        detail = f"{context},{what}" if context else what
+        raise DataError(Problem(file=str(path), row=row, problem=f"YAML 语法错误({column}{detail})",
+                                expected="检查该行的缩进、冒号和引号")) from None  # fmt: skip
+
+
+def load_mapping(path: Path | str, expected: str) -> dict:
+    """Like :func:`load_yaml`, but the file must hold a mapping (``expected`` says what it should contain)."""
+    raw = load_yaml(path)
+    if raw is None:
+        return {}
+    if not isinstance(raw, dict):
+        raise DataError(Problem(file=str(path), problem="文件内容不是一个映射(键: 值)", expected=expected))
+    return raw
+
+
+def validation_problems(path: Path | str, raw: Any, errors: list[dict]) -> list[Problem]:
+    """pydantic's errors (``ValidationError.errors()``) in words: which entry (with its id), which field, what."""
+    return [_problem(str(path), raw, err) for err in errors]
+
+
+def _problem(path: str, raw: Any, err: dict) -> Problem:
+    loc = list(err.get("loc", ()))
+    entry_parts: list[str] = []
+    field = None
+    node: Any = raw
+    for part in loc:
+        if isinstance(part, int):
+            if not entry_parts:
+                entry_parts.append("")
+            entry_parts[-1] = f"{entry_parts[-1]}[{part}]"
+            node = node[part] if isinstance(node, list) and part < len(node) else None
+            if isinstance(node, dict) and "id" in node:
+                entry_parts[-1] += f" (id={node['id']})"
+        elif not entry_parts:
+            entry_parts.append(str(part))
+            node = node.get(part) if isinstance(node, dict) else None
+        else:
+            field = f"{field}.{part}" if field else str(part)
+            node = node.get(part) if isinstance(node, dict) else None
+    return Problem(file=path, entry="".join(entry_parts) or None, field=field, problem=_translate(err))
+
+
+def _translate(err: dict) -> str:
+    kind = err.get("type", "")
+    given = err.get("input")
+    if kind == "missing":
+        return "缺少必填字段"
+    if kind == "extra_forbidden":
+        return f"未知字段(值为 {given!r}),请检查拼写"
+    if kind == "literal_error":
+        expected = err.get("ctx", {}).get("expected", "")
+        return f"取值 {given!r} 不在允许范围内,允许:{expected}"
+    if kind in {"float_parsing", "float_type", "int_parsing", "int_type", "int_from_float"}:
+        wanted = "整数" if kind.startswith("int") else "数字"
+        if isinstance(given, str) and _is_number(given):  # a quoted year: a type problem, not a bad number
+            return f"“{given}”加了引号,是文字而不是{wanted};去掉引号,写成 {given.strip()}"
+        return f"{given!r} 不是{wanted}"
+    if kind in {"string_type"}:
+        return f"{given!r} 应为文字"
+    if kind in {"dict_type", "model_type"}:
+        return f"应为一个映射(键: 值),而不是 {given!r}"
+    if kind == "list_type":
+        return f"应为一个列表,而不是 {given!r}"
+    if kind == "string_pattern_mismatch":
+        return f"{given!r} 格式不对:id 须为小写英文字母开头、只含小写字母数字和下划线"
+    if kind == "value_error":
+        return str(err.get("ctx", {}).get("error", err.get("msg")))
+    if kind == "too_short":
+        return "列表为空"
+    return f"{err.get('msg')}(值为 {given!r})"
+
+
+def _is_number(text: str) -> bool:
+    try:
+        float(text.strip())
+    except ValueError:
+        return False
+    return True
