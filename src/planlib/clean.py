@@ -31,6 +31,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "ANNUAL_TYPES",
+    "CellIssue",
     "DistrictName",
     "ParsedNumber",
     "Period",
@@ -40,7 +41,10 @@ __all__ = [
     "normalise_district",
     "parse_number",
     "parse_period",
+    "TableCellError",
+    "encoding_accident",
     "read_table",
+    "split_footnote",
 ]
 
 _DISTRICTS_FILE = Path(__file__).resolve().parent / "districts.yaml"
@@ -117,7 +121,9 @@ class ParsedNumber:
     """One published number. ``value`` is None for a range (then ``low``/``high``) or a missing cell.
 
     ``bound`` is one of ">", ">=", "<", "<=" (see the table above) or None; ``unit`` is the unit
-    written in the cell (value in that unit, never converted here); ``raw`` is the cell as given.
+    written in the cell (value in that unit, never converted here); ``raw`` is the cell as given;
+    ``footnote`` is the footnote marker written after the number (“①”, “*”, “注1”, “[2]”), exactly as
+    written, or None — the marker is never part of the number.
     """
 
     value: float | None
@@ -127,11 +133,116 @@ class ParsedNumber:
     approx: bool
     unit: str | None
     raw: str
+    footnote: str | None = None
 
     @property
     def missing(self) -> bool:
         """True when the cell holds no number at all (empty or an explicit marker such as “—”)."""
         return self.value is None and self.low is None
+
+
+# ------------------------------------------------------------ footnote markers and digit look-alikes
+#
+# NFKC turns ① into 1, ¹ into 1, ⑴ into (1), ½ into 1⁄2 and ㋀ into 1月, so "70.67①" would read as 70.671.
+# The general rule: a character that is not a decimal digit (category Nd) but whose NFKC form contains
+# a digit, or that Unicode gives a numeric value (No, Nl), is never folded into a number. After the
+# number it is a footnote marker (split off and kept); anywhere else it is refused by name. Decimal
+# digits of other forms (full-width ０–９, mathematical 𝟕) fold to the same digit and stay numbers.
+
+_FOOTNOTE_SIGNS = frozenset("*＊†‡§#＃※")
+_FOOTNOTE_DIGITS = "0-9０-９"
+_NOTE_MARK = re.compile(rf"注(?:[{_FOOTNOTE_DIGITS}]+|(.))$")  # 注1, 注①
+_BRACKET_MARK = re.compile(rf"[\[［][{_FOOTNOTE_DIGITS}]+[\]］]$")  # [1]
+_PAREN_NOTE_MARK = re.compile(rf"[(（]注(?:[{_FOOTNOTE_DIGITS}]+|(.))?[)）]$")  # (注1) (注) （注①）
+_LOOKALIKE_EXPECTED = (
+    "数字只用 0—9(全角数字亦可);脚注标记只能写在数值、单位和“以上”等字样之后,如 70.67①、70.67万人*、"
+    "5.5%(注1),会单独记为脚注"
+)
+
+
+@functools.cache
+def _digit_lookalike(char: str) -> bool:
+    """True for a character NFKC would turn into (or that stands for) a digit without being one."""
+    if char.isascii() or unicodedata.category(char) == "Nd":
+        return False
+    if unicodedata.category(char) in {"No", "Nl"}:
+        return True
+    return any("0" <= c <= "9" for c in unicodedata.normalize("NFKC", char))
+
+
+def _is_marker(char: str) -> bool:
+    """A numbered mark (①, ⑴, ⒈, ❶, ¹, ₁, ⓪, Ⅻ …): a whole-number value, not a fraction."""
+    if not _digit_lookalike(char):
+        return False
+    number = unicodedata.numeric(char, None)
+    return number is not None and float(number).is_integer()
+
+
+def _is_digit(char: str) -> bool:
+    return "0" <= char <= "9" or unicodedata.category(char) == "Nd"
+
+
+def _lookalike_error(raw: str, char: str, what: str = "", expected: str = _LOOKALIKE_EXPECTED) -> CleanError:
+    """The message for a digit look-alike ``char`` in the cell ``raw`` (``what`` names the kind of cell)."""
+    name = unicodedata.name(char, f"U+{ord(char):04X}")
+    if "FRACTION" in name:
+        why, expected = "是分数符号,不是数字", "小数,如 0.5;" + expected
+    elif _is_marker(char):
+        why = "是脚注或序号标记,不是数字"
+    else:
+        why = "是含数字的符号,不是数字"
+    return CleanError(f"{what}“{raw}”中的“{char}”{why}", expected)
+
+
+def _unit_symbol(char: str, before: str) -> bool:
+    """km² and ㎢ are the unit 平方公里, not a number and not a footnote."""
+    if unicodedata.normalize("NFKC", char) in _UNITS:  # ㎢ → km2
+        return True
+    return char == "²" and _fold(before).lower().endswith("km")
+
+
+def split_footnote(raw: str) -> tuple[str, str | None]:
+    """Split ``raw`` into (the cell without its trailing footnote markers, the markers as written or None).
+
+    Markers, one or more at the end of the cell: a numbered mark (①, ⑴, ⒈, ❶, ¹, ₁, ⓪, Ⅻ), ``*`` ``＊``
+    ``†`` ``‡`` ``§`` ``#`` ``※``, ``注1``/``注①``, ``[1]``, ``(注1)``/``（注）``. Raises :class:`CleanError`
+    for a digit look-alike anywhere else (“7①0”), for a fraction sign (“3½”), and for a superscript
+    right after a digit (“10²”: an exponent or a footnote — it cannot be told which).
+    """
+    text = raw.rstrip()
+    while text:
+        last = text[-1]
+        start = None
+        for pattern in (_NOTE_MARK, _BRACKET_MARK, _PAREN_NOTE_MARK):  # the longer forms first: 注① is one mark
+            match = pattern.search(text)
+            inner = match.groups()[0] if match and pattern.groups else None
+            if match and (inner is None or _is_marker(inner)):
+                start = match.start()
+                break
+        if start is None and last in _FOOTNOTE_SIGNS:
+            start = len(text) - 1
+        elif start is None and _is_marker(last) and not _unit_symbol(last, text[:-1]):
+            if "SUPERSCRIPT" in unicodedata.name(last, "") and len(text) > 1 and _is_digit(text[-2]):
+                raise CleanError(
+                    f"“{raw}”中的上标“{last}”紧跟在数字后,无法确定是脚注还是乘方",
+                    "脚注写成 70.67①、70.67* 或 70.67(注1);乘方请写出计算结果",
+                )
+            start = len(text) - 1
+        if start is None:
+            break
+        text = text[:start].rstrip()
+    footnote = raw.rstrip()[len(text) :].strip() or None
+    for position, char in enumerate(text):
+        if _digit_lookalike(char) and not _unit_symbol(char, text[:position]):
+            raise _lookalike_error(raw, char)
+    return text, footnote
+
+
+def _refuse_lookalikes(raw: str, what: str) -> None:
+    """Periods and years: a digit look-alike is refused (NFKC would turn “202①” into 2021)."""
+    for char in raw:
+        if _digit_lookalike(char):
+            raise _lookalike_error(raw, char, what, "年份和时期只用 0—9(全角数字亦可);脚注写在 note 列")
 
 
 def _chinese_numeral(text: str) -> float | None:
@@ -190,6 +301,11 @@ def parse_number(cell: Any) -> ParsedNumber:
 
     Empty cells, None, NaN and explicit markers (“—”, “——”, “-”, “N/A”, “暂无”, “…”) give a missing value
     (``value`` None, no error); any other text that is not a number raises :class:`CleanError`.
+
+    A footnote marker after the number, unit and bound words (“70.67①”, “300万人以上*”, “5.5%(注1)”) is
+    split off into ``footnote`` (see :func:`split_footnote`). A character that carries a numeric value
+    but is not a decimal digit (①, ⑴, ⒈, ❶, ¹, ₁, ½, Ⅻ …) anywhere else raises :class:`CleanError`
+    naming it: Unicode normalisation would fold it into a digit and change the number.
     """
     if cell is None or type(cell).__name__ in {"NAType", "NaTType"}:  # pandas.NA / NaT, pandas not imported
         return ParsedNumber(None, None, None, None, False, None, "")
@@ -203,9 +319,12 @@ def parse_number(cell: Any) -> ParsedNumber:
             raise _bad_number(str(cell), "数值不能是无穷大:")
         return ParsedNumber(value, None, None, None, False, None, str(cell))
     raw = str(cell)
-    text = _fold(raw)
+    body, footnote = split_footnote(raw)
+    text = _fold(body)
     if not text or _MISSING.match(text):
-        return ParsedNumber(None, None, None, None, False, None, raw)
+        if footnote and not text:
+            raise _bad_number(raw, "只有脚注标记,没有数字:")
+        return ParsedNumber(None, None, None, None, False, None, raw, footnote)
     if any(word in text for word in _DIRECTION_WORDS):
         raise CleanError(
             f"“{raw}”描述的是变化(升降、增减),不是数值本身",
@@ -267,7 +386,7 @@ def parse_number(cell: Any) -> ParsedNumber:
     sign = -1.0 if negative else 1.0
     value = _plain_number(text)
     if value is not None:
-        return ParsedNumber(sign * value, None, None, bound, approx, unit, raw)
+        return ParsedNumber(sign * value, None, None, bound, approx, unit, raw, footnote)
 
     match = _RANGE.fullmatch(text)
     if match and not negative:
@@ -285,7 +404,7 @@ def parse_number(cell: Any) -> ParsedNumber:
                 raise CleanError(
                     f"区间“{raw}”又带了“以上/超过”一类的界限", "只写区间(如 3—5)或只写界限(如 3以上)"
                 )
-            return ParsedNumber(None, low, high, None, approx, unit, raw)
+            return ParsedNumber(None, low, high, None, approx, unit, raw, footnote)
     raise _bad_number(raw)
 
 
@@ -611,6 +730,7 @@ def _year_column(year: str | int | float | None, raw: str) -> int | None:
         if not math.isfinite(year) or float(year) != int(year):
             raise CleanError(f"年份“{year}”不是整数(时期“{raw}”)", "四位年份,如 2023")
         return _year(int(year), str(year))
+    _refuse_lookalikes(str(year), "年份")
     text = _fold(str(year)).lower()
     if text in {"", "(static)", "static"}:
         return None
@@ -636,6 +756,7 @@ def parse_period(text: str | int, year: str | int | None = None, *, kind: str | 
         if kind not in _KINDS:
             expected = "、".join(_KINDS) + " 之一,或留空"
             raise CleanError(f"kind 列的值“{written}”无法识别(时期“{raw}”)", expected)
+    _refuse_lookalikes(raw, "时期")
     t = _fold(raw).lower().replace("年度", "年")
     y = _year_column(year, raw)
 
@@ -677,6 +798,7 @@ _DOUBLE_ENCODED = re.compile(
 )
 
 
+@functools.cache
 def _in_gb2312(char: str) -> bool:
     try:
         char.encode("gb2312")
@@ -713,9 +835,95 @@ def _decode(data: bytes, name: str) -> str:
     if any("\u0080" <= c <= "\u009f" for c in text) or len(_DOUBLE_ENCODED.findall(text)) >= 3:
         raise CleanError(
             f"“{name}”含有被错误转码的文字(如“{_mojibake_sample(text)}”):文件曾按错误的编码打开又保存",
-            "从原始来源重新复制,保存为 UTF-8 编码的 CSV",
+            _MOJIBAKE_EXPECTED,
         )
     return text
+
+
+_MOJIBAKE_EXPECTED = "从原始来源重新复制,保存为 UTF-8 编码的 CSV"
+_MOJIBAKE_PROBLEM = "含有被错误转码的文字({sample}):文件曾按错误的编码打开又保存"
+# What a GBK ↔ UTF-8 accident leaves behind for good: U+FFFD (a byte that could not be decoded),
+# 锟斤拷 (U+FFFD's UTF-8 bytes read as GBK) and 烫烫/屯屯 (uninitialised memory 0xCC/0xCD shown as GBK).
+_LOST_TEXT = re.compile("\ufffd+|(?:锟斤拷)+|烫{2,}|屯{2,}")
+# A byte per character of Windows-1252 (Latin-1 for the five bytes it leaves undefined).
+_LATIN_BYTE = {bytes([b]).decode("cp1252", errors="ignore") or chr(b): bytes([b]) for b in range(0x80, 0x100)}
+_LATIN_RUN = re.compile("[" + re.escape("".join(_LATIN_BYTE)) + "]{3,}")
+_WIDE_RUN = re.compile("[^\x00-\x7f]{3,}")
+
+
+def _is_cjk(char: str) -> bool:
+    return "\u4e00" <= char <= "\u9fff" or "\u3400" <= char <= "\u4dbf"
+
+
+def _hidden_utf8(chars: str, codes: list[bytes], min_cjk: int, need_rare: bool) -> tuple[str, str] | None:
+    """(mojibake, original) if some stretch of ``chars``, turned back into its bytes ``codes``, is UTF-8 Chinese.
+
+    ``need_rare``: at least one character of the stretch lies outside GB2312. Real GBK text is almost
+    all GB2312; the UTF-8 bytes of Chinese read as GBK give many characters beyond it (鍩庨晣 = 城镇).
+    """
+    for start in range(len(chars)):
+        if not 0xE0 <= codes[start][0] <= 0xEF:  # a CJK character is three bytes in UTF-8, E0–EF first
+            continue
+        data = b"".join(codes[start:])
+        try:
+            end = len(data.decode("utf-8")) and len(data)
+        except UnicodeDecodeError as exc:
+            end = exc.start
+        # the bytes of Chinese in UTF-8 are all ≥ 0x80 and real Chinese is mostly GB2312: an ASCII
+        # character or only rare characters in the "original" mean the bytes fit UTF-8 by chance
+        decoded = data[:end].decode("utf-8")
+        if any(c.isascii() for c in decoded) or sum(_is_cjk(c) and _in_gb2312(c) for c in decoded) < min_cjk:
+            continue
+        taken, size = 0, 0
+        while start + taken < len(chars) and size < end:  # the characters whose bytes were read
+            size += len(codes[start + taken])
+            taken += 1
+        stretch = chars[start : start + taken]
+        if need_rare and all(_in_gb2312(c) for c in stretch):
+            continue
+        return stretch, decoded
+    return None
+
+
+def encoding_accident(cell: str) -> str | None:
+    """What an encoding accident left in one text cell, as the message's detail, or None if the cell is clean.
+
+    Finds U+FFFD, 锟斤拷, runs of 烫/屯, UTF-8 Chinese read as GBK (“鍩庨晣” for 城镇) and UTF-8 Chinese
+    read as Latin-1/Windows-1252 (“åŸŽé•‡” for 城镇). Pure.
+    """
+    if match := _LOST_TEXT.search(cell):
+        shown = "替换字符“\ufffd”" if match[0][0] == "\ufffd" else f"“{match[0]}”"
+        return _MOJIBAKE_PROBLEM.format(sample=f"{shown},原字已丢失")
+    for run in _WIDE_RUN.findall(cell):
+        found = _hidden_utf8(run, [c.encode("gb18030") for c in run], min_cjk=2, need_rare=True)
+        if found:
+            return _MOJIBAKE_PROBLEM.format(sample=f"“{found[0]}”,按 UTF-8 重读是“{found[1]}”")
+    for run in _LATIN_RUN.findall(cell):
+        found = _hidden_utf8(run, [_LATIN_BYTE[c] for c in run], min_cjk=1, need_rare=False)
+        if found:
+            shown = re.sub("[\u0080-\u009f]", "?", found[0])
+            return _MOJIBAKE_PROBLEM.format(sample=f"“{shown}”,按 UTF-8 重读是“{found[1]}”")
+    return None
+
+
+@dataclass(frozen=True)
+class CellIssue:
+    """One bad cell of a table: its line (the header is line 1), column name, problem and expectation."""
+
+    line: int
+    column: str
+    problem: str
+    expected: str
+
+
+class TableCellError(CleanError):
+    """Raised by :func:`read_table` for bad cells; ``issues`` lists every one (line, column, problem)."""
+
+    def __init__(self, name: str, issues: list[CellIssue]):
+        self.issues = tuple(issues)
+        first = issues[0]
+        more = f"(共 {len(issues)} 处)" if len(issues) > 1 else ""
+        super().__init__(f"“{name}”第 {first.line} 行“{first.column}”列{first.problem}{more}", first.expected)
 
 
 def _mojibake_sample(text: str) -> str:
@@ -728,7 +936,9 @@ def read_table(path: Path | str) -> pd.DataFrame:
     """Read a CSV in UTF-8, UTF-8 with BOM or GB18030/GBK: every cell as text, headers stripped.
 
     Raises :class:`CleanError` naming the file for anything that is not a readable CSV: another format
-    (Excel, UTF-16), an unknown encoding (with the byte offset), malformed rows, duplicate headers.
+    (Excel, UTF-16), an unknown encoding (with the byte offset), malformed rows, duplicate headers; and
+    :class:`TableCellError` listing every cell (line, column) where an encoding accident left its
+    traces (see :func:`encoding_accident`), with the same remedy as a wrongly encoded file.
     """
     import pandas as pd
 
@@ -771,6 +981,14 @@ def read_table(path: Path | str) -> pd.DataFrame:
     for position, column in enumerate(header):
         if column == "" and any(row[position].strip() for row in body):
             raise CleanError(f"“{name}”第 {position + 1} 列有数据但没有列名", "给每一列写上列名")
+    issues = []
+    for line, cells in [(1, header), *((line, cells) for (line, _), cells in zip(rows[1:], body, strict=True))]:
+        for position, cell in enumerate(cells):
+            if detail := encoding_accident(cell):
+                column = header[position] or f"第 {position + 1} 列"
+                issues.append(CellIssue(line, column, detail, _MOJIBAKE_EXPECTED))
+    if issues:
+        raise TableCellError(name, issues)
     keep = [i for i, column in enumerate(header) if column != ""]
     return pd.DataFrame(
         [[row[i] for i in keep] for row in body], columns=[header[i] for i in keep], dtype=str
@@ -821,7 +1039,8 @@ class DistrictName:
 
     ``kind`` is "district" (one of the 38 区县, with its 6-digit ``code``), "special_zone" (两江新区 …,
     never added to district totals), "cluster_total" (a published 一区两群 total) or "municipality"
-    (全市). ``short`` is the label for maps; ``raw`` is the name as given.
+    (全市). ``short`` is the label for maps; ``raw`` is the name as given. ``includes`` names the special
+    zones a district figure includes when the source says so (“綦江区(含万盛经开区)” → ("万盛经开区",)).
     """
 
     name: str
@@ -829,6 +1048,7 @@ class DistrictName:
     kind: str
     short: str | None
     raw: str
+    includes: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -887,10 +1107,12 @@ def _name_index() -> dict[str, _Region]:
     return index
 
 
-def _suggestions(key: str, limit: int = 3) -> list[str]:
-    """Official names whose spellings are closest to ``key`` (districts first on a tie)."""
+def _suggestions(key: str, limit: int = 3, kinds: tuple[str, ...] = _REGION_KINDS) -> list[str]:
+    """Official names of the given kinds whose spellings are closest to ``key`` (districts first on a tie)."""
     best: dict[str, tuple[float, int]] = {}
     for spelling, region in _name_index().items():
+        if region.kind not in kinds:
+            continue
         score = difflib.SequenceMatcher(None, key, spelling).ratio()
         if score >= 0.5 and score > best.get(region.name, (0.0, 0))[0]:
             best[region.name] = (score, _REGION_KINDS.index(region.kind))
@@ -898,10 +1120,66 @@ def _suggestions(key: str, limit: int = 3) -> list[str]:
     return [name for name, _ in ranked[:limit]]
 
 
+def _lookup(key: str) -> _Region | None:
+    """The region a folded spelling names, allowing the city in front (“重庆市万州区”, “重庆万州”)."""
+    index = _name_index()
+    region = index.get(key)
+    if region is None:
+        for prefix in ("重庆市", "重庆"):
+            rest = index.get(key.removeprefix(prefix)) if key.startswith(prefix) else None
+            if rest is not None and rest.kind != "municipality":
+                return rest
+    return region
+
+
+# “綦江区(含万盛经开区)”, “綦江(含万盛)”: the statistics bureau's own form for a district figure that
+# includes a special zone lying inside it. Parentheses are folded to ASCII by NFKC first.
+_WITH_ZONE = re.compile(r"(.+?)\((含|包括|包含)(.+)\)")
+_ZONE_SEPARATORS = re.compile("[、,和及与]")
+
+
+def _with_zones(raw: str, key: str) -> DistrictName | None:
+    """Resolve “<区县>(含<特殊功能区>)”, or None when ``key`` has no parenthesis after a known name."""
+    match = _WITH_ZONE.fullmatch(key) or re.fullmatch(r"(.+?)\((.*?)(.*)\)", key)
+    if match is None:
+        return None
+    base = _lookup(match[1])
+    if base is None:
+        return None
+    if base.kind != "district" or match[2] not in {"含", "包括", "包含"}:
+        # the part before the parenthesis is known: the hint must name it and nothing else
+        note = f"{match[2]}{match[3]}"
+        zones = [r for r in _regions() if r.kind == "special_zone" and base.name in r.within]
+        forms = "、".join([f"“{base.name}”"] + [f"“{base.name}(含{z.name})”" for z in zones])
+        raise CleanError(
+            f"“{raw}”:括号前的名称是{base.name},括号中的“{note}”无法识别",
+            f"{forms};区县名称后的括号只用于“含”某个位于该区县内的特殊功能区",
+        )
+    included: list[str] = []
+    for part in filter(None, _ZONE_SEPARATORS.split(match[3])):
+        zone = _lookup(part)
+        if zone is None or zone.kind != "special_zone":
+            raise CleanError(
+                f"“{raw}”:括号中的“{part}”不是特殊功能区,{base.name}的数值只能注明含某个位于其境内的特殊功能区",
+                f"“{base.name}”,或“{base.name}(含特殊功能区名称)”",
+            )
+        if base.name not in zone.within:
+            raise CleanError(
+                f"“{raw}”:{zone.name}不在{base.name}境内,{base.name}的数值不可能含{zone.name}({zone.rule})",
+                f"“{base.name}”;{zone.name}位于{'、'.join(zone.within)}境内",
+            )
+        included.append(zone.name)
+    return DistrictName(base.name, base.code, base.kind, base.short, raw, tuple(dict.fromkeys(included)))
+
+
 def normalise_district(name: str) -> DistrictName:
     """The official 区县 name and code for any usual spelling, or a special zone, cluster total or 全市.
 
-    Unknown names raise :class:`CleanError` quoting the name and suggesting the closest official names.
+    The statistics bureau's form for a district figure that includes a special zone lying within the
+    district (“綦江区(含万盛经开区)”, “綦江(含万盛)”, “綦江区（含万盛）”) gives the district with
+    ``includes`` set; a zone that does not lie within that district is refused, naming both and the
+    zone's rule. Unknown names raise :class:`CleanError` quoting the name and suggesting the closest
+    official names — never a different unit from the name before a parenthesis.
     """
     if name is None or (isinstance(name, float) and math.isnan(name)):
         raise CleanError("区县名称为空", _NAME_EXPECTED)
@@ -909,17 +1187,15 @@ def normalise_district(name: str) -> DistrictName:
     key = _fold(raw)
     if not key:
         raise CleanError(f"区县名称为空(“{raw}”)", _NAME_EXPECTED)
-    index = _name_index()
-    region = index.get(key)
+    region = _lookup(key)
     if region is None:
-        # "重庆市万州区", "重庆万州": the city name in front of a known name adds nothing
-        for prefix in ("重庆市", "重庆"):
-            rest = index.get(key.removeprefix(prefix)) if key.startswith(prefix) else None
-            if rest is not None and rest.kind != "municipality":
-                region = rest
-                break
-    if region is None:
-        close = _suggestions(key)
+        resolved = _with_zones(raw, key)
+        if resolved is not None:
+            return resolved
+        # “某某(含…)”: the part before the parenthesis is a 区县, so only 区县 are suggested, and only for
+        # that part — never the zone inside the parenthesis
+        before, paren, _ = key.partition("(")
+        close = _suggestions(before, kinds=("district",)) if paren and before else _suggestions(key)
         hint = f";最接近的标准名称:{'、'.join(close)}" if close else ""
         raise CleanError(f"“{raw}”不是已知的区县或区域名称{hint}", _NAME_EXPECTED)
     return DistrictName(region.name, region.code, region.kind, region.short, raw)
