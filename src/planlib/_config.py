@@ -32,14 +32,40 @@ def load_yaml(path: Path | str) -> Any:
     try:
         return yaml.safe_load(text)
     except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        row = mark.line + 1 if mark is not None else None
-        column = f"第 {mark.column + 1} 列," if mark is not None else ""
-        what = getattr(exc, "problem", None) or str(exc)
-        context = getattr(exc, "context", None)
-        detail = f"{context},{what}" if context else what
-        raise DataError(Problem(file=str(path), row=row, problem=f"YAML 语法错误({column}{detail})",
-                                expected="检查该行的缩进、冒号和引号")) from None  # fmt: skip
+        raise DataError(_syntax_problem(path, exc)) from None
+
+
+# PyYAML's most frequent complaints, in words; the original stays in brackets so it can be looked up
+_YAML_HINTS = (
+    ("mapping values are not allowed", "此处不能出现“键: 值”:值里含冒号时请给整个值加引号,或检查缩进"),
+    ("expected ',' or ']'", "方括号 [ 开始的列表没有闭合"),
+    ("expected ',' or '}'", "花括号 { 开始的映射没有闭合"),
+    ("found character '\\t'", "含制表符(Tab):YAML 只能用空格缩进"),
+    ("while scanning a quoted scalar", "引号没有闭合"),
+    ("could not find expected ':'", "缺少冒号"),
+    ("expected <block end>", "缩进不一致"),
+    ("did not find expected key", "缩进不一致"),
+    ("did not find expected '-' indicator", "列表项缩进不一致"),
+    ("found duplicate anchor", "锚点(&)重复"),
+)
+
+
+def _syntax_problem(path: Path, exc: Exception) -> Problem:
+    """Where the parser stopped (and where the unclosed construct began), with a hint in words."""
+    problem_mark, context_mark = getattr(exc, "problem_mark", None), getattr(exc, "context_mark", None)
+    original = " ".join(str(x) for x in (getattr(exc, "context", None), getattr(exc, "problem", None)) if x)
+    original = original or str(exc).splitlines()[0]
+    hint = next((words for key, words in _YAML_HINTS if key in original), "无法解析")
+    where = []
+    mark = context_mark or problem_mark
+    if context_mark is not None and problem_mark is not None and context_mark.line != problem_mark.line:
+        where.append(f"始于第 {context_mark.line + 1} 行第 {context_mark.column + 1} 列,"
+                     f"到第 {problem_mark.line + 1} 行第 {problem_mark.column + 1} 列仍未结束")  # fmt: skip
+    elif mark is not None:
+        where.append(f"第 {mark.column + 1} 列")
+    return Problem(file=str(path), row=mark.line + 1 if mark is not None else None,
+                   problem=f"YAML 语法错误:{hint}({';'.join([*where, original])})",
+                   expected="检查该处的缩进、冒号、括号和引号")  # fmt: skip
 
 
 def load_mapping(path: Path | str, expected: str) -> dict:

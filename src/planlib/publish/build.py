@@ -287,8 +287,14 @@ def _build_locked(manifest: Manifest, selected: list[Report], formats: tuple[str
 
 
 def _worker_init() -> None:
-    """In each worker: die with the build (Linux), and leave Ctrl-C to the build, which stops us."""
+    """In each worker: die with the build (Linux), leave Ctrl-C to the build, and on SIGTERM (the build
+    stopping us) unwind like Ctrl-C would, so papermill shuts our kernel down before we exit."""
+
+    def stop(signum, frame):
+        raise KeyboardInterrupt("SIGTERM")
+
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, stop)
     if sys.platform.startswith("linux"):
         import ctypes
 
@@ -297,6 +303,9 @@ def _worker_init() -> None:
             ctypes.CDLL("libc.so.6", use_errno=True).prctl(pr_set_pdeathsig, signal.SIGKILL)
         if os.getppid() == 1:  # the build died before prctl took effect
             os._exit(1)
+
+
+_STOP_GRACE = 10.0  # seconds a stopped worker gets to shut its kernel down before it is killed
 
 
 def _run_pool(todo, root: Path, staging: Path, site_title: str, jobs: int, result: BuildResult, state: dict,
@@ -310,12 +319,18 @@ def _run_pool(todo, root: Path, staging: Path, site_title: str, jobs: int, resul
         for fut in as_completed(futures):
             _collect(fut.exception(), futures[fut], result, state, bar)
     except BaseException:
-        # interrupted: stop the workers now (their kernels notice their parent is gone and exit);
-        # ProcessPoolExecutor.shutdown would wait for the running reports to finish
-        for process in list(getattr(pool, "_processes", {}).values()):
+        # interrupted: stop the workers now rather than let them finish (ProcessPoolExecutor.shutdown
+        # would wait); each unwinds and shuts its kernel down, and whoever is too slow is killed
+        processes = list(getattr(pool, "_processes", {}).values())
+        pool.shutdown(wait=False, cancel_futures=True)
+        for process in processes:
             with contextlib.suppress(Exception):
                 process.terminate()
-        pool.shutdown(wait=False, cancel_futures=True)
+        deadline = time.monotonic() + _STOP_GRACE
+        for process in processes:
+            process.join(max(0.0, deadline - time.monotonic()))
+            if process.is_alive():
+                process.kill()
         raise
     pool.shutdown(wait=True)
 

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 import nbformat
 
@@ -22,20 +23,44 @@ class ReportError(RuntimeError):
 
 
 def execute(report_id: str, notebook: Path, output: Path, parameters: dict[str, Any], cwd: Path) -> Path:
-    """Run ``notebook`` with ``parameters`` (papermill); the executed copy goes to ``output``."""
+    """Run ``notebook`` with ``parameters`` (papermill); the executed copy goes to ``output``.
+
+    The kernel's own log lines (start-up warnings, and its complaints when a build is interrupted) go to
+    ``kernel.log`` beside ``output`` instead of the user's terminal; a kernel that dies is still reported
+    by papermill as this report's error.
+    """
     import papermill
     from papermill.exceptions import PapermillExecutionError
 
     output.parent.mkdir(parents=True, exist_ok=True)
-    try:
-        papermill.execute_notebook(
-            str(notebook), str(output), parameters=parameters, cwd=str(cwd), kernel_name="python3",
-            progress_bar=False, log_output=False, request_save_on_cell_execute=False,
-        )  # fmt: skip
-    except PapermillExecutionError as exc:
-        cell = _code_cell_number(output, exc.exec_count)
-        raise ReportError(report_id, f"{exc.ename}: {exc.evalue}", cell=cell) from None
+    # sockets live in a short private folder: a Unix socket path may not exceed ~100 bytes
+    with open(output.parent / "kernel.log", "ab") as log, tempfile.TemporaryDirectory(prefix="planlib-") as sockets:
+        try:
+            papermill.execute_notebook(
+                str(notebook), str(output), parameters=parameters, cwd=str(cwd), kernel_name="python3",
+                progress_bar=False, log_output=False, request_save_on_cell_execute=False,
+                kernel_manager_class=_kernel_manager_class(log, Path(sockets) / "k"),
+            )  # fmt: skip
+        except PapermillExecutionError as exc:
+            cell = _code_cell_number(output, exc.exec_count)
+            raise ReportError(report_id, f"{exc.ename}: {exc.evalue}", cell=cell) from None
     return output
+
+
+def _kernel_manager_class(log: IO[bytes], sockets: Path) -> type:
+    """A kernel manager whose kernels talk over Unix sockets named ``<sockets>-N`` and log to ``log``."""
+    from jupyter_client.manager import AsyncKernelManager
+
+    class ReportKernelManager(AsyncKernelManager):
+        async def _async_pre_start_kernel(self, **kw: Any):
+            # IPC sockets, not TCP: the kernel is local, and nothing listens on a network port
+            self.transport = "ipc"
+            self.ip = str(sockets)
+            kw.setdefault("stdout", log)
+            kw.setdefault("stderr", log)
+            return await super()._async_pre_start_kernel(**kw)
+
+    return ReportKernelManager
 
 
 def _code_cell_number(executed: Path, exec_count: int | None) -> int | None:
