@@ -70,6 +70,11 @@ def _draw(text: str) -> None:
 
 
 def test_no_missing_glyph_warning_and_survives_seaborn(tmp_path):
+    with matplotlib.rc_context():  # seaborn themes set below must not leak into later tests' figures
+        _no_missing_glyph_warning_and_survives_seaborn(tmp_path)
+
+
+def _no_missing_glyph_warning_and_survives_seaborn(tmp_path):
     import seaborn as sns
 
     from planlib.regions import load_clusters

@@ -33,7 +33,7 @@ def test_markdown_snapshot():
     assert _table().to_markdown(csv_href="tables/headline.csv") == "\n".join([
         "",
         "| 指标 | 2020年 |",
-        "|:--------------------|--------:|",  # dashes ∝ widest cell: pandoc sizes columns by them
+        "|:-------------------|--------:|",  # dashes ∝ widest cell as shown (19): pandoc sizes columns by them
         "| 城镇新增就业 | 362 |",
         "| 城镇调查失业率\\|测试 | 数据暂缺 |",
         "",

@@ -4,6 +4,11 @@
     ctx = R.context(as_of=2023, report_kind="annual")
     R.summary(ctx)            # 摘要: generated sentences
     R.headline_table(ctx)     # 专栏1 table with status and sources
+
+Text and markup are kept apart: sentences (planlib.narrative, the ``_*_text`` helpers here), names,
+units, source titles and everything else from data, the plan or the settings are plain text, and are
+escaped (:func:`planlib.escape.md_text`) where they are put into Markdown; only the markup this module
+writes itself (list dashes, ``**口径说明**``) is markup. Tables and figures escape their own text.
 """
 
 from __future__ import annotations
@@ -15,6 +20,7 @@ from typing import TYPE_CHECKING
 
 from planlib import assess as A
 from planlib._values import is_missing
+from planlib.escape import md_text
 from planlib.figures import Figure
 from planlib.narrative import summary_sentences, target_text
 from planlib.tables import MISSING_TEXT, Table, fmt_number, fmt_percent
@@ -26,10 +32,37 @@ if TYPE_CHECKING:
 
 
 class Markdown(str):
-    """Text that a notebook (and the publisher) shows as Markdown."""
+    """Markdown that a notebook (and the publisher) shows; ``where`` names the section in messages.
+
+    When shown, its characters are checked against the shipped fonts (raises
+    :class:`planlib.errors.DataError` naming the section and the character)."""
+
+    where: str = "报告段落"
+
+    def __new__(cls, text: str, where: str | None = None) -> Markdown:
+        obj = super().__new__(cls, text)
+        if where:
+            obj.where = where
+        return obj
+
+    def check_glyphs(self) -> None:
+        from planlib.style import check_glyphs
+
+        check_glyphs(str(self), file=self.where)
 
     def _repr_markdown_(self) -> str:
+        self.check_glyphs()
         return str(self)
+
+
+def _paragraphs(texts: list[str], where: str) -> Markdown:
+    """Plain-text paragraphs → Markdown (each escaped)."""
+    return Markdown("\n\n".join(md_text(t) for t in texts) + "\n", where)
+
+
+def _items(texts: list[str]) -> list[str]:
+    """Plain-text list items → Markdown lines ``- …`` (each escaped)."""
+    return [f"- {md_text(t)}" for t in texts]
 
 
 @dataclass(frozen=True)
@@ -72,7 +105,7 @@ def context(as_of: int, report_kind: str = "annual", plan: str = "cq-employment-
 
 def summary(ctx: Context) -> Markdown:
     sentences = summary_sentences(ctx.assessment, ctx.as_of, ctx.plan.meta.period_start)
-    return Markdown("\n\n".join(sentences) + "\n")
+    return _paragraphs(sentences, "段落“摘要”")
 
 
 def _baseline_text(row: dict) -> str:
@@ -242,17 +275,19 @@ def risks(ctx: Context) -> Markdown:
     no_data = a[(a["group"] == "headline") & a["status"].isin([A.MISSING, A.INCOMPLETE])]
     lines = []
     if at_risk.empty:
-        lines.append("按当前速度外推,有数据的主要指标中没有预计无法完成的目标。")
+        lines.append(md_text("按当前速度外推,有数据的主要指标中没有预计无法完成的目标。"))
     else:
+        items = []
         for rec in at_risk.to_dict("records"):
             value = rec["projected_2025"]
             end = ctx.plan.meta.period_end
             projected = f",按当前速度预计{end}年为{fmt_number(value)}{rec['unit']}" if value == value else ""
             flag = "(约束性指标)" if rec["constraint_behind"] else ""
-            lines.append(f"- {rec['name']}{flag}:{rec['escap_category']}{projected},目标为{target_text(rec)}。")
+            items.append(f"{rec['name']}{flag}:{rec['escap_category']}{projected},目标为{target_text(rec)}。")
+        lines += _items(items)
     names = "、".join(no_data["name"])
-    lines.append(f"\n缺少数据、无法判断的主要指标{len(no_data)}项:{names or '无'}。")
-    return Markdown("\n".join(lines) + "\n")
+    lines.append("\n" + md_text(f"缺少数据、无法判断的主要指标{len(no_data)}项:{names or '无'}。"))
+    return Markdown("\n".join(lines) + "\n", "段落“风险”")
 
 
 def pending_publications(ctx: Context) -> Table:
@@ -313,7 +348,7 @@ def area_section(ctx: Context, area: str) -> Markdown:
 
     ids = list(ctx.plan.indicators.loc[ctx.plan.indicators["area"] == area, "id"])
     rows = ctx.assessment.set_index("id", drop=False).loc[ids].to_dict("records")
-    parts = [_indicator_sentence(rec, ctx) for rec in rows]
+    parts = [md_text(_indicator_sentence(rec, ctx)) for rec in rows]
     visible = _visible(ctx)
     for rec in rows:
         has_data = ((visible["indicator_id"] == rec["id"]) & (visible["region"] == "全市")).any()
@@ -328,24 +363,25 @@ def area_section(ctx: Context, area: str) -> Markdown:
     caveats = [f"{series[i]['name']}:{series[i]['note']}" for i in ids
                if i in series and series[i].get("note") and _knowable(series[i]["note"], ctx.as_of)]
     if caveats:
-        parts.append("**口径说明**\n\n" + "\n".join(f"- {c}" for c in caveats))
-    return Markdown("\n\n".join(parts) + "\n")
+        parts.append("**口径说明**\n\n" + "\n".join(_items(caveats)))
+    return Markdown("\n\n".join(parts) + "\n", f"段落“{area}”")
 
 
 def caveats(ctx: Context) -> Markdown:
     """Data caveats for the appendix: what the numbers can and cannot say."""
     lines = [
-        "- 数值为发布时的数据(初步核算数),此后可能修订。",
-        "- 2023年及以后的地区生产总值可能因第五次全国经济普查而修订。",
-        "- 只有全年(或年末)数据作为年度值;季度、月度、截至某日的数据单独标注,不用于计算完成度。",
-        "- 缺少数据的指标标为“数据暂缺”,不做估计;缺少某年全年数据的五年累计标为“数据不全”,不跨缺口求和。",
+        "数值为发布时的数据(初步核算数),此后可能修订。",
+        "2023年及以后的地区生产总值可能因第五次全国经济普查而修订。",
+        "只有全年(或年末)数据作为年度值;季度、月度、截至某日的数据单独标注,不用于计算完成度。",
+        "缺少数据的指标标为“数据暂缺”,不做估计;缺少某年全年数据的五年累计标为“数据不全”,不跨缺口求和。",
         *_scope_break_lines(ctx),
-        "- 脱贫人口务工规模:2022年起含防止返贫监测对象,口径宽于2020年基数。",
-        "- 高校毕业生去向落实率:人力社保口径(重庆籍毕业生,年底)与教委口径(全部毕业生,截至8月31日)不同,本报告只用前者。",
-        "- 区县城镇新增就业的统计口径各不相同,不能跨区县比较;尚未找到任何区县的城镇调查失业率。",
-        "- 区县边界为示意图,不作为权属界线依据。",
+        "脱贫人口务工规模:2022年起含防止返贫监测对象,口径宽于2020年基数。",
+        "高校毕业生去向落实率:人力社保口径(重庆籍毕业生,年底)与教委口径(全部毕业生,截至8月31日)不同,本报告只用前者。",
+        "区县城镇新增就业的统计口径各不相同,不能跨区县比较;尚未找到任何区县的城镇调查失业率。",
+        "区县边界为示意图,不作为权属界线依据。",
     ]
-    return Markdown("\n".join(line for line in lines if _knowable(line, ctx.as_of)) + "\n")
+    return Markdown("\n".join(_items([line for line in lines if _knowable(line, ctx.as_of)])) + "\n",
+                    "段落“数据说明与局限”")  # fmt: skip
 
 
 def _scope_break_lines(ctx: Context) -> list[str]:
@@ -359,7 +395,7 @@ def _scope_break_lines(ctx: Context) -> list[str]:
         return []
     year, value = int(later.index[0]), float(later.iloc[0])
     jump = value - spec["baseline"]
-    return [f"- 技能人才、高技能人才:{year}年技能人才总量{fmt_number(value)}万人,较{int(spec['baseline_year'])}年基数"
+    return [f"技能人才、高技能人才:{year}年技能人才总量{fmt_number(value)}万人,较{int(spec['baseline_year'])}年基数"
             f"{fmt_number(spec['baseline'])}万人增加{fmt_number(jump)}万人,疑为统计口径扩大,与规划目标比较须谨慎。"]
 
 
@@ -401,7 +437,8 @@ def district_gdp_map(ctx: Context) -> Figure | Markdown:
             return maps.district_map(values, title="各区县地区生产总值", unit="亿元", year=year,
                                      source=f"{sources}种区县统计公报、政府工作报告及汇编(初步核算数,见数据来源)",
                                      name=f"gdp-map-{year}")  # fmt: skip
-    return Markdown(f"截至{ctx.as_of}年,公布地区生产总值的区县不足10个,分区县地图数据暂缺。\n")
+    return _paragraphs([f"截至{ctx.as_of}年,公布地区生产总值的区县不足10个,分区县地图数据暂缺。"],
+                       "段落“各区县地区生产总值”")
 
 
 def regional_text(ctx: Context) -> Markdown:
@@ -432,7 +469,7 @@ def regional_text(ctx: Context) -> Markdown:
         lines.append(f"{ctx.as_of}年分区县地区生产总值仅{len(gdp)}个区县有已公布数据,缺{len(missing)}个"
                      f"({'、'.join(missing)}),不计算片区合计和人均地区生产总值差距。")  # fmt: skip
     lines.append(f"计算口径:{CONVENTIONS}")
-    return Markdown("\n\n".join(lines) + "\n")
+    return _paragraphs(lines, "段落“区域协调”")
 
 
 def heat_index_table(ctx: Context) -> Table | Markdown:
@@ -442,8 +479,9 @@ def heat_index_table(ctx: Context) -> Table | Markdown:
     idx = result.index[result.index["year"] == ctx.as_of].dropna(subset=["index"])
     notes = result.describe()
     if idx.empty:
-        return Markdown(f"{ctx.as_of}年可用于区县就业热力指数的区县数据不足(每个区县至少需要"
-                        f"{result.spec['min_components']}项指标),本年指数暂缺。{''.join(notes)}\n")  # fmt: skip
+        return _paragraphs([f"{ctx.as_of}年可用于区县就业热力指数的区县数据不足(每个区县至少需要"
+                            f"{result.spec['min_components']}项指标),本年指数暂缺。{''.join(notes)}"],
+                           "段落“区县就业热力指数”")  # fmt: skip
     import pandas as pd
 
     frame = pd.DataFrame({"区县": idx["district"], "指数(0—100)": idx["index"].round(1),
@@ -461,7 +499,7 @@ def alerts_table(ctx: Context) -> Table | Markdown:
     register = sources_register(ctx)
     rules = "；".join(f"{r['level']}:{r['text']}" for r in load_rules()["rules"])
     if alerts.empty:
-        return Markdown(f"截至{ctx.as_of}年,城镇调查失业率未触发任何预警规则。规则:{rules}。\n")
+        return _paragraphs([f"截至{ctx.as_of}年,城镇调查失业率未触发任何预警规则。规则:{rules}。"], "段落“失业预警”")
     import pandas as pd
 
     frame = pd.DataFrame({"地区": alerts["region"], "时期": alerts["period_label"], "预警": alerts["level"],
@@ -508,26 +546,43 @@ def sources_table(ctx: Context) -> Table:
     import pandas as pd
 
     register = sources_register(ctx)
-    rows = []
+    rows, origins = [], []
+    where = _source_origins(ctx)
     for src, number in register.items():
-        title, _, url = src.partition(" <")
-        rows.append({"编号": f"[{number}]", "来源": title, "网址": url.rstrip(">")})
-    return Table(pd.DataFrame(rows, columns=["编号", "来源", "网址"]), caption="数据来源", name="sources")
+        # "title <url>": a URL has no space, a title may hold " <" itself, so split at the last one
+        title, _, url = src.rpartition(" <")
+        rows.append({"编号": f"[{number}]", "来源": title, "网址": url.removesuffix(">")})
+        origins.append(where.get(src))
+    return Table(pd.DataFrame(rows, columns=["编号", "来源", "网址"]), caption="数据来源", name="sources",
+                 links=("网址",), origins=origins)
+
+
+def _source_origins(ctx: Context) -> dict[str, str]:
+    """``"title <url>"`` → the first raw file and line that cites it (named when a title cannot be drawn)."""
+    obs = ctx.observations
+    if not {"source_file", "source_line"} <= set(obs.columns):
+        return {}
+    out: dict[str, str] = {}
+    for title, url, file, line in zip(obs["source_title"], obs["source_url"], obs["source_file"], obs["source_line"],
+                                      strict=True):  # fmt: skip
+        if not is_missing(file):
+            out.setdefault(_src(title, url), f"{file} 第 {int(line)} 行" if not is_missing(line) else str(file))
+    return out
 
 
 def method_text(ctx: Context) -> Markdown:
     settings = A.load_settings()
     base, span = ctx.plan.meta.baseline_year, ctx.plan.meta.period_end - ctx.plan.meta.baseline_year
-    lines = [f"- 序时进度 = (评估年份 − {base})÷ {span};"
+    lines = [f"序时进度 = (评估年份 − {base})÷ {span};"
              f"本报告评估年份为 {ctx.as_of} 年,序时进度 {fmt_percent(ctx.plan.time_progress(ctx.as_of))}。",
-             "- 五年累计目标的完成度 = 规划期内各年全年值之和 ÷ 目标值;缺少某年全年值时不跨缺口求和,"
+             "五年累计目标的完成度 = 规划期内各年全年值之和 ÷ 目标值;缺少某年全年值时不跨缺口求和,"
              "改用已公布的累计数或标为“数据不全”。",
-             "- 期末水平目标的完成度 = (最新值 − 基数)÷(目标值 − 基数)。",
-             "- 年度约束目标逐年判断是否满足,报告满足的年数;相对目标逐年与参照序列比较;"
+             "期末水平目标的完成度 = (最新值 − 基数)÷(目标值 − 基数)。",
+             "年度约束目标逐年判断是否满足,报告满足的年数;相对目标逐年与参照序列比较;"
              "“稳步增长”逐年判断是否不下降。"]  # fmt: skip
-    lines += [f"- {line}" for line in settings.describe()]
-    lines += [f"- 状态“{k}”:{v}。" for k, v in A.STATUS_MEANING.items()]
-    return Markdown("\n".join(lines) + "\n")
+    lines += list(settings.describe())
+    lines += [f"状态“{k}”:{v}。" for k, v in A.STATUS_MEANING.items()]
+    return Markdown("\n".join(_items(lines)) + "\n", "段落“评估方法”")
 
 
 def fmt(value: object) -> str:

@@ -4,6 +4,13 @@
 house rcParams; calling it again changes nothing. Chart functions draw inside :func:`house_style`, so
 their figures keep the house fonts even after ``seaborn.set_theme()`` resets the global rcParams. To use
 seaborn themes for your own plots, call :func:`set_seaborn_theme` (it passes the house font on).
+
+The shipped faces keep every character of the upstream Noto Sans SC (simplified and traditional
+hanzi, CJK Extension A, enclosed numbers such as ⑪, punctuation; see ``fonts/fonts.json``). A
+character outside them would be a tofu box in a PDF or a figure, so text is checked when it is shown:
+:func:`glyph_problems` / :func:`check_glyphs` name the character, its code point and where it is.
+Text in figures is never read as matplotlib mathtext (``text.parse_math`` is off): a ``$`` in a
+source title is a dollar sign.
 """
 
 from __future__ import annotations
@@ -15,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from planlib._paths import PACKAGE_DIR
+from planlib.errors import DataError, Problem
 
 FONT_DIR = PACKAGE_DIR / "fonts"
 FAMILY = "Noto Sans SC"
@@ -39,6 +47,7 @@ HOUSE_RC: dict[str, Any] = {
     "legend.frameon": False,
     "pdf.fonttype": 42,  # embed TrueType, keep text selectable
     "svg.fonttype": "none",
+    "text.parse_math": False,  # labels come from data: "$ x $" in a title is text, never mathtext
 }
 
 
@@ -127,9 +136,12 @@ def set_seaborn_theme(**kwargs: Any) -> None:
     sns.set_theme(font=FAMILY, rc=rc, **kwargs)
 
 
-def missing_glyphs(text: str, weight: str = "regular") -> str:
-    """The characters of ``text`` that the shipped font cannot draw (empty string if none)."""
-    cmap = _cmap(weight)
+def missing_glyphs(text: str, weight: str | None = None) -> str:
+    """The characters of ``text`` that the shipped font cannot draw, sorted, each once ('' if none).
+
+    ``weight`` ``"regular"`` or ``"bold"`` checks one face; ``None`` (default) both, since headings and
+    table headers are bold. Spaces and control characters are not drawn and never missing."""
+    cmap = _cmap(weight) if weight else _cmap("regular") & _cmap("bold")
     return "".join(sorted({c for c in text if c.isprintable() and not c.isspace() and ord(c) not in cmap}))
 
 
@@ -137,4 +149,44 @@ def missing_glyphs(text: str, weight: str = "regular") -> str:
 def _cmap(weight: str) -> frozenset[int]:
     from fontTools.ttLib import TTFont
 
-    return frozenset(TTFont(str(FONT_FILES[weight])).getBestCmap())
+    with TTFont(str(FONT_FILES[weight])) as font:
+        return frozenset(font.getBestCmap())
+
+
+GLYPH_EXPECTED = "自带字体中有的字符(可改用通行写法,或用文字说明该字)"
+
+
+def _snippet(text: str, ch: str, width: int = 12) -> str:
+    i = text.index(ch)
+    start, end = max(0, i - width), i + len(ch) + width
+    return ("…" if start > 0 else "") + text[start:end] + ("…" if end < len(text) else "")
+
+
+def glyph_problems(text: str, *, file: str, row: int | None = None, field: str | None = None,
+                   entry: str | None = None, origin: str | None = None) -> list[Problem]:  # fmt: skip
+    """One :class:`planlib.errors.Problem` if ``text`` has characters the shipped fonts cannot draw.
+
+    ``file``/``entry``/``row``/``field`` say where the text is shown (e.g. ``file='表“数据来源”'``,
+    ``row=3``, ``field='来源'``), ``origin`` where it came from (``data/raw/x.csv 第 4 行``). The
+    problem names each character with its code point and quotes the text around the first one::
+
+        表“数据来源”,第 3 行,字段“来源”:字符“𠀀”(U+20000)无法显示:自带字体 Noto Sans SC 中没有它的字形,
+        PDF 和图中会成为方框(见“重庆𠀀局”,来自 data/raw/x.csv 第 4 行);应为:自带字体中有的字符(…)
+    """
+    missing = missing_glyphs(text)
+    if not missing:
+        return []
+    chars = "、".join(f"“{c}”(U+{ord(c):04X})" for c in missing)
+    it = "它" if len(missing) == 1 else "它们"
+    one_line = " ".join(text.split())
+    where = f"见“{_snippet(one_line, missing[0])}”" + (f",来自 {origin}" if origin else "")
+    problem = f"字符{chars}无法显示:自带字体 {FAMILY} 中没有{it}的字形,PDF 和图中会成为方框({where})"
+    return [Problem(file=file, row=row, field=field, entry=entry, problem=problem, expected=GLYPH_EXPECTED)]
+
+
+def check_glyphs(text: str, *, file: str, row: int | None = None, field: str | None = None,
+                 entry: str | None = None, origin: str | None = None) -> None:  # fmt: skip
+    """Raise :class:`planlib.errors.DataError` (see :func:`glyph_problems`) if the fonts cannot draw ``text``."""
+    problems = glyph_problems(text, file=file, row=row, field=field, entry=entry, origin=origin)
+    if problems:
+        raise DataError(problems)

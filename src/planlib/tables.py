@@ -4,6 +4,13 @@ A :class:`Table` holds a DataFrame with Chinese column labels, a caption, a sour
 name; in a notebook it displays as a Markdown pipe table (pandoc turns that into an HTML ``<table>``
 and a Typst ``#table``), and :meth:`Table.to_csv` writes the downloadable copy. Missing values read
 数据暂缺, never NaN.
+
+Everything a Table holds is plain text (cells, column labels, caption, source, notes): it is escaped
+when the Markdown is written (:func:`planlib.escape.md_text`), so a source title shows its ``*``, ``<``
+or ``#`` as characters; only the columns named in ``links`` turn ``http(s)`` URLs into links. The CSV
+keeps the frame exactly as it is. When the table is shown, every character is checked against the
+shipped fonts (:func:`planlib.style.check_glyphs`): one the PDF could not draw fails with the table,
+row and column named.
 """
 
 from __future__ import annotations
@@ -16,6 +23,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from planlib._assets import asset_dir
+from planlib.errors import DataError
+from planlib.escape import fold_lines, md_text, md_urls
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -53,10 +62,16 @@ def fmt_percent(value: Any, digits: int = 1, *, missing: str = MISSING_TEXT) -> 
     return f"{value * 100:.{digits}f}%"
 
 
-def _cell(value: Any) -> str:
+def _text(value: Any) -> str:
+    """What a reader sees in a cell: the string as it is (one line), a number formatted, 数据暂缺 for nothing."""
     text = fmt_number(value) if not isinstance(value, str) else value
-    # a pipe or a line break would end the cell in a pipe table
-    return text.replace("|", "\\|").replace("\n", " ").strip() or MISSING_TEXT
+    return fold_lines(text).strip() or MISSING_TEXT
+
+
+def _cell(value: Any, *, link: bool = False) -> str:
+    # escaped: a pipe cannot end the cell, markup in data stays text; links only for http(s) URLs
+    text = _text(value)
+    return md_urls(text) if link else md_text(text)
 
 
 def _display_width(text: str) -> int:
@@ -73,12 +88,17 @@ class Table:
     source: str | None = None
     notes: list[str] = field(default_factory=list)
     align: dict[str, str] = field(default_factory=dict)  # column -> "left" | "right" | "center"
+    links: tuple[str, ...] = ()  # columns whose http(s) URLs are shown as links (other text stays text)
+    origins: list[str | None] | None = None  # per row, where its text came from (named by the glyph check)
 
     def __post_init__(self) -> None:
         if not _NAME.match(self.name):
             raise ValueError(f"表名 {self.name!r} 须为小写英文、数字和连字符(用作下载文件名)")
         if any(not isinstance(c, str) for c in self.frame.columns):
             raise ValueError("表格列名须为文字")
+        unknown = [c for c in self.links if c not in self.frame.columns]
+        if unknown:
+            raise ValueError(f"links 中的列不在表中:{'、'.join(unknown)}")
 
     def _alignment(self, column: str) -> str:
         if column in self.align:
@@ -88,23 +108,27 @@ class Table:
         return "right" if pd.api.types.is_numeric_dtype(self.frame[column]) else "left"
 
     def to_markdown(self, *, csv_href: str | None = None) -> str:
-        """Pandoc Markdown: the pipe table with its caption (``Table: …``), then source and notes."""
+        """Pandoc Markdown: the pipe table with its caption (``Table: …``), then source and notes.
+
+        All text is escaped (it shows literally in HTML and PDF); ``csv_href`` is a path planlib made."""
         cols = list(self.frame.columns)
         # pandoc sizes the columns of a wide pipe table by the dashes under each header: give each
-        # column dashes in proportion to its longest cell, so long text gets room and PDFs don't overflow
-        widths = [max(8, min(40, max([_display_width(_cell(c))] + [_display_width(_cell(v)) for v in self.frame[c]])))
+        # column dashes in proportion to its longest cell (as shown, without escapes), so long text gets
+        # room and PDFs don't overflow
+        widths = [max(8, min(40, max([_display_width(_text(c))] + [_display_width(_text(v)) for v in self.frame[c]])))
                   for c in cols]  # fmt: skip
         rule = {"left": ":{}", "right": "{}:", "center": ":{}:"}
         lines = ["| " + " | ".join(_cell(c) for c in cols) + " |",
                  "|" + "|".join(rule[self._alignment(c)].format("-" * w) for c, w in zip(cols, widths, strict=True))
                  + "|"]  # fmt: skip
+        linked = [c in self.links for c in cols]
         for rec in self.frame.itertuples(index=False):
-            lines.append("| " + " | ".join(_cell(v) for v in rec) + " |")
-        out = ["", *lines, "", f"Table: {self.caption}", ""]
+            lines.append("| " + " | ".join(_cell(v, link=k) for v, k in zip(rec, linked, strict=True)) + " |")
+        out = ["", *lines, "", f"Table: {md_text(self.caption)}", ""]
         tail = []
         if self.source:
-            tail.append(f"资料来源:{self.source}")
-        tail += [f"注:{n}" for n in self.notes]
+            tail.append(f"资料来源:{md_text(self.source)}")
+        tail += [f"注:{md_text(n)}" for n in self.notes]
         if csv_href:
             tail.append(f"[下载本表 CSV]({csv_href})")
         if tail:
@@ -112,8 +136,28 @@ class Table:
                     ":::", ""]  # fmt: skip
         return "\n".join(out)
 
+    def check_glyphs(self) -> None:
+        """Raise :class:`planlib.errors.DataError` naming 表“caption”, the row (第 N 行, the first data row
+        is 1), the column and where the row came from, for every character the shipped fonts cannot draw."""
+        from planlib.style import glyph_problems
+
+        table = f"表“{self.caption}”"
+        problems = glyph_problems(self.caption, file=table, entry="标题")
+        problems += glyph_problems(self.source or "", file=table, entry="资料来源")
+        for i, note in enumerate(self.notes, start=1):
+            problems += glyph_problems(note, file=table, entry=f"注 {i}")
+        for col in self.frame.columns:
+            problems += glyph_problems(col, file=table, entry="列名")
+        for row, rec in enumerate(self.frame.itertuples(index=False), start=1):
+            origin = self.origins[row - 1] if self.origins and row <= len(self.origins) else None
+            for col, value in zip(self.frame.columns, rec, strict=True):
+                problems += glyph_problems(_text(value), file=table, row=row, field=col, origin=origin)
+        if problems:
+            raise DataError(problems)
+
     def _repr_markdown_(self) -> str:
         # shown in a notebook = published: the CSV is written beside the report, and linked
+        self.check_glyphs()
         folder = asset_dir(TABLE_DIR)
         self.to_csv(Path(folder))
         return self.to_markdown(csv_href=f"{folder}/{self.name}.csv")
