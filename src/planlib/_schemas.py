@@ -12,7 +12,8 @@ from planlib.errors import Problem
 if TYPE_CHECKING:
     import pandas as pd
 
-CONFIDENCES = ["high", "medium", "low"]
+# high > medium > low > test; test marks a user's test value (测试值,非公布数据), never a published figure
+CONFIDENCES = ["high", "medium", "low", "test"]
 RAW_KINDS = ["annual", "cumulative", "rate", "year_end", ""]
 PERIOD_TYPES = ["full_year", "year_end", "partial_year", "multi_year", "census_date", "as_of", "static"]
 REGION_KINDS = ["municipality", "district", "cluster_total", "special_zone"]
@@ -20,6 +21,7 @@ BOUNDS = [">", ">=", "<", "<="]
 
 NO_URL = "(no URL known)"  # a source without a known address says so explicitly; the cell is never just empty
 _RAW_URL = r"^(https?://\S+( ; https?://\S+)*|\(no URL known\))$"
+_ISO_DAY = r"^\d{4}-\d{2}-\d{2}$"
 
 
 def _not_blank(what: str) -> pa.Check:
@@ -39,7 +41,9 @@ def raw_schema(columns: Iterable[str]) -> pa.DataFrameSchema:
                 _RAW_URL, error="以 http:// 或 https:// 开头的网址(多个用“ ; ”分隔);确实没有网址时填 (no URL known)"
             )
         ),
-        "confidence": pa.Column(str, pa.Check.isin(CONFIDENCES, error="high、medium 或 low 之一")),
+        "confidence": pa.Column(
+            str, pa.Check.isin(CONFIDENCES, error="high、medium、low 或 test(测试值,非公布数据)之一")
+        ),
     }
     present = set(columns)
     if "kind" in present:
@@ -78,6 +82,7 @@ def tidy_schema() -> pa.DataFrameSchema:
             "region": pa.Column(str, pa.Check.str_length(min_value=1)),
             "region_code": pa.Column(object, **opt_str),
             "region_kind": pa.Column(str, pa.Check.isin(REGION_KINDS)),
+            "includes": pa.Column(str),
             "year": pa.Column("Int64", pa.Check.in_range(1949, 2100), nullable=True),
             "period_type": pa.Column(str, pa.Check.isin(PERIOD_TYPES)),
             "period_start": pa.Column(object, **opt_str),
@@ -88,16 +93,22 @@ def tidy_schema() -> pa.DataFrameSchema:
             "value_high": pa.Column(float, nullable=True),
             "bound": pa.Column(object, pa.Check.isin(BOUNDS), nullable=True),
             "approx": pa.Column(bool),
+            "footnote": pa.Column(str),
             "unit": pa.Column(str),
             "is_annual": pa.Column(bool),
             "preferred": pa.Column(bool),
             "conflict": pa.Column(bool),
+            "superseded": pa.Column(bool),
+            "choice": pa.Column(str),
             "published_name": pa.Column(str),
             "published_value": pa.Column(str),
             "published_unit": pa.Column(str),
             "source_title": pa.Column(str, pa.Check.str_length(min_value=1)),
             "source_url": pa.Column(str, pa.Check.str_matches(_RAW_URL)),
             "confidence": pa.Column(str, pa.Check.isin(CONFIDENCES)),
+            "published": pa.Column(object, pa.Check.str_matches(_ISO_DAY), nullable=True),
+            "published_guess": pa.Column(object, pa.Check.str_matches(_ISO_DAY), nullable=True),
+            "revised": pa.Column(bool),
             "note": pa.Column(str),
             "source_file": pa.Column(str),
             "source_line": pa.Column(int, pa.Check.ge(2)),
@@ -107,6 +118,8 @@ def tidy_schema() -> pa.DataFrameSchema:
             pa.Check(lambda df: ~df["is_annual"] | df["year"].notna(), error="is_annual 行必须有 year"),
             pa.Check(lambda df: df["value"].notna() | (df["value_low"].notna() & df["value_high"].notna()),
                      error="每行须有数值或完整区间"),
+            # a superseded row (an earlier vintage of the figure) is never the one used
+            pa.Check(lambda df: ~(df["superseded"] & df["preferred"]), error="superseded 行不能是 preferred"),
         ],
         strict=True,
         coerce=True,

@@ -35,14 +35,14 @@ __all__ = [
     "DistrictName",
     "ParsedNumber",
     "Period",
+    "TableCellError",
     "convert_unit",
     "district_table",
+    "encoding_accident",
     "is_annual",
     "normalise_district",
     "parse_number",
     "parse_period",
-    "TableCellError",
-    "encoding_accident",
     "read_table",
     "split_footnote",
 ]
@@ -1194,8 +1194,16 @@ def normalise_district(name: str) -> DistrictName:
             return resolved
         # “某某(含…)”: the part before the parenthesis is a 区县, so only 区县 are suggested, and only for
         # that part — never the zone inside the parenthesis
-        before, paren, _ = key.partition("(")
-        close = _suggestions(before, kinds=("district",)) if paren and before else _suggestions(key)
+        # A parenthesis after a name qualifies that name (“綦江区(不含万盛)”, “主城区(合计)”): suggestions
+        # are for the part before it only, and never a special zone — the qualifier may name one
+        # (万盛), the unit before it is not one.
+        before, paren, inside = key.partition("(")
+        if paren and before and inside.startswith(("含", "包括", "包含")):
+            close = _suggestions(before, kinds=("district",))
+        elif paren and before:
+            close = _suggestions(before, kinds=("district", "cluster_total", "municipality"))
+        else:
+            close = _suggestions(key)
         hint = f";最接近的标准名称:{'、'.join(close)}" if close else ""
         raise CleanError(f"“{raw}”不是已知的区县或区域名称{hint}", _NAME_EXPECTED)
     return DistrictName(region.name, region.code, region.kind, region.short, raw)

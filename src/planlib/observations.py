@@ -3,17 +3,26 @@
 Raw files (``data/raw/**/*observations.csv``) are read, never written. Each row keeps its source
 (title, URL, confidence, note) and its place in the file. Names are harmonised through
 ``series.yaml``; periods, numbers and district names through :mod:`planlib.clean`.
+
+What may not enter: a value that breaks its series' plausibility rule (``series.yaml`` ``measures``:
+counts, stocks and amounts ≥ 0, shares and rates 0–100, growth within the series' ``range``), a
+period that has not ended yet, a ``published`` date after today. Each is refused naming file, line,
+field and the rule. What is kept but shown: several values for one series, region and period —
+all rows stay, one is ``preferred`` by the rule in ``settings/choice.yaml`` (:data:`CHOICE_RULE`),
+and :class:`LoadReport` lists every cell whose values differ (:class:`Conflict`).
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import difflib
 import functools
+import math
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import yaml
 
@@ -24,64 +33,241 @@ if TYPE_CHECKING:
     import pandas as pd
 
 SERIES_FILE = PACKAGE_DIR / "series.yaml"
+CHOICE_FILE = PACKAGE_DIR / "settings" / "choice.yaml"
 RAW_GLOB = "**/*observations.csv"
 
 REQUIRED_COLUMNS = ["indicator", "year", "value", "unit", "source_title", "source_url", "confidence"]
-OPTIONAL_COLUMNS = ["district", "period", "kind", "note"]
-CONFIDENCE_RANK = {"high": 3, "medium": 2, "low": 1}
+OPTIONAL_COLUMNS = ["district", "period", "kind", "published", "note"]
 MUNICIPALITY = "全市"
 
 # Column order of the tidy frame (also the processed CSV).
 TIDY_COLUMNS = [
-    "indicator_id", "region", "region_code", "region_kind", "year", "period_type", "period_start",
-    "period_end", "period_label", "value", "value_low", "value_high", "bound", "approx", "unit",
-    "is_annual", "preferred", "conflict", "published_name", "published_value", "published_unit",
-    "source_title", "source_url", "confidence", "note", "source_file", "source_line",
+    "indicator_id", "region", "region_code", "region_kind", "includes", "year", "period_type", "period_start",
+    "period_end", "period_label", "value", "value_low", "value_high", "bound", "approx", "footnote", "unit",
+    "is_annual", "preferred", "conflict", "superseded", "choice", "published_name", "published_value",
+    "published_unit", "source_title", "source_url", "confidence", "published", "published_guess", "revised",
+    "note", "source_file", "source_line",
 ]  # fmt: skip
+# Columns set by choose_preferred (the others come from one raw row each).
+_CHOICE_COLUMNS = ("preferred", "conflict", "superseded", "choice")
+_CELL_KEYS = ["indicator_id", "region", "period_type", "period_start", "period_end"]
+# A value decided by these rules replaced an earlier vintage of the same figure: not a conflict.
+_VINTAGE_RULES = frozenset({"revised", "published"})
 
-CHOICE_RULE = (
-    "同一指标、地区、时期有多个数值时全部保留;标记 preferred 的一条按以下顺序选出:"
-    "① 可信度(high > medium > low);② 来源发布日期较新者(从来源标题或说明中识别的最晚日期);"
-    "③ 文件中的先后顺序。数值不同的组标记 conflict。"
-)
+
+# ================================================================== the choice rule (settings/choice.yaml)
+
+
+@dataclass(frozen=True)
+class ChoiceSettings:
+    """``settings/choice.yaml``: rule order, revision wording, confidence ranks and marks, sentences."""
+
+    intro: str
+    outro: str
+    rules: tuple[tuple[str, str], ...]  # (id, text), in order
+    revision_words: tuple[str, ...]
+    revision_negations: tuple[str, ...]
+    confidence: dict[str, dict]
+    wording: dict[str, str]
+    reasons: dict[str, str]
+
+    @property
+    def rank(self) -> dict[str, int]:
+        return {name: int(spec["rank"]) for name, spec in self.confidence.items()}
+
+    def rule_text(self) -> str:
+        """The rule in words (:data:`CHOICE_RULE`)."""
+        marks = "①②③④⑤⑥⑦⑧⑨"
+        steps = ";".join(f"{marks[i]} {text}" for i, (_, text) in enumerate(self.rules))
+        return f"{self.intro}:{steps}。{self.outro}"
+
+
+_RULE_IDS = ("revised", "published", "confidence", "published_guess", "order")
+_REASON_KEYS = ("revised", "published", "published_missing", "confidence", "published_guess",
+                "published_guess_missing", "order")  # fmt: skip
+_WORDING_KEYS = ("chosen", "chosen_other", "not_chosen", "same_value", "footnote", "includes")
+
+
+@functools.cache
+def load_choice_settings(path: Path = CHOICE_FILE) -> ChoiceSettings:
+    """Read and check ``settings/choice.yaml``. Raises :class:`DataError` naming every missing or wrong entry."""
+    from planlib._config import load_mapping
+
+    raw = load_mapping(path, "choice.yaml:intro、outro、rules、revision_words、confidence、wording、reasons")
+    problems: list[Problem] = []
+    rules = tuple((str(r.get("id")), str(r.get("text", ""))) for r in raw.get("rules") or [] if isinstance(r, dict))
+    if sorted(rule for rule, _ in rules) != sorted(_RULE_IDS):
+        problems.append(Problem(file=str(path), entry="rules", problem=f"规则为 {[r for r, _ in rules]}",
+                                expected=f"以下 5 条各一次,顺序可调:{'、'.join(_RULE_IDS)}"))  # fmt: skip
+    confidence = raw.get("confidence") or {}
+    for name, spec in confidence.items():
+        if not isinstance(spec, dict) or not isinstance(spec.get("rank"), int) or not spec.get("label"):
+            problems.append(Problem(file=str(path), entry=f"confidence.{name}", problem="缺少 rank(整数)或 label"))
+    for section, keys in (("wording", _WORDING_KEYS), ("reasons", _REASON_KEYS)):
+        given = raw.get(section) or {}
+        problems += [Problem(file=str(path), entry=f"{section}.{k}", problem="缺少必填字段")
+                     for k in keys if k not in given]  # fmt: skip
+    for key in ("intro", "outro", "revision_words"):
+        if not raw.get(key):
+            problems.append(Problem(file=str(path), entry=key, problem="缺少必填字段"))
+    if problems:
+        raise DataError(problems)
+    return ChoiceSettings(
+        intro=str(raw["intro"]).strip(), outro=str(raw["outro"]).strip(), rules=rules,
+        revision_words=tuple(map(str, raw["revision_words"])),
+        revision_negations=tuple(map(str, raw.get("revision_negations") or ())),
+        confidence={str(k): dict(v) for k, v in confidence.items()},
+        wording={k: str(v) for k, v in raw["wording"].items()}, reasons={k: str(v) for k, v in raw["reasons"].items()},
+    )  # fmt: skip
+
+
+CHOICE_RULE = load_choice_settings().rule_text()
+# Confidence vocabulary, best first: high > medium > low > test (a user's test value, not published).
+CONFIDENCE_RANK = load_choice_settings().rank
+
+
+def revision_word(*texts: object) -> str | None:
+    """The first revision word (``settings/choice.yaml`` ``revision_words``) in the texts, or None.
+
+    A clause that speaks of a revision to come or not made (“可能因第五次全国经济普查修订”, “尚未修订”:
+    ``revision_negations``) does not count. Clauses are split at punctuation.
+    """
+    settings = load_choice_settings()
+    for text in texts:
+        for clause in re.split(r"[,,。;;::、!?!?()()\[\]【】\n]", str(text or "")):
+            if any(word in clause for word in settings.revision_negations):
+                continue
+            # the word written first, the longer on a tie: “第五次全国经济普查后修订” → 第五次全国经济普查
+            found = [(clause.index(w), -len(w), w) for w in settings.revision_words if w in clause]
+            if found:
+                return min(found)[2]
+    return None
+
+
+@dataclass(frozen=True)
+class Mark:
+    """A sign a report prints next to a value (``symbol``) and the footnote that explains it (``note``)."""
+
+    symbol: str
+    note: str
+
+
+def value_marks(row: Mapping[str, Any]) -> list[Mark]:
+    """What a report must show with one tidy row's value: low-confidence or test value, footnote, scope.
+
+    From ``settings/choice.yaml``: ``low`` → † and ``test`` → ‡ with their footnotes; a footnote
+    marker stripped from the published value (``footnote`` column) and special zones the figure
+    includes (``includes`` column) give a mark with an empty symbol (print the note beside the value).
+    """
+    settings = load_choice_settings()
+    marks = []
+    spec = settings.confidence.get(str(row.get("confidence")), {})
+    if spec.get("mark"):
+        marks.append(Mark(str(spec["mark"]), str(spec.get("note", ""))))
+    if _text(row.get("footnote")):
+        marks.append(Mark("", settings.wording["footnote"].format(marker=row["footnote"])))
+    if _text(row.get("includes")):
+        marks.append(Mark("", settings.wording["includes"].format(zones=row["includes"])))
+    return marks
+
+
+# ================================================================== series.yaml
+
+
+@dataclass(frozen=True)
+class Plausibility:
+    """The plausibility rule of one series: inclusive bounds in the series' unit and the sentence to show.
+
+    ``ref`` says where the rule is written (``measures.count`` or ``series.<id>.range``).
+    """
+
+    measure: str
+    measure_name: str
+    low: float | None
+    high: float | None
+    rule: str
+    ref: str
+
+    def broken_by(self, value: float) -> bool:
+        return (self.low is not None and value < self.low) or (self.high is not None and value > self.high)
+
+    def expected(self) -> str:
+        if self.low is not None and self.high is not None:
+            return f"{_fmt(self.low)} 到 {_fmt(self.high)} 之间的数值;请核对原文和单位"
+        if self.low is not None:
+            return f"不小于 {_fmt(self.low)} 的数值;请核对原文和单位"
+        return f"不大于 {_fmt(self.high)} 的数值;请核对原文和单位"
 
 
 @dataclass(frozen=True)
 class SeriesMap:
-    """Published name → series id, with the series' display name, unit and notes."""
+    """Published name → series id, with the series' display name, unit, measure and notes."""
 
     by_name: dict[str, str]
     series: dict[str, dict]
     ignore: dict[str, str]
+    measures: dict[str, dict] = field(default_factory=dict)
 
     def unit(self, series_id: str) -> str:
         return self.series[series_id]["unit"]
 
+    def name(self, series_id: str) -> str:
+        return str((self.series.get(series_id) or {}).get("name") or series_id)
 
-@dataclass
-class LoadReport:
-    """What loading found besides the data: names not mapped, mapping entries not used, ignored rows."""
+    def plausibility(self, series_id: str) -> Plausibility:
+        """The rule every value of ``series_id`` must meet (from its ``measure``, and ``range`` for growth)."""
+        spec = self.series[series_id]
+        measure = spec["measure"]
+        rule = self.measures[measure]
+        if "range" in spec:
+            low, high = (float(x) for x in spec["range"])
+            text = str(rule["rule"]).format(low=_fmt(low), high=_fmt(high))
+            return Plausibility(measure, str(rule["name"]), low, high, text, f"series.{series_id}.range")
+        low = None if rule.get("min") is None else float(rule["min"])
+        high = None if rule.get("max") is None else float(rule["max"])
+        return Plausibility(measure, str(rule["name"]), low, high, str(rule["rule"]), f"measures.{measure}")
 
-    files: list[str] = field(default_factory=list)
-    rows_read: int = 0
-    unknown_names: dict[str, list[str]] = field(default_factory=dict)  # name -> ["file:line", ...]
-    ignored_names: dict[str, str] = field(default_factory=dict)  # name -> reason
-    unused_names: list[str] = field(default_factory=list)
 
-    def lines(self) -> list[str]:
-        out = [f"读取 {len(self.files)} 个文件,共 {self.rows_read} 行观测值。"]
-        for name, where in sorted(self.unknown_names.items()):
-            out.append(f"未知指标名称(series.yaml 中没有,未载入):“{name}”,见 {', '.join(where[:3])}")
-        for name, reason in sorted(self.ignored_names.items()):
-            out.append(f"按 series.yaml 的 ignore 规则未载入:“{name}”——{reason}")
-        for name in self.unused_names:
-            out.append(f"series.yaml 中的名称在数据中未出现:“{name}”")
-        return out
+def _measure_problems(path: Path, raw: dict) -> list[Problem]:
+    """Every series has a known measure; growth series have a range; shares and rates are in %."""
+    problems = []
+    measures = raw.get("measures") or {}
+    for name, spec in measures.items():
+        ok = isinstance(spec, dict) and spec.get("name") and spec.get("rule")
+        bounds = [spec.get(k) for k in ("min", "max")] if isinstance(spec, dict) else []
+        if not ok or any(b is not None and not isinstance(b, int | float) for b in bounds):
+            problems.append(Problem(file=str(path), entry=f"measures.{name}", problem="须有 name、rule,min/max 为数字"))
+    known = "、".join(measures) or "(measures 为空)"
+    for sid, spec in (raw.get("series") or {}).items():
+        spec = spec or {}
+        measure = spec.get("measure")
+        entry = f"series.{sid}"
+        if measure not in measures:
+            problem = "缺少 measure" if measure is None else f"measure“{measure}”不在 measures 中"
+            problems.append(Problem(file=str(path), entry=entry, field="measure", problem=problem,
+                                    expected=f"以下之一:{known}"))  # fmt: skip
+            continue
+        rng = spec.get("range")
+        needs_range = measures[measure].get("min") is None and measures[measure].get("max") is None
+        if rng is not None or needs_range:
+            valid = (isinstance(rng, list) and len(rng) == 2 and all(isinstance(x, int | float) for x in rng)
+                     and rng[0] < rng[1])  # fmt: skip
+            if not valid:
+                problems.append(Problem(file=str(path), entry=entry, field="range", problem=f"范围为 {rng!r}",
+                                        expected="[下限, 上限],两个数字,下限小于上限(增速序列必填)"))  # fmt: skip
+        if measure in {"share", "rate"} and spec.get("unit") != "%":
+            problems.append(Problem(file=str(path), entry=entry, field="unit",
+                                    problem=f"{measure} 序列的单位是“{spec.get('unit')}”", expected="%"))  # fmt: skip
+    return problems
 
 
 @functools.cache
 def load_series_map(path: Path = SERIES_FILE) -> SeriesMap:
-    """Read and check ``series.yaml``: every name maps to exactly one series."""
+    """Read and check ``series.yaml``: every name maps to exactly one series, every series has a valid measure.
+
+    Raises :class:`DataError` listing every problem (a missing or unknown ``measure``, a growth series
+    without a ``range``, a share or rate not in %, a name mapped twice).
+    """
     raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
     by_name: dict[str, str] = {}
     problems = []
@@ -97,12 +283,119 @@ def load_series_map(path: Path = SERIES_FILE) -> SeriesMap:
                             expected="每个名称只映射一个序列")
                 )  # fmt: skip
             by_name[name] = sid
+    problems += _measure_problems(path, raw)
     ignore = {str(k): str(v) for k, v in (raw.get("ignore") or {}).items()}
     for name in set(ignore) & set(by_name):
         problems.append(Problem(file=str(path), entry="ignore", problem=f"名称“{name}”既被映射又被忽略"))
     if problems:
         raise DataError(problems)
-    return SeriesMap(by_name=by_name, series=dict(raw.get("series") or {}), ignore=ignore)
+    return SeriesMap(by_name=by_name, series=dict(raw.get("series") or {}), ignore=ignore,
+                     measures=dict(raw.get("measures") or {}))  # fmt: skip
+
+
+# ================================================================== conflicts and the load report
+
+
+@dataclass(frozen=True)
+class SourcedValue:
+    """One row's value with its source, as a conflict shows it."""
+
+    value: str  # as shown: “70.67 万人”, “3—5 万人”, “1150 亿元(含万盛经开区)”
+    number: float | None
+    source_title: str
+    source_file: str
+    source_line: int
+    confidence: str
+    published: str | None
+
+    def shown(self) -> str:
+        """“70.67 万人(“2022年统计公报”,data/raw/x.csv 第 5 行,medium)”."""
+        where = f"{self.source_file} 第 {self.source_line} 行" if self.source_file else "位置不详"
+        return f"{self.value}(“{self.source_title}”,{where},{self.confidence})"
+
+
+@dataclass(frozen=True)
+class Conflict:
+    """One series/region/period with different values: the value used, the others, and why.
+
+    ``kind`` is "conflict" (sources disagree; the choice fell to confidence, a guessed date or the file
+    order) or "revision" (every other value lost to revision wording or a later ``published`` date).
+    ``others`` holds (value, id of the deciding rule, reason in words) for every differing value.
+    """
+
+    indicator_id: str
+    series_name: str
+    region: str
+    period_label: str
+    kind: str
+    chosen: SourcedValue
+    others: tuple[tuple[SourcedValue, str, str], ...]
+
+    def line(self) -> str:
+        """One line for ``check`` and ``process``: both values, both sources, the value used and why."""
+        label = "冲突" if self.kind == "conflict" else "修订"
+        rest = ";".join(f"未选用 {other.shown()}——{reason}" for other, _, reason in self.others)
+        return (f"{label}:{self.series_name}({self.indicator_id})·{self.region}·{self.period_label}:"
+                f"选用 {self.chosen.shown()};{rest}")  # fmt: skip
+
+    def involves(self, source_file: str) -> bool:
+        return self.chosen.source_file == source_file or any(o.source_file == source_file for o, _, _ in self.others)
+
+    def as_dict(self) -> dict:
+        def one(v: SourcedValue) -> dict:
+            return {"value": v.value, "number": v.number, "source_title": v.source_title,
+                    "source_file": v.source_file, "source_line": v.source_line, "confidence": v.confidence,
+                    "published": v.published}  # fmt: skip
+
+        return {
+            "indicator_id": self.indicator_id, "series_name": self.series_name, "region": self.region,
+            "period_label": self.period_label, "kind": self.kind, "chosen": one(self.chosen),
+            "others": [{**one(v), "rule": rule, "reason": reason} for v, rule, reason in self.others],
+        }  # fmt: skip
+
+
+@dataclass
+class LoadReport:
+    """What loading found besides the data: names not mapped or not used, ignored rows, notices, conflicts."""
+
+    files: list[str] = field(default_factory=list)
+    rows_read: int = 0
+    unknown_names: dict[str, list[str]] = field(default_factory=dict)  # name -> ["file:line", ...]
+    ignored_names: dict[str, str] = field(default_factory=dict)  # name -> reason
+    unused_names: list[str] = field(default_factory=list)
+    notices: list[str] = field(default_factory=list)  # footnote markers split off, special zones included
+    conflicts: list[Conflict] = field(default_factory=list)
+
+    def conflict_lines(self) -> list[str]:
+        """The summary of cells with different values: a count line, then one line per cell ([] if none)."""
+        if not self.conflicts:
+            return []
+        head = f"同一指标、地区、时期有不同数值:{_count_kinds(self.conflicts)},每组选用的数值及依据如下:"
+        return [head, *(c.line() for c in self.conflicts)]
+
+    def lines(self) -> list[str]:
+        out = [f"读取 {len(self.files)} 个文件,共 {self.rows_read} 行观测值。"]
+        for name, where in sorted(self.unknown_names.items()):
+            out.append(f"未知指标名称(series.yaml 中没有,未载入):“{name}”,见 {', '.join(where[:3])}")
+        for name, reason in sorted(self.ignored_names.items()):
+            out.append(f"按 series.yaml 的 ignore 规则未载入:“{name}”——{reason}")
+        for name in self.unused_names:
+            out.append(f"series.yaml 中的名称在数据中未出现:“{name}”")
+        out += self.notices
+        return out + self.conflict_lines()
+
+    def as_dict(self) -> dict:
+        """Everything above as JSON-serialisable data (for the processed metadata)."""
+        return {
+            "files": list(self.files), "rows_read": self.rows_read,
+            "unknown_names": {k: list(v) for k, v in self.unknown_names.items()},
+            "ignored_names": dict(self.ignored_names), "unused_names": list(self.unused_names),
+            "notices": list(self.notices), "choice_rule": CHOICE_RULE,
+            "conflicts": [c.as_dict() for c in self.conflicts],
+        }  # fmt: skip
+
+
+# ================================================================== loading
 
 
 def raw_observation_files(root: Path | None = None) -> list[Path]:
@@ -111,19 +404,31 @@ def raw_observation_files(root: Path | None = None) -> list[Path]:
     return sorted(base.glob(RAW_GLOB))
 
 
-def read_raw_file(path: Path, series_map: SeriesMap | None = None) -> tuple[pd.DataFrame, LoadReport]:
-    """Parse one raw file into tidy rows. Raises :class:`DataError` listing every bad cell.
+def _today() -> dt.date:
+    """Today's date: no period may end after it and no source be published after it (tests replace it)."""
+    return dt.date.today()
 
-    Nothing is partially returned: a file either loads whole or raises.
+
+def read_raw_file(
+    path: Path, series_map: SeriesMap | None = None, *, today: dt.date | None = None
+) -> tuple[pd.DataFrame, LoadReport]:
+    """Parse one raw file into tidy rows (without the choice columns). Raises :class:`DataError` listing every bad cell.
+
+    Nothing is partially returned: a file either loads whole or raises. ``today`` (default: the
+    current date) is the latest date a period may end and a source may be published on.
     """
     import pandas as pd
 
     from planlib import clean
 
     smap = series_map or load_series_map()
+    today = today or _today()
     display = _display_path(path)
     try:
         table = clean.read_table(path)
+    except clean.TableCellError as exc:
+        raise DataError([Problem(file=display, row=i.line, field=i.column, problem=i.problem, expected=i.expected)
+                         for i in exc.issues]) from None  # fmt: skip
     except CleanError as exc:
         raise DataError(Problem(file=display, problem=exc.problem, expected=exc.expected)) from None
     problems = _validate_structure(table, display)
@@ -141,38 +446,39 @@ def read_raw_file(path: Path, series_map: SeriesMap | None = None) -> tuple[pd.D
             else:
                 report.unknown_names.setdefault(name, []).append(f"{display}:{line}")
             continue
-        try:
-            rows.append(_tidy_row(rec, sid, smap, display, line))
-        except _CellError as exc:
-            if (line, exc.field) not in flagged:  # the schema already named this cell
-                problems.append(
-                    Problem(file=display, row=line, field=exc.field, problem=exc.problem, expected=exc.expected)
-                )
+        row, cell_problems = _tidy_row(rec, sid, smap, display, line, today)
+        new = [p for p in cell_problems if (line, p.field) not in flagged]  # the schema already named a cell
+        problems += new
+        if not cell_problems:
+            rows.append(row)
+            report.notices += _row_notices(row)
     if problems:
         raise DataError(sorted(problems, key=lambda p: (p.row or 0, p.field or "")))
-    frame = pd.DataFrame(rows, columns=[c for c in TIDY_COLUMNS if c not in {"preferred", "conflict"}])
+    frame = pd.DataFrame(rows, columns=[c for c in TIDY_COLUMNS if c not in _CHOICE_COLUMNS])
     return frame, report
 
 
 def load_observations(
-    files: Sequence[Path] | None = None, *, with_report: bool = False
+    files: Sequence[Path] | None = None, *, with_report: bool = False, today: dt.date | None = None
 ) -> pd.DataFrame | tuple[pd.DataFrame, LoadReport]:
     """All real observations as one tidy frame (see ``TIDY_COLUMNS``), validated with pandera.
 
     Values are in the series' unit (``series.yaml``). Only rows with ``is_annual`` may serve as a
     year's value; the rest (partial years, cumulative spans, census dates) stay, labelled. Conflicting
-    values are all kept; ``preferred`` marks the one chosen by :data:`CHOICE_RULE`.
+    values are all kept; ``preferred`` marks the one chosen by :data:`CHOICE_RULE`, ``choice`` says why
+    in words, and the report's ``conflicts`` lists every cell whose values differ. Raises
+    :class:`DataError` with every problem of every file (plausibility, future periods included).
     """
     paths = [Path(p).resolve() for p in (files if files is not None else raw_observation_files())]
     # the cache key includes each file's size and modification time: an edited file is read again
     stamp = tuple((p, p.stat().st_mtime_ns, p.stat().st_size) if p.exists() else (p, 0, 0) for p in paths)
-    frame, report = _load(stamp)
+    frame, report = _load(stamp, today or _today())
     frame = frame.copy()
     return (frame, report) if with_report else frame
 
 
 @functools.lru_cache(maxsize=8)
-def _load(stamp: tuple[tuple[Path, int, int], ...]) -> tuple[pd.DataFrame, LoadReport]:
+def _load(stamp: tuple[tuple[Path, int, int], ...], today: dt.date) -> tuple[pd.DataFrame, LoadReport]:
     import pandas as pd
 
     from planlib._schemas import tidy_schema
@@ -182,7 +488,7 @@ def _load(stamp: tuple[tuple[Path, int, int], ...]) -> tuple[pd.DataFrame, LoadR
     frames, report, problems = [], LoadReport(), []
     for path in paths:
         try:
-            frame, rep = read_raw_file(path, smap)
+            frame, rep = read_raw_file(path, smap, today=today)
         except DataError as exc:
             problems.extend(exc.problems)
             continue
@@ -190,6 +496,7 @@ def _load(stamp: tuple[tuple[Path, int, int], ...]) -> tuple[pd.DataFrame, LoadR
         report.files += rep.files
         report.rows_read += rep.rows_read
         report.ignored_names.update(rep.ignored_names)
+        report.notices += rep.notices
         for name, where in rep.unknown_names.items():
             report.unknown_names.setdefault(name, []).extend(where)
     if problems:
@@ -198,8 +505,8 @@ def _load(stamp: tuple[tuple[Path, int, int], ...]) -> tuple[pd.DataFrame, LoadR
         raise DataError(Problem(file=str(raw_dir()), problem=f"没有找到观测数据文件(匹配 {RAW_GLOB})"))
     tidy = pd.concat(frames, ignore_index=True)
     seen = set(tidy["published_name"]) | set(report.ignored_names)
-    report.unused_names = sorted(name for name in load_series_map().by_name if name not in seen)
-    tidy = choose_preferred(tidy)
+    report.unused_names = sorted(name for name in smap.by_name if name not in seen)
+    tidy, report.conflicts = _choose(tidy, smap)
     tidy = tidy[TIDY_COLUMNS].sort_values(
         ["indicator_id", "region_kind", "region", "period_start", "period_end", "preferred"],
         ascending=[True, True, True, True, True, False], kind="stable",
@@ -210,19 +517,16 @@ def _load(stamp: tuple[tuple[Path, int, int], ...]) -> tuple[pd.DataFrame, LoadR
 def choose_preferred(frame: pd.DataFrame) -> pd.DataFrame:
     """Mark, within each indicator/region/period cell, the row :data:`CHOICE_RULE` prefers.
 
-    Pure: returns a new frame with boolean columns ``preferred`` and ``conflict``.
+    Pure: returns a new frame with ``preferred``, ``conflict``, ``superseded`` (bool) and ``choice``
+    (the reason in words; "" for a cell with one distinct value). Columns the rule reads but the frame
+    lacks are taken as absent (no ``published`` date, not ``revised``, no file or line).
     """
-    out = frame.copy()
-    out["_rank"] = out["confidence"].map(CONFIDENCE_RANK).fillna(0)
-    out["_published"] = [_latest_date(t, n) for t, n in zip(out["source_title"], out["note"], strict=True)]
-    out["_order"] = range(len(out))
-    keys = ["indicator_id", "region", "period_type", "period_start", "period_end"]
-    ordered = out.sort_values(["_rank", "_published", "_order"], ascending=[False, False, True], kind="stable")
-    first = ~ordered.duplicated(keys, keep="first")
-    out["preferred"] = first.reindex(out.index)
-    distinct = out.groupby(keys, dropna=False)["value"].transform(lambda s: s.round(9).nunique(dropna=False))
-    out["conflict"] = distinct > 1
-    return out.drop(columns=["_rank", "_published", "_order"])
+    return _choose(frame, _series_map_or_none())[0]
+
+
+def find_conflicts(frame: pd.DataFrame) -> list[Conflict]:
+    """Every cell of ``frame`` with different values, with the value :data:`CHOICE_RULE` uses and why."""
+    return _choose(frame, _series_map_or_none())[1]
 
 
 def annual_values(frame: pd.DataFrame, indicator_id: str, region: str = MUNICIPALITY) -> pd.Series:
@@ -236,17 +540,226 @@ def annual_values(frame: pd.DataFrame, indicator_id: str, region: str = MUNICIPA
     return series
 
 
-# ---------------------------------------------------------------- internals
+def check_files(paths: Iterable[Path], *, today: dt.date | None = None) -> tuple[list[str], list[Problem]]:
+    """Validate raw files without loading them into anything: (summary lines, problems).
+
+    Problems (exit status 1 in ``planlib check``): anything :func:`read_raw_file` refuses, and unknown
+    indicator names. Summary lines: one “通过” line per good file, then notices (“注意”) and warnings
+    (“警告”) for values that differ from another row of the same file or from what ``data/raw``
+    already holds for the same series, region and period — both values, both sources, the value
+    that would be used and why. A file inside ``data/raw`` is compared with the other raw files.
+    """
+    lines: list[str] = []
+    problems: list[Problem] = []
+    smap = load_series_map()
+    today = today or _today()
+    for path in paths:
+        path = Path(path)
+        if not path.is_file():
+            problems.append(Problem(file=str(path), problem="文件不存在"))
+            continue
+        try:
+            frame, rep = read_raw_file(path, smap, today=today)
+        except DataError as exc:
+            problems.extend(exc.problems)
+            continue
+        display = _display_path(path)
+        for name, where in sorted(rep.unknown_names.items()):
+            close = difflib.get_close_matches(name, list(smap.by_name), n=3, cutoff=0.4)
+            hint = f"(相近的已知名称:{'、'.join(close)})" if close else ""
+            for spot in where:
+                row = int(spot.rsplit(":", 1)[1])
+                problems.append(
+                    Problem(file=display, row=row, field="indicator",
+                            problem=f"未知的指标名称“{name}”{hint}",
+                            expected="src/planlib/series.yaml 中列出的名称;新指标请先在该文件登记")
+                )  # fmt: skip
+        if rep.unknown_names:
+            continue
+        lines.append(
+            f"{display}: 通过 —— {rep.rows_read} 行,载入 {len(frame)} 行,"
+            f"{frame['indicator_id'].nunique()} 个序列,{frame['region'].nunique()} 个地区"
+        )
+        lines += [f"  注意:{x}" for x in rep.lines()[1:]]
+        lines += [f"  {x}" for x in _compare_with_raw(path, display, frame, smap, today)]
+    return lines, problems
 
 
-class _CellError(Exception):
-    def __init__(self, field_name: str, problem: str, expected: str | None = None):
-        self.field = field_name
-        self.problem = problem
-        self.expected = expected
+# ---------------------------------------------------------------- the choice rule, applied
+
+
+def _series_map_or_none() -> SeriesMap | None:
+    try:
+        return load_series_map()
+    except DataError:
+        return None
+
+
+def _choose(frame: pd.DataFrame, smap: SeriesMap | None) -> tuple[pd.DataFrame, list[Conflict]]:
+    """The choice columns and the conflicts of ``frame`` (see :func:`choose_preferred`)."""
+    settings = load_choice_settings()
+    out = frame.copy().reset_index(drop=True)
+    n = len(out)
+
+    def column(name: str, default: Any) -> list:
+        return list(out[name]) if name in out.columns else [default] * n
+
+    titles, notes, names = column("source_title", ""), column("note", ""), column("published_name", "")
+    published = [_text(p) or None for p in column("published", None)]
+    guesses = [_latest_date(t, x) or None for t, x in zip(titles, notes, strict=True)]
+    words = [revision_word(t, x, m) for t, x, m in zip(titles, notes, names, strict=True)]
+    out["published"] = published
+    out["published_guess"] = guesses
+    out["revised"] = [w is not None for w in words]
+    ranks = [settings.rank.get(str(c), -1) for c in column("confidence", "")]
+    keys = {
+        "revised": [int(w is not None) for w in words],
+        "published": [p or "" for p in published],
+        "confidence": ranks,
+        "published_guess": [g or "" for g in guesses],
+        "order": [-i for i in range(n)],  # earlier rows first
+    }
+    order = [rule for rule, _ in settings.rules]
+    sort_key = [tuple(keys[rule][i] for rule in order) for i in range(n)]
+
+    preferred, conflict, superseded, choice = [True] * n, [False] * n, [False] * n, [""] * n
+    records = out.to_dict("records")
+    conflicts: list[Conflict] = []
+    groups = out.groupby(_CELL_KEYS, dropna=False, sort=False).indices if n else {}
+    for positions in groups.values():
+        if len(positions) < 2:
+            continue
+        ranked = sorted(positions, key=lambda i: sort_key[i], reverse=True)
+        best = ranked[0]
+        for i in ranked[1:]:
+            preferred[i] = False
+        differing = [i for i in ranked[1:] if _value_key(records[i]) != _value_key(records[best])]
+        if not differing:
+            continue
+        decided = {i: _decide(best, i, order, keys, words, published, guesses, records, settings) for i in differing}
+        is_conflict = any(rule not in _VINTAGE_RULES for rule, _ in decided.values())
+        chosen = _sourced(records[best])
+        same = len(ranked) - 1 - len(differing)
+        items = [settings.wording["chosen_other"].format(other=_sourced(records[i]).shown(), reason=decided[i][1])
+                 for i in differing]  # fmt: skip
+        if same:
+            items.append(settings.wording["same_value"].format(count=same))
+        choice[best] = settings.wording["chosen"].format(others=";".join(items))
+        for i in differing:
+            choice[i] = settings.wording["not_chosen"].format(chosen=chosen.shown(), reason=decided[i][1])
+            superseded[i] = decided[i][0] in _VINTAGE_RULES
+        for i in positions:
+            conflict[i] = is_conflict
+        rec = records[best]
+        conflicts.append(Conflict(
+            indicator_id=str(rec["indicator_id"]),
+            series_name=smap.name(str(rec["indicator_id"])) if smap else str(rec["indicator_id"]),
+            region=str(rec["region"]), period_label=str(rec.get("period_label") or rec.get("period_start") or ""),
+            kind="conflict" if is_conflict else "revision", chosen=chosen,
+            others=tuple((_sourced(records[i]), *decided[i]) for i in differing),
+        ))  # fmt: skip
+    out["preferred"], out["conflict"], out["superseded"], out["choice"] = preferred, conflict, superseded, choice
+    conflicts.sort(key=lambda c: (c.indicator_id, c.region, c.period_label))
+    return out, conflicts
+
+
+def _decide(
+    best: int, other: int, order: list[str], keys: dict[str, list], words: list, published: list, guesses: list,
+    records: list[dict], settings: ChoiceSettings,
+) -> tuple[str, str]:
+    """(rule id, reason in words) for why row ``best`` won over row ``other``: the first rule they differ on."""
+    reasons = settings.reasons
+    for rule in order:
+        if rule != "order" and keys[rule][best] == keys[rule][other]:
+            continue
+        if rule == "revised":
+            return rule, reasons["revised"].format(word=words[best])
+        if rule == "published":
+            if published[other] is None:
+                return rule, reasons["published_missing"].format(a=published[best])
+            return rule, reasons["published"].format(a=published[best], b=published[other])
+        if rule == "confidence":
+            return rule, reasons["confidence"].format(a=records[best]["confidence"], b=records[other]["confidence"])
+        if rule == "published_guess":
+            if guesses[other] is None:
+                return rule, reasons["published_guess_missing"].format(a=guesses[best])
+            return rule, reasons["published_guess"].format(a=guesses[best], b=guesses[other])
+        return "order", reasons["order"]
+    return "order", reasons["order"]
+
+
+def _value_key(rec: Mapping[str, Any]) -> tuple:
+    """What makes two rows' values the same number (rounded: 1.5016 and 15016 人 → 万人 agree)."""
+
+    def r(x: Any) -> float | None:
+        return None if _missing(x) else round(float(x), 9)
+
+    return r(rec.get("value")), r(rec.get("value_low")), r(rec.get("value_high"))
+
+
+def _sourced(rec: Mapping[str, Any]) -> SourcedValue:
+    line = rec.get("source_line")
+    return SourcedValue(
+        value=_shown_value(rec), number=None if _missing(rec.get("value")) else float(rec["value"]),
+        source_title=str(rec.get("source_title") or ""), source_file=str(rec.get("source_file") or ""),
+        source_line=0 if _missing(line) else int(line), confidence=str(rec.get("confidence") or ""),
+        published=_text(rec.get("published")) or None,
+    )  # fmt: skip
+
+
+_BOUND_SHOWN = {">": ">", ">=": "≥", "<": "<", "<=": "≤"}
+
+
+def _shown_value(rec: Mapping[str, Any]) -> str:
+    """A row's value for a sentence: “70.67 万人”, “≥300 万人”, “约75 万人”, “3—5 个”, “5.5%”, with its scope."""
+    unit = _text(rec.get("unit"))
+    space = "" if unit in {"", "%", "‰"} else " "
+    if _missing(rec.get("value")):
+        number = f"{_fmt(rec.get('value_low'))}—{_fmt(rec.get('value_high'))}"
+    else:
+        number = _BOUND_SHOWN.get(_text(rec.get("bound")), "") + _fmt(rec["value"])
+    prefix = "约" if rec.get("approx") is True else ""
+    scope = f"(含{rec['includes']})" if _text(rec.get("includes")) else ""
+    return f"{prefix}{number}{space}{unit}{scope}"
+
+
+def _compare_with_raw(path: Path, display: str, frame: pd.DataFrame, smap: SeriesMap, today: dt.date) -> list[str]:
+    """Warnings for values of ``frame`` that differ within the file or from the other files of data/raw."""
+    import pandas as pd
+
+    base_files = [p for p in raw_observation_files() if p.resolve() != path.resolve()]
+    checked_against = "文件内"
+    base = None
+    note = []
+    if base_files:
+        try:
+            base = load_observations(base_files, today=today)
+            checked_against = "文件内及与 data/raw 中已有数据"
+        except DataError as exc:
+            note = [f"注意:未能与 data/raw 中已有数据比对——data/raw 本身有 {len(exc.problems)} 个问题"
+                    f"(用 planlib check 逐个检查 data/raw 中的文件)"]  # fmt: skip
+    parts = [frame] if base is None else [base.drop(columns=list(_CHOICE_COLUMNS)), frame]
+    combined = pd.concat(parts, ignore_index=True)
+    found = [c for c in _choose(combined, smap)[1] if c.involves(display)]
+    if not found:
+        return note
+    head = f"警告:同一指标、地区、时期有不同数值({checked_against}比对):{_count_kinds(found)}"
+    return note + [head] + [f"警告:{c.line()}" for c in found]
+
+
+def _count_kinds(conflicts: list[Conflict]) -> str:
+    """“3 组(来源有分歧 2 组,新版本取代旧版本 1 组)”, leaving out a kind with none."""
+    n_conflict = sum(c.kind == "conflict" for c in conflicts)
+    parts = [f"来源有分歧 {n_conflict} 组"] if n_conflict else []
+    parts += [f"新版本取代旧版本 {len(conflicts) - n_conflict} 组"] if len(conflicts) > n_conflict else []
+    return f"{len(conflicts)} 组({','.join(parts)})"
+
+
+# ---------------------------------------------------------------- one row
 
 
 _DATE = re.compile(r"(20\d\d)[-年./](\d{1,2})[-月./](\d{1,2})")
+_ISO_DATE = re.compile(r"[0-9０-９]{4}[-－][0-9０-９]{2}[-－][0-9０-９]{2}")
 
 
 def _latest_date(*texts: object) -> str:
@@ -278,46 +791,76 @@ def _validate_structure(table: pd.DataFrame, display: str) -> list[Problem]:
     return raw_schema_failures(raw_schema(table.columns), table, display)
 
 
-def _tidy_row(rec: dict, sid: str, smap: SeriesMap, display: str, line: int) -> dict:
+def _tidy_row(
+    rec: dict, sid: str, smap: SeriesMap, display: str, line: int, today: dt.date
+) -> tuple[dict, list[Problem]]:
+    """One raw row as a tidy row, and every problem of its cells (the row is used only when there is none)."""
     from planlib import clean
 
+    problems: list[Problem] = []
+
+    def problem(field_name: str, text: str, expected: str | None = None) -> None:
+        problems.append(Problem(file=display, row=line, field=field_name, problem=text, expected=expected))
+
     region_raw = (rec.get("district") or "").strip() or MUNICIPALITY
+    region = None
     try:
         region = clean.normalise_district(region_raw)
     except CleanError as exc:
-        raise _CellError("district", exc.problem, exc.expected) from None
+        problem("district", exc.problem, exc.expected)
+
     period_text = (rec.get("period") or "").strip()
     kind = (rec.get("kind") or "").strip() or None
+    period = None
     try:
         if period_text:
             period = clean.parse_period(period_text, year=rec["year"], kind=kind)
         else:
             period = clean.parse_period(rec["year"], kind=kind)
     except CleanError as exc:
-        raise _CellError("period" if period_text else "year", exc.problem, exc.expected) from None
+        problem("period" if period_text else "year", exc.problem, exc.expected)
+    if period is not None:
+        _check_period_over(period, today, problem)
+
+    published = _published(rec.get("published"), period, today, problem)
+
+    target_unit = smap.unit(sid)
+    number = value = low = high = None
+    published_unit = (rec.get("unit") or "").strip()
     try:
         number = clean.parse_number(rec["value"])
     except CleanError as exc:
-        raise _CellError("value", exc.problem, exc.expected) from None
-    if number.value is None and number.low is None:
-        raise _CellError("value", f"数值为空(“{rec['value']}”)", "一个数字;没有数据的行请删除,不要留空")
-    published_unit = (rec.get("unit") or "").strip() or (number.unit or "")
-    if number.unit and rec.get("unit") and number.unit != published_unit:
-        raise _CellError(
-            "value", f"数值自带单位“{number.unit}”与 unit 列“{published_unit}”不一致", "二者一致,或只写在一处"
-        )
-    target_unit = smap.unit(sid)
-    try:
-        value = _convert(number.value, published_unit, target_unit)
-        low = _convert(number.low, published_unit, target_unit)
-        high = _convert(number.high, published_unit, target_unit)
-    except CleanError as exc:
-        raise _CellError("unit", exc.problem, f"可换算为 {target_unit} 的单位(序列 {sid})") from None
+        problem("value", exc.problem, exc.expected)
+    if number is not None and number.missing:
+        problem("value", f"数值为空(“{rec['value']}”)", "一个数字;没有数据的行请删除,不要留空")
+        number = None
+    if number is not None:
+        published_unit = published_unit or (number.unit or "")
+        if number.unit and rec.get("unit") and number.unit != published_unit:
+            problem("value", f"数值自带单位“{number.unit}”与 unit 列“{published_unit}”不一致", "二者一致,或只写在一处")
+        else:
+            try:
+                value = _convert(number.value, published_unit, target_unit)
+                low = _convert(number.low, published_unit, target_unit)
+                high = _convert(number.high, published_unit, target_unit)
+            except CleanError as exc:
+                problem("unit", exc.problem, f"可换算为 {target_unit} 的单位(序列 {sid})")
+            else:
+                rule = smap.plausibility(sid)
+                for what, converted, written in (("数值", value, number.value), ("区间下限", low, number.low),
+                                                 ("区间上限", high, number.high)):  # fmt: skip
+                    if converted is not None and rule.broken_by(converted):
+                        shown = _plausibility_value(written, published_unit, converted, target_unit)
+                        problem("value", f"{what} {shown}不合理:{smap.name(sid)}({sid})是{rule.measure_name},"
+                                         f"{rule.rule}(series.yaml {rule.ref})", rule.expected())  # fmt: skip
+    if problems or region is None or period is None or number is None:
+        return {}, problems
     return {
         "indicator_id": sid,
         "region": region.name,
         "region_code": region.code,
         "region_kind": region.kind,
+        "includes": "、".join(region.includes),
         "year": period.year,
         "period_type": period.period_type,
         "period_start": period.start.isoformat() if period.start else None,
@@ -328,6 +871,7 @@ def _tidy_row(rec: dict, sid: str, smap: SeriesMap, display: str, line: int) -> 
         "value_high": high,
         "bound": number.bound,
         "approx": bool(number.approx),
+        "footnote": number.footnote or "",
         "unit": target_unit,
         "is_annual": clean.is_annual(period),
         "published_name": rec["indicator"].strip(),
@@ -336,10 +880,72 @@ def _tidy_row(rec: dict, sid: str, smap: SeriesMap, display: str, line: int) -> 
         "source_title": rec["source_title"].strip(),
         "source_url": rec["source_url"].strip(),
         "confidence": rec["confidence"].strip(),
+        "published": published,
+        "published_guess": None,  # set with the choice columns, from title and note
+        "revised": False,  # idem
         "note": (rec.get("note") or "").strip(),
         "source_file": display,
         "source_line": line,
-    }
+    }, []
+
+
+def _check_period_over(period: Any, today: dt.date, problem: Any) -> None:
+    """A value for a period that has not ended cannot have been published (reported on the year field)."""
+    expected = f"已经结束的时期(今天是 {today.isoformat()});规划目标和预测值不是观测值"
+    if period.start is not None and period.start > today:
+        problem("year", f"时期“{period.raw}”({period.label})尚未开始,不可能已有公布的数值", expected)
+    elif period.end is not None and period.end > today:
+        problem("year", f"时期“{period.raw}”({period.label})到 {period.end.isoformat()} 才结束,"
+                        f"尚未结束的时期不可能已有公布的数值", expected)  # fmt: skip
+
+
+def _published(cell: Any, period: Any, today: dt.date, problem: Any) -> str | None:
+    """The optional ``published`` column: an ISO date, not after today, not before the period ended."""
+    from planlib import clean
+
+    text = _text(cell)
+    if not text:
+        return None
+    expected = "YYYY-MM-DD 格式的日期,如 2024-03-20;不知道发布日期时留空"
+    if not _ISO_DATE.fullmatch(text):
+        problem("published", f"发布日期“{text}”不是 YYYY-MM-DD 格式", expected)
+        return None
+    folded = clean._fold(text)
+    try:
+        day = dt.date.fromisoformat(folded)
+    except ValueError:
+        problem("published", f"发布日期“{text}”不存在", expected)
+        return None
+    if day > today:
+        problem("published", f"发布日期 {day.isoformat()} 晚于今天({today.isoformat()}),不可能已经发布",
+                "已经过去的日期")  # fmt: skip
+        return None
+    # a value is published after its period ends (an "as of" span ends on its own reporting date)
+    if period is not None and period.end is not None and period.period_type != "as_of" and day < period.end:
+        problem("published", f"发布日期 {day.isoformat()} 早于时期“{period.raw}”({period.label})的结束日 "
+                             f"{period.end.isoformat()}:时期结束前不可能公布该时期的数值",
+                "该时期结束之后的日期;请核对发布日期和时期")  # fmt: skip
+        return None
+    return day.isoformat()
+
+
+def _row_notices(row: dict) -> list[str]:
+    """Notices for a row that loaded: a footnote marker split off, special zones a figure includes."""
+    where = f"{row['source_file']} 第 {row['source_line']} 行"
+    out = []
+    if row["footnote"]:
+        out.append(f"{where}:数值“{row['published_value']}”末尾的“{row['footnote']}”是脚注标记,"
+                   f"已与数字分开(记入 footnote 列)")  # fmt: skip
+    if row["includes"]:
+        out.append(f"{where}:{row['region']}的数值含{row['includes']}(includes 列)")
+    return out
+
+
+def _plausibility_value(written: float | None, written_unit: str, converted: float, unit: str) -> str:
+    """“-5(万人)”, or “-50000(人,即 -5 万人)” when the published unit differs from the series' unit."""
+    if written is None or written_unit in {"", unit}:
+        return f"{_fmt(converted)}({unit})"
+    return f"{_fmt(written)}({written_unit},即 {_fmt(converted)} {unit})"
 
 
 def _convert(value: float | None, unit_from: str, unit_to: str) -> float | None:
@@ -350,36 +956,17 @@ def _convert(value: float | None, unit_from: str, unit_to: str) -> float | None:
     return clean.convert_unit(value, unit_from, unit_to)
 
 
-def check_files(paths: Iterable[Path]) -> tuple[list[str], list[Problem]]:
-    """Validate raw files without loading them into anything: (summary lines, problems)."""
-    lines: list[str] = []
-    problems: list[Problem] = []
-    smap = load_series_map()
-    for path in paths:
-        path = Path(path)
-        if not path.is_file():
-            problems.append(Problem(file=str(path), problem="文件不存在"))
-            continue
-        try:
-            frame, rep = read_raw_file(path, smap)
-        except DataError as exc:
-            problems.extend(exc.problems)
-            continue
-        for name, where in sorted(rep.unknown_names.items()):
-            close = difflib.get_close_matches(name, list(smap.by_name), n=3, cutoff=0.4)
-            hint = f"(相近的已知名称:{'、'.join(close)})" if close else ""
-            for spot in where:
-                row = int(spot.rsplit(":", 1)[1])
-                problems.append(
-                    Problem(file=_display_path(path), row=row, field="indicator",
-                            problem=f"未知的指标名称“{name}”{hint}",
-                            expected="src/planlib/series.yaml 中列出的名称;新指标请先在该文件登记")
-                )  # fmt: skip
-        if rep.unknown_names:
-            continue
-        lines.append(
-            f"{_display_path(path)}: 通过 —— {rep.rows_read} 行,载入 {len(frame)} 行,"
-            f"{frame['indicator_id'].nunique()} 个序列,{frame['region'].nunique()} 个地区"
-        )
-        lines += [f"  注意:{x}" for x in rep.lines()[1:]]
-    return lines, problems
+def _missing(x: Any) -> bool:
+    return x is None or (isinstance(x, float) and math.isnan(x)) or type(x).__name__ in {"NAType", "NaTType"}
+
+
+def _text(x: Any) -> str:
+    return "" if _missing(x) else str(x).strip()
+
+
+def _fmt(x: Any) -> str:
+    """A number without a float's noise: 70.67, 1150, 3205.4159, -0.9."""
+    value = float(x)
+    if value.is_integer() and abs(value) < 1e15:
+        return str(int(value))
+    return format(value, ".10g")
