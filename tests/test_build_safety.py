@@ -1,0 +1,423 @@
+"""Builds never lose work: one build at a time, all-or-nothing reports, interrupted and killed builds.
+
+Every test uses a throwaway copy of the project (real data and notebooks); builds are real offline builds.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from planlib._io import previous_dir, recover_dir, replace_dir
+from planlib._lock import LockedError, run_lock
+from planlib.publish import build as B
+from tests.conftest import make_project
+
+PLANLIB = Path(sys.executable).with_name("planlib")
+TWO = [{"id": "annual-2022", "notebook": "notebooks/annual.ipynb"},
+       {"id": "annual-2023", "notebook": "notebooks/annual.ipynb"}]  # fmt: skip
+
+
+def _site_bytes(root: Path) -> dict[str, bytes]:
+    site = root / "reports" / "_site"
+    return {str(p.relative_to(site)): p.read_bytes() for p in sorted(site.rglob("*")) if p.is_file()}
+
+
+def _edit_data(root: Path) -> None:
+    """A data edit every report sees (a new, valid row), so the next build must redo them."""
+    raw = root / "data" / "raw" / "chongqing_municipal_observations.csv"
+    raw.write_text(raw.read_text(encoding="utf-8") + "地区生产总值,2019,23605.77,亿元,annual,测试来源(合成数据;仅供测试),"
+                   "https://example.org/t,low,synthetic test row\n", encoding="utf-8")  # fmt: skip
+
+
+def _hold_lock(root: Path, seconds: float) -> subprocess.Popen:
+    """Another process holding the build lock, as a concurrent `planlib build` would."""
+    code = ("import sys, time; from pathlib import Path; from planlib._lock import run_lock\n"
+            "with run_lock(Path(sys.argv[1]), '报告构建'):\n"
+            "    print('held', flush=True); time.sleep(float(sys.argv[2]))\n"
+            "Path(sys.argv[1] + '.released').write_text('x')\n")  # fmt: skip
+    proc = subprocess.Popen([sys.executable, "-c", code, str(B.lock_path(root)), str(seconds)],
+                            stdout=subprocess.PIPE, text=True)  # fmt: skip
+    assert proc.stdout.readline().strip() == "held"
+    return proc
+
+
+def _descendants(pid: int) -> list[int]:
+    children: dict[int, list[int]] = {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                ppid = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
+            except (OSError, IndexError, ValueError):
+                continue
+            children.setdefault(ppid, []).append(int(entry.name))
+    found, todo = [], [pid]
+    while todo:
+        for child in children.get(todo.pop(), []):
+            found.append(child)
+            todo.append(child)
+    return found
+
+
+def _alive(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state != "Z"
+
+
+def _start_build(root: Path, *args: str) -> tuple[subprocess.Popen, list[int]]:
+    """`planlib build` in a subprocess, returned once two notebook kernels are running (mid-build)."""
+    env = dict(os.environ, PLANLIB_ROOT=str(root))
+    proc = subprocess.Popen([str(PLANLIB), "build", "--quiet", *args], env=env, stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True)  # fmt: skip
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:
+        kids = _descendants(proc.pid)
+        kernels = [k for k in kids if b"ipykernel" in Path(f"/proc/{k}/cmdline").read_bytes()] if kids else []
+        if len(kernels) >= (2 if "--jobs" in args and "2" in args else 1):
+            return proc, kids
+        assert proc.poll() is None, proc.communicate()
+        time.sleep(0.2)
+    raise AssertionError("the build never started a kernel")
+
+
+def _wait_gone(pids: list[int], seconds: float = 15) -> list[int]:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        alive = [p for p in pids if _alive(p)]
+        if not alive:
+            return []
+        time.sleep(0.2)
+    return alive
+
+
+@pytest.fixture(scope="session")
+def built_template(tmp_path_factory):
+    """Two reports built once; each test gets its own copy (the build state does not depend on the path)."""
+    mp = pytest.MonkeyPatch()
+    root = make_project(tmp_path_factory.mktemp("template"), mp, TWO)
+    assert sorted(B.build(progress=False, jobs=2).built) == ["annual-2022", "annual-2023"]
+    mp.undo()
+    return root
+
+
+@pytest.fixture
+def project(built_template, tmp_path, monkeypatch):
+    """A project with two reports already built."""
+    root = tmp_path / "proj"
+    shutil.copytree(built_template, root)
+    monkeypatch.setenv("PLANLIB_ROOT", str(root))
+    return root
+
+
+# ------------------------------------------------------------------ one build at a time
+
+
+def test_a_second_build_refuses_and_names_the_holder(project, capsys):
+    from planlib.cli import main
+
+    holder = _hold_lock(project, 30)
+    try:
+        info = json.loads(Path(str(B.lock_path(project)) + ".json").read_text(encoding="utf-8"))
+        before = _site_bytes(project)
+        assert main(["build", "--quiet"]) == 1
+        expected = (f"另一个报告构建正在进行:进程 {holder.pid}(主机 {socket.gethostname()},开始于 {info['started']},"
+                    f"命令“-c {B.lock_path(project)} 30”);请等它结束后再运行,或加 --wait 等待其结束。\n")
+        assert capsys.readouterr().err == expected
+        assert _site_bytes(project) == before
+    finally:
+        holder.kill()
+        holder.wait()
+
+
+def test_wait_lets_the_holder_finish_first(project):
+    holder = _hold_lock(project, 2)
+    result = B.build(progress=False, wait=60)
+    released = Path(str(B.lock_path(project)) + ".released")
+    assert released.is_file()  # the build ran only after the holder let go
+    assert result.ok and result.unchanged == ["annual-2022", "annual-2023"]
+    holder.wait()
+    with pytest.raises(LockedError), run_lock(B.lock_path(project), "报告构建"):
+        B.build(progress=False)  # held by ourselves in this block: refused, not deadlocked
+
+
+def test_two_real_builds_at_once_never_lose_the_site(project):
+    _edit_data(project)
+    env = dict(os.environ, PLANLIB_ROOT=str(project))
+    cmd = [str(PLANLIB), "build", "--quiet", "--jobs", "1"]
+    first = subprocess.Popen(cmd, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    time.sleep(0.5)
+    second = subprocess.Popen(cmd, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    _out2, err2 = second.communicate(timeout=300)
+    out1, err1 = first.communicate(timeout=300)
+    assert first.returncode == 0, err1
+    assert second.returncode == 1
+    assert err2.startswith(f"另一个报告构建正在进行:进程 {first.pid}(") and err2.endswith("或加 --wait 等待其结束。\n")
+    site = project / "reports" / "_site"
+    for rid in ("annual-2022", "annual-2023"):
+        assert (site / f"{rid}.html").is_file() and (site / f"{rid}.pdf").is_file()
+    assert "生成 2 份" in out1
+
+
+# ------------------------------------------------------------------ killed and interrupted builds
+
+
+def test_killed_build_keeps_the_site_kills_its_workers_and_is_cleaned_up_next_time(project):
+    _edit_data(project)
+    before = _site_bytes(project)
+    proc, kids = _start_build(project, "--jobs", "2")
+    proc.send_signal(signal.SIGKILL)
+    proc.wait()
+    assert _wait_gone(kids) == [], "workers or kernels outlived the killed build"
+    assert _site_bytes(project) == before  # never a half-built site
+    leftovers = sorted(p.name for p in (project / "reports").iterdir())
+    assert ".site-staging" in leftovers and "_build" in leftovers and ".planlib-build.lock.json" in leftovers
+    result = B.build(progress=False, jobs=2)
+    assert result.ok and result.built == ["annual-2022", "annual-2023"]
+    assert result.notices[0].startswith(f"上次构建(进程 {proc.pid}(主机 ") and result.notices[0].endswith("未正常结束")
+    assert result.notices[1:] == ["删除了残留的 .site-staging", "删除了残留的 _build"]
+    assert sorted(p.name for p in (project / "reports").iterdir()) == [".planlib-build.lock", "_site", "manifest.yaml"]
+
+
+@pytest.mark.parametrize(("sig", "jobs"), [(signal.SIGINT, "2"), (signal.SIGTERM, "1")])
+def test_interrupted_build_stops_in_order(project, sig, jobs):
+    _edit_data(project)
+    before = _site_bytes(project)
+    proc, kids = _start_build(project, "--jobs", jobs)
+    proc.send_signal(sig)
+    _out, err = proc.communicate(timeout=60)
+    assert proc.returncode == 130
+    assert err == "\n已中断,上一版报告保持不变。\n"  # no traceback, no kernel chatter
+    assert _wait_gone(kids) == []
+    assert _site_bytes(project) == before
+    assert sorted(p.name for p in (project / "reports").iterdir()) == [".planlib-build.lock", "_site", "manifest.yaml"]
+
+
+def test_a_swap_cut_in_half_is_undone_before_anything_else(project):
+    site = project / "reports" / "_site"
+    before = _site_bytes(project)
+    site.rename(previous_dir(site))  # what a build killed between the two renames of the fallback leaves
+    result = B.build(progress=False)
+    assert result.notices == [f"恢复了 {site}"] and result.unchanged == ["annual-2022", "annual-2023"]
+    assert _site_bytes(project) == before
+
+
+# ------------------------------------------------------------------ one report is all or nothing
+
+
+def test_a_report_failing_in_its_last_stage_keeps_every_previous_file(project, monkeypatch):
+    from planlib.publish import offline
+
+    before = _site_bytes(project)
+    _edit_data(project)
+
+    def broken_pdf(*args, **kwargs):
+        raise RuntimeError("合成故障:PDF 排版失败(测试)")
+
+    monkeypatch.setattr(offline, "render_pdf", broken_pdf)
+    result = B.build(progress=False, only=["annual-2023"])
+    assert result.failed == {"annual-2023": "报告 annual-2023:排版失败:RuntimeError: 合成故障:PDF 排版失败(测试)"}
+    after = _site_bytes(project)
+    changed = sorted(k for k in before if after.get(k) != before[k])
+    assert changed == ["index.html"]  # HTML, PDF, figures and tables of the report as they were
+    index = after["index.html"].decode()
+    assert "<td>本次生成失败,显示的是上一版</td>" in index
+    assert "<td>网页版、PDF为旧版(未随数据或代码更新)</td>" in index  # annual-2022 was not rebuilt
+
+
+def test_a_first_build_that_fails_says_there_is_no_version(tmp_path, monkeypatch):
+    from planlib.publish import offline
+
+    root = make_project(tmp_path, monkeypatch, TWO[:1])
+    monkeypatch.setattr(offline, "render_html", lambda *a, **k: (_ for _ in ()).throw(RuntimeError("合成故障")))
+    result = B.build(progress=False)
+    assert list(result.failed) == ["annual-2022"]
+    site = root / "reports" / "_site"
+    assert sorted(p.name for p in site.iterdir()) == [".planlib-build.json", "fonts", "index.html"]
+    index = (site / "index.html").read_text(encoding="utf-8")
+    assert "<td>生成失败,尚无可用版本</td>" in index and "kept" not in index and "保留上一版" not in index
+
+
+def test_html_only_leaves_the_pdf_alone_and_says_it_is_older(project):
+    before = _site_bytes(project)
+    _edit_data(project)
+    result = B.build(progress=False, only=["annual-2022"], formats=("html",))
+    assert result.built == ["annual-2022"]
+    after = _site_bytes(project)
+    assert after["annual-2022.pdf"] == before["annual-2022.pdf"]
+    assert "<td>PDF为旧版(未随数据或代码更新)</td>" in after["index.html"].decode()
+    assert 'href="annual-2022.pdf"' in after["annual-2022.html"].decode()  # the older PDF is still offered
+    again = B.build(progress=False, only=["annual-2022"])
+    assert again.built == ["annual-2022"]  # only the stale PDF needed work
+    state = json.loads((project / "reports" / "_site" / B.STATE_FILE).read_text(encoding="utf-8"))
+    assert state["annual-2022"]["html"] == state["annual-2022"]["pdf"]
+    assert "<td>最新</td>" in (project / "reports" / "_site" / "index.html").read_text(encoding="utf-8")
+
+
+# ------------------------------------------------------------------ folders swapped in one step
+
+
+def test_replace_dir_exchanges_and_recovers(tmp_path, monkeypatch):
+    from planlib import _io
+
+    target, new = tmp_path / "site", tmp_path / "staging"
+    target.mkdir()
+    (target / "a").write_text("old")
+    new.mkdir()
+    (new / "a").write_text("new")
+    replace_dir(new, target)
+    assert (target / "a").read_text() == "new" and not new.exists()
+    # where the filesystem cannot exchange: two renames, and a crash between them is undone next time
+    monkeypatch.setattr(_io, "_renameat2_exchange", lambda a, b: False)
+    new.mkdir()
+    (new / "a").write_text("newer")
+    replace_dir(new, target)
+    assert (target / "a").read_text() == "newer" and not previous_dir(target).exists()
+    target.rename(previous_dir(target))
+    assert recover_dir(target) is True and (target / "a").read_text() == "newer"
+    assert recover_dir(target) is False
+
+
+def test_process_replaces_the_whole_set_or_nothing(repo_copy, monkeypatch):
+    from planlib import processing
+
+    out = repo_copy / "data" / "processed"
+    (out / "README.md").write_text("说明\n", encoding="utf-8")
+    first = {p.name: p.read_bytes() for p in processing.process().outputs}
+    assert (out / "README.md").read_text(encoding="utf-8") == "说明\n"
+
+    class Broken:
+        def to_csv(self, *args, **kwargs):
+            raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(processing, "load_clusters", lambda: Broken())
+    with pytest.raises(OSError):
+        processing.process()
+    assert {p.name: p.read_bytes() for p in out.iterdir() if p.name != "README.md"} == first
+    assert sorted(p.name for p in out.parent.iterdir()) == [".processed.lock", "processed", "raw"]
+
+
+def test_process_refuses_while_another_run_writes(repo_copy):
+    from planlib import processing
+
+    lock = repo_copy / "data" / ".processed.lock"
+    with run_lock(lock, "数据处理"), pytest.raises(LockedError) as info:
+        processing.process()
+    assert str(info.value).startswith(f"另一个数据处理正在进行:进程 {os.getpid()}(主机 ")
+
+
+# ------------------------------------------------------------------ a user's mistake is a message
+
+
+def _write_manifest(root: Path, text: str) -> None:
+    (root / "reports" / "manifest.yaml").write_text(text, encoding="utf-8")
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("site:\n  title: 测试\nreports:\n  - id: annual-2023\n    notebook: [notebooks/annual.ipynb\n",
+         ",第 5 行:YAML 语法错误:方括号 [ 开始的列表没有闭合(始于第 5 行第 15 列,到第 6 行第 1 列仍未结束;"
+         "while parsing a flow sequence expected ',' or ']', but got '<stream end>');应为:检查该处的缩进、冒号、括号和引号"),
+        ("site:\n  title: 年度: 评估\n",
+         ",第 2 行:YAML 语法错误:此处不能出现“键: 值”:值里含冒号时请给整个值加引号,或检查缩进(第 12 列;"
+         "mapping values are not allowed here);应为:检查该处的缩进、冒号、括号和引号"),
+        ("reports:\n  - id: annual-2023\n    notebook: notebooks/annual.ipynb\n    parameters: {as_of: \"2023\"}\n",
+         ",reports[0] (id=annual-2023),字段“parameters.as_of”:“2023”加了引号,是文字而不是整数;应为:去掉引号,写成 as_of: 2023"),
+        ("reports:\n  - id: 2023\n    notebook: notebooks/annual.ipynb\n",
+         ",reports[0] (id=2023),字段“id”:2023 应为文字"),
+        ("reports:\n  - id: annual-2023\n    notebok: notebooks/annual.ipynb\n",
+         ",reports[0] (id=annual-2023),字段“notebook”:缺少必填字段\n"
+         "  {m},reports[0] (id=annual-2023),字段“notebok”:未知字段(值为 'notebooks/annual.ipynb'),请检查拼写"),
+        ("- annual-2023\n", ":文件内容不是一个映射(键: 值);应为:含 site(title、plan)和 reports(每份报告的 id、notebook、parameters)"),
+    ],
+)  # fmt: skip
+def test_manifest_mistakes_are_messages(tmp_path, monkeypatch, capsys, text, expected):
+    from planlib.cli import main
+
+    root = make_project(tmp_path, monkeypatch, TWO)
+    _write_manifest(root, text)
+    manifest = root / "reports" / "manifest.yaml"
+    assert main(["build", "--quiet"]) == 1
+    err = capsys.readouterr().err
+    count = expected.count("\n") + 1
+    assert err == f"数据有误,未写入任何文件({count} 个问题):\n  {manifest}" + expected.format(m=manifest) + "\n"
+
+
+def test_settings_mistakes_are_messages(tmp_path):
+    from planlib.alerts import load_rules
+    from planlib.assess import load_settings
+    from planlib.errors import DataError
+    from planlib.heat_index import load_spec
+
+    bad = tmp_path / "assessment.yaml"
+    bad.write_text("schedule:\n  ahead: \"1.1\"\n  sooner: 2\n", encoding="utf-8")
+    with pytest.raises(DataError) as info:
+        load_settings(bad)
+    assert str(info.value) == (f"{bad},schedule,字段“ahead”:“1.1”加了引号,是文字而不是数字;去掉引号,写成 1.1\n"
+                               f"{bad},schedule,字段“sooner”:未知字段(值为 2),请检查拼写")  # fmt: skip
+    bad.write_text("series: x\nceiling: 5.5\nrules:\n  - {id: a, level: 红色, test: above, threshold: 1, text: t}\n",
+                   encoding="utf-8")  # fmt: skip
+    with pytest.raises(DataError) as info:
+        load_rules(bad)
+    assert str(info.value) == (f"{bad},rules[0] (id=a),字段“test”:取值 'above' 不在允许范围内,"
+                               "允许:'at_least', 'near_ceiling' or 'yoy_rise'")  # fmt: skip
+    bad.write_text("name: x\ngoalposts: pooled\nweights: equal\nmin_components: 2\ncomponents:\n"
+                   "  - {id: a, label: A, series: gdp, direction: up}\n", encoding="utf-8")  # fmt: skip
+    with pytest.raises(DataError) as info:
+        load_spec(bad)
+    assert str(info.value) == (f"{bad},components[0] (id=a),字段“direction”:取值 'up' 不在允许范围内,"
+                               "允许:'higher' or 'lower'")  # fmt: skip
+    bad.write_text("schedule: [1\n", encoding="utf-8")
+    with pytest.raises(DataError) as info:
+        load_settings(bad)
+    assert str(info.value).startswith(f"{bad},第 1 行:YAML 语法错误:方括号 [ 开始的列表没有闭合")
+
+
+@pytest.mark.parametrize(
+    ("error", "expected"),
+    [
+        (PermissionError(13, "Permission denied", "/srv/x/reports/_site"),
+         "没有写入权限:/srv/x/reports/_site(Permission denied);请检查该文件夹的权限,或换一个可写的位置。\n"),
+        (OSError(28, "No space left on device", "/srv/x/reports/.site-staging"),
+         "文件操作失败:/srv/x/reports/.site-staging(No space left on device)\n"),
+        (KeyboardInterrupt(), "\n已中断,上一版报告保持不变。\n"),
+    ],
+)  # fmt: skip
+def test_system_errors_and_ctrl_c_are_messages(monkeypatch, capsys, error, expected):
+    from planlib import cli
+
+    def fail(*args, **kwargs):
+        raise error
+
+    monkeypatch.setattr(B, "build", fail)
+    code = cli.main(["build", "--engine", "offline", "--quiet"])
+    assert code == (130 if isinstance(error, KeyboardInterrupt) else 1)
+    assert capsys.readouterr().err == expected
+
+
+def test_unwritable_reports_folder_is_a_message(project):
+    """A real permission problem: the reports folder made immutable (root may otherwise write anywhere)."""
+    reports = project / "reports"
+    _edit_data(project)
+    if shutil.which("chattr") is None or subprocess.run(["chattr", "+i", str(reports)]).returncode != 0:
+        pytest.skip("chattr +i is not available here, so no folder can be made unwritable for this user")
+    try:
+        env = dict(os.environ, PLANLIB_ROOT=str(project))
+        proc = subprocess.run([str(PLANLIB), "build", "--quiet"], env=env, capture_output=True, text=True, timeout=120)
+    finally:
+        subprocess.run(["chattr", "-i", str(reports)], check=True)
+    holder = reports / ".planlib-build.lock.json"  # the lock file exists already; naming the holder fails
+    assert proc.returncode == 1
+    assert proc.stderr == f"没有写入权限:{holder}(Operation not permitted);请检查该文件夹的权限,或换一个可写的位置。\n"
