@@ -11,6 +11,7 @@ import pandas as pd
 import pytest
 
 from planlib import maps
+from planlib.errors import DataError
 from planlib.regions import load_clusters
 
 
@@ -56,3 +57,49 @@ def test_choropleth_continuous_and_all_missing(tmp_path):
     assert "2个区县有数据" in fig.alt and fig.alt.startswith("2020年重庆市")
     with pytest.raises(ValueError, match="没有任何区县"):
         maps.district_map(pd.Series({"渝中区": float("nan")}), title="x", unit="x", year=1, source="x")
+
+
+GLYPH_EXPECTED = "应为:自带字体中有的字符(可改用通行写法,或用文字说明该字)"
+
+
+def test_text_from_data_is_drawn_literally_with_the_shipped_fonts(tmp_path):
+    """Traditional and rare characters render (no missing-glyph warning, only the shipped font in a PDF),
+    and "$ … $" in a title from data is a dollar sign, not mathtext."""
+    import shutil
+    import subprocess
+
+    from matplotlib.text import Text
+
+    clusters = load_clusters()
+    values = pd.Series(range(1, 39), index=clusters["district_code"], dtype=float)  # SYNTHETIC
+    title = "瀼渡鎮⑪ 成本 $ x^2 $ 重慶"  # test text
+    fig = maps.district_map(values, title=title, unit="萬元", year=2022, source="重慶市統計局發佈 *粗* $a$(合成)")
+    _no_tofu(fig, tmp_path)
+    texts = fig.figure.findobj(Text)
+    assert f"{title}(2022)" in {t.get_text() for t in texts}
+    assert not any(t.get_parse_math() for t in texts)
+    assert all(not t._preprocess_math(t.get_text())[1] for t in texts)  # matplotlib would not read it as maths
+    if shutil.which("pdffonts"):
+        fig.figure.savefig(tmp_path / "map.pdf")
+        fonts = subprocess.run(["pdffonts", str(tmp_path / "map.pdf")], capture_output=True, text=True,
+                               check=True).stdout
+        assert {line.split()[0].split("+")[-1] for line in fonts.splitlines()[2:]} == {"NotoSansSC-Regular",
+                                                                                      "NotoSansSC-Bold"}  # bold title
+        text = subprocess.run(["pdftotext", "-raw", str(tmp_path / "map.pdf"), "-"], capture_output=True, text=True,
+                              check=True).stdout
+        assert "".join(f"{title}(2022)".split()) in "".join(text.split())
+
+
+def test_a_figure_text_the_fonts_cannot_draw_is_named(tmp_path):
+    clusters = load_clusters()
+    values = pd.Series(range(1, 39), index=clusters["district_code"], dtype=float)  # SYNTHETIC
+    fig = maps.district_map(values, title="测试值😀", unit="单位", year=2022, source="合成数据(SYNTHETIC)")
+    with pytest.raises(DataError) as info:
+        fig.save(tmp_path)
+    assert str(info.value).split("\n") == [
+        "图“测试值😀(2022,示意图)”,图题:字符“😀”(U+1F600)无法显示:自带字体 Noto Sans SC 中没有它的字形,"
+        "PDF 和图中会成为方框(见“测试值😀(2022,示意图)”);" + GLYPH_EXPECTED,
+        "图“测试值😀(2022,示意图)”,图中文字:字符“😀”(U+1F600)无法显示:自带字体 Noto Sans SC 中没有它的字形,"
+        "PDF 和图中会成为方框(见“测试值😀(2022)”);" + GLYPH_EXPECTED,
+    ]
+    assert not (tmp_path / "district-map.png").exists()

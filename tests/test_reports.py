@@ -8,6 +8,8 @@ import subprocess
 
 import pytest
 
+import planlib.report as R
+
 from tests.conftest import REPO, make_project
 
 REPORTS = ["annual-2021", "annual-2022", "annual-2023", "annual-2024", "annual-2025", "midterm-2023", "final-2025"]
@@ -74,3 +76,36 @@ def test_mid_term_and_final_have_their_own_sections(site):
     final = (path / "final-2025.html").read_text(encoding="utf-8")
     assert "终期评估前仍待公布的数据" in final and "与“十三五”比较" in final
     assert "348(2021—2025年累计,公布数截至2025-10-10)" in final
+
+
+@pytest.mark.parametrize("rid", REPORTS)
+def test_links_are_http_or_the_reports_own_files(site, rid):
+    """Only http(s) URLs from data become links; "[18](编号见附录…)" in a source note stays text."""
+    path, _ = site
+    page = (path / f"{rid}.html").read_text(encoding="utf-8")
+    hrefs = re.findall(r'href="([^"]*)"', re.sub(r"<style>.*?</style>", " ", page, flags=re.S))
+    own = re.compile(rf"^(#.*|index\.html|{rid}\.pdf|{rid}/tables/[a-z0-9-]+\.csv)$")
+    assert [h for h in hrefs if not (h.startswith(("http://", "https://")) or own.match(h))] == []
+    assert any(h.startswith("http") for h in hrefs)  # the source list links its URLs
+    assert "(编号见附录“数据来源”)" in page  # the heat-index table's source note, as text
+
+
+def test_sources_table_names_the_raw_file_of_a_title_the_fonts_cannot_draw(repo_copy, monkeypatch):
+    from planlib.errors import DataError
+
+    (repo_copy / "data" / "raw" / "test_rare_observations.csv").write_text(
+        "indicator,year,value,unit,kind,source_title,source_url,confidence,note\n"
+        "高校毕业生年底去向落实率,2022,95.0,%,rate,重庆市𠀀局公报(测试数据),https://example.org/t,high,test\n",
+        encoding="utf-8")  # test data: a title with an Extension-B character
+    R._cached.cache_clear()
+    try:
+        table = R.sources_table(R.context(2022))
+    finally:
+        R._cached.cache_clear()
+    row = list(table.frame["来源"]).index("重庆市𠀀局公报(测试数据)") + 1
+    with pytest.raises(DataError) as info:
+        table.check_glyphs()
+    assert str(info.value) == (
+        f"表“数据来源”,第 {row} 行,字段“来源”:字符“𠀀”(U+20000)无法显示:自带字体 Noto Sans SC 中没有它的字形,"
+        "PDF 和图中会成为方框(见“重庆市𠀀局公报(测试数据)”,来自 data/raw/test_rare_observations.csv 第 2 行);"
+        "应为:自带字体中有的字符(可改用通行写法,或用文字说明该字)")

@@ -110,3 +110,43 @@ def _no_missing_glyph_warning_and_survives_seaborn(tmp_path):
         warnings.simplefilter("error")
         _draw("渝东南武陵山区城镇群")
     style.use_house_style()
+
+
+BEYOND_GB2312 = "重慶市人力社保局發佈城鎮新增就業萬人繁體轉載瀼渡⑪⑳㉑㊿†‡"  # traditional, rare place names, enclosed numbers
+
+
+@pytest.mark.parametrize("weight", ["regular", "bold"])
+def test_fonts_cover_text_beyond_gb2312(weight):
+    assert not any(c.encode("gb2312", "ignore") for c in "慶發佈鎮萬體轉載瀼⑪⑳")  # really outside GB 2312
+    with TTFont(str(style.font_path(weight))) as font:
+        cmap = font.getBestCmap()
+    assert [c for c in BEYOND_GB2312 if ord(c) not in cmap] == []
+    assert style.missing_glyphs(BEYOND_GB2312) == ""
+    assert style.missing_glyphs("𠀀😀 ‣", weight) == "‣😀𠀀"  # Extension B, an emoji, a bullet the font lacks
+
+
+def test_fonts_json_records_the_shipped_files():
+    import hashlib
+    import json
+
+    record = json.loads((PACKAGE_DIR / "fonts" / "fonts.json").read_text(encoding="utf-8"))
+    assert (record["package"], record["version"]) == ("@expo-google-fonts/noto-sans-sc", "0.4.3")
+    assert len(record["tarball_sha256"]) == 64
+    for weight in ("regular", "bold"):
+        path = style.font_path(weight)
+        entry = record["files"][path.name]
+        assert entry["sha256"] == hashlib.sha256(path.read_bytes()).hexdigest()
+        assert entry["bytes"] == path.stat().st_size
+        with TTFont(str(path)) as font:
+            assert entry["codepoints"] == len(font.getBestCmap()) == 30890  # every code point of the upstream font
+            assert "vmtx" not in font and "fpgm" not in font  # vertical metrics and hinting dropped
+
+
+def test_glyph_problem_names_character_code_point_and_place():
+    assert style.glyph_problems("城镇新增就业", file="表“x”") == []
+    [problem] = style.glyph_problems("来源:重庆市𠀀局", file="表“数据来源”", row=3, field="来源",
+                                     origin="data/raw/a.csv 第 5 行")
+    assert str(problem) == (
+        "表“数据来源”,第 3 行,字段“来源”:字符“𠀀”(U+20000)无法显示:自带字体 Noto Sans SC 中没有它的字形,"
+        "PDF 和图中会成为方框(见“来源:重庆市𠀀局”,来自 data/raw/a.csv 第 5 行);"
+        "应为:自带字体中有的字符(可改用通行写法,或用文字说明该字)")

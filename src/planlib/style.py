@@ -141,7 +141,7 @@ def missing_glyphs(text: str, weight: str | None = None) -> str:
 
     ``weight`` ``"regular"`` or ``"bold"`` checks one face; ``None`` (default) both, since headings and
     table headers are bold. Spaces and control characters are not drawn and never missing."""
-    cmap = _cmap(weight) if weight else _cmap("regular") & _cmap("bold")
+    cmap = _cmap(weight) if weight else _drawable()
     return "".join(sorted({c for c in text if c.isprintable() and not c.isspace() and ord(c) not in cmap}))
 
 
@@ -151,6 +151,11 @@ def _cmap(weight: str) -> frozenset[int]:
 
     with TTFont(str(FONT_FILES[weight])) as font:
         return frozenset(font.getBestCmap())
+
+
+@functools.cache
+def _drawable() -> frozenset[int]:
+    return _cmap("regular") & _cmap("bold")
 
 
 GLYPH_EXPECTED = "自带字体中有的字符(可改用通行写法,或用文字说明该字)"

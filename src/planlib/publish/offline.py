@@ -101,7 +101,7 @@ def _inlines_text(node: Any) -> Iterator[str]:
             yield " "
         elif kind in ("Code", "CodeBlock", "Math", "RawInline", "RawBlock"):
             yield content[-1]
-        else:
+        elif kind != "Image":  # an image's own inlines are its alt text, which is not drawn
             yield from _inlines_text(content)
 
 
@@ -122,16 +122,16 @@ def _blocks(node: Any) -> Iterator[tuple[str, Any]]:
 
 
 def _images(node: Any) -> Iterator[tuple[str, str]]:
-    """(target, alt attribute) of every image in the AST."""
+    """(target, alt text) of every image in the AST: the ``alt`` attribute, which pandoc 3 turns into
+    the image's own inlines when the image is a figure (the caption moves to the figure)."""
     if isinstance(node, list):
         for item in node:
             yield from _images(item)
     elif isinstance(node, dict):
         if node.get("t") == "Image":
-            (_id, _classes, attrs), _text, (target, _title) = node["c"]
+            (_id, _classes, attrs), inlines, (target, _title) = node["c"]
             alt = dict(attrs).get("alt")
-            if alt is not None:
-                yield target, alt
+            yield target, alt if alt is not None else "".join(_inlines_text(inlines))
         for value in node.values():
             yield from _images(value)
 
