@@ -17,8 +17,10 @@ from planlib.clean import (
     DistrictName,
     ParsedNumber,
     Period,
+    TableCellError,
     convert_unit,
     district_table,
+    encoding_accident,
     is_annual,
     normalise_district,
     parse_number,
@@ -591,3 +593,264 @@ def test_district_table_is_a_copy():
     first = district_table()
     first.loc[0, "name"] = "改掉"
     assert district_table().loc[0, "name"] == "万州区"
+
+
+# ------------------------------------------------------------------ footnote markers and digit look-alikes
+
+FOOTNOTE_EXPECTED = (
+    "数字只用 0—9(全角数字亦可);脚注标记只能写在数值、单位和“以上”等字样之后,如 70.67①、70.67万人*、"
+    "5.5%(注1),会单独记为脚注"
+)
+
+
+@pytest.mark.parametrize(
+    ("cell", "value", "unit", "bound", "footnote"),
+    [
+        ("70.67①", 70.67, None, None, "①"),  # the shared case: not 70.671
+        ("1234②", 1234.0, None, None, "②"),  # the shared case: not 12342
+        ("70.67⑴", 70.67, None, None, "⑴"),
+        ("70.67⒈", 70.67, None, None, "⒈"),
+        ("70.67❶", 70.67, None, None, "❶"),
+        ("70.67㉑", 70.67, None, None, "㉑"),
+        ("70.67⓪", 70.67, None, None, "⓪"),
+        ("70.67₁", 70.67, None, None, "₁"),  # a subscript is never an exponent
+        ("70.67Ⅻ", 70.67, None, None, "Ⅻ"),
+        ("70.67*", 70.67, None, None, "*"),
+        ("70.67＊", 70.67, None, None, "＊"),
+        ("70.67†", 70.67, None, None, "†"),
+        ("70.67‡", 70.67, None, None, "‡"),
+        ("70.67§", 70.67, None, None, "§"),
+        ("70.67#", 70.67, None, None, "#"),
+        ("70.67※", 70.67, None, None, "※"),
+        ("70.67注1", 70.67, None, None, "注1"),
+        ("70.67注①", 70.67, None, None, "注①"),
+        ("70.67[1]", 70.67, None, None, "[1]"),
+        ("70.67［２］", 70.67, None, None, "［２］"),
+        ("70.67(注1)", 70.67, None, None, "(注1)"),
+        ("70.67（注）", 70.67, None, None, "（注）"),
+        ("70.67 ① ", 70.67, None, None, "①"),
+        ("70.67①*", 70.67, None, None, "①*"),
+        ("70.67万人①", 70.67, "万人", None, "①"),  # after the unit
+        ("70.67万人¹", 70.67, "万人", None, "¹"),  # a superscript after a unit is a footnote
+        ("300万人以上*", 300.0, "万人", ">=", "*"),  # after the bound word
+        ("5.5%(注1)", 5.5, "%", None, "(注1)"),
+        ("７０．６７②", 70.67, None, None, "②"),
+        ("70.67", 70.67, None, None, None),
+        ("3289.088km²", 3289.088, "平方公里", None, None),  # ² of km² is the unit
+        ("3289㎢", 3289.0, "平方公里", None, None),
+    ],
+)
+def test_footnote_markers_are_split_off_never_folded(cell, value, unit, bound, footnote):
+    n = parse_number(cell)
+    assert (n.value, n.unit, n.bound, n.footnote, n.raw) == (value, unit, bound, footnote, cell)
+
+
+def test_footnote_on_a_range_and_a_missing_marker():
+    n = parse_number("3—5个①")
+    assert (n.low, n.high, n.unit, n.footnote) == (3.0, 5.0, "个", "①")
+    m = parse_number("—①")
+    assert m.missing and m.footnote == "①"
+
+
+@pytest.mark.parametrize(
+    ("cell", "problem", "expected"),
+    [
+        ("7①0", "“7①0”中的“①”是脚注或序号标记,不是数字", FOOTNOTE_EXPECTED),
+        ("70①5", "“70①5”中的“①”是脚注或序号标记,不是数字", FOOTNOTE_EXPECTED),
+        ("①70", "“①70”中的“①”是脚注或序号标记,不是数字", FOOTNOTE_EXPECTED),
+        ("1🄂234", "“1🄂234”中的“🄂”是脚注或序号标记,不是数字", FOOTNOTE_EXPECTED),
+        ("3½", "“3½”中的“½”是分数符号,不是数字", "小数,如 0.5;" + FOOTNOTE_EXPECTED),
+        ("㍘5", "“㍘5”中的“㍘”是含数字的符号,不是数字", FOOTNOTE_EXPECTED),
+        ("10²", "“10²”中的上标“²”紧跟在数字后,无法确定是脚注还是乘方",
+         "脚注写成 70.67①、70.67* 或 70.67(注1);乘方请写出计算结果"),
+        ("70.67¹", "“70.67¹”中的上标“¹”紧跟在数字后,无法确定是脚注还是乘方",
+         "脚注写成 70.67①、70.67* 或 70.67(注1);乘方请写出计算结果"),
+        ("①", "只有脚注标记,没有数字:“①”", None),
+        ("*", "只有脚注标记,没有数字:“*”", None),
+    ],
+)  # fmt: skip
+def test_digit_look_alikes_elsewhere_are_refused_by_name(cell, problem, expected):
+    with pytest.raises(CleanError) as info:
+        parse_number(cell)
+    assert info.value.problem == problem
+    if expected is not None:
+        assert info.value.expected == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "char"), [("202①", "①"), ("2023年⑨月", "⑨"), ("２０２３", None), ("2023¹", "¹"), ("2023(Q①)", "①")]
+)
+def test_periods_never_fold_look_alikes(text, char):
+    if char is None:
+        assert parse_period(text).year == 2023  # full-width digits are digits
+        return
+    with pytest.raises(CleanError) as info:
+        parse_period(text)
+    assert info.value.problem.startswith(f"时期“{text}”中的“{char}”是")
+    assert info.value.expected == "年份和时期只用 0—9(全角数字亦可);脚注写在 note 列"
+    with pytest.raises(CleanError):
+        parse_period("annual", year=text)
+
+
+def _code_points_folding_to_ascii_digits() -> list[str]:
+    import sys
+    import unicodedata
+
+    return [chr(cp) for cp in range(0x80, sys.maxunicode + 1)
+            if any("0" <= c <= "9" for c in unicodedata.normalize("NFKC", chr(cp)))]  # fmt: skip
+
+
+def test_no_normalisation_changes_what_a_digit_means():
+    """Every code point whose NFKC form holds an ASCII digit: parse_number keeps its meaning or refuses.
+
+    A decimal digit (category Nd: ０, 𝟕 …) reads as that digit; anything else is refused naming it,
+    or — only right after the number — split off as a footnote or read as the unit it is (㎢ = km²).
+    It never becomes (part of) a different number.
+    """
+    import unicodedata
+
+    chars = _code_points_folding_to_ascii_digits()
+    assert len(chars) > 250  # ², ½, ①…⑳, ⑴, ⒈, ㉑, 🄂, ㋀, ㍘, ０–９, 𝟎–𝟿 …
+    for char in chars:
+        digit = unicodedata.decimal(char, None)
+        for cell in (f"5{char}", f"{char}5", f"5{char}5", char):
+            try:
+                n = parse_number(cell)
+            except CleanError as exc:
+                assert char in exc.problem, (cell, exc.problem)  # refused, naming the character
+                continue
+            if digit is not None:  # a decimal digit: exactly that digit
+                expected = float(cell.replace(char, str(digit)))
+                assert (n.value, n.footnote) == (expected, None), (cell, n)
+            else:  # after the number only: a footnote, or the unit it stands for; 5 stays 5
+                assert cell == f"5{char}" and n.value == 5, (cell, n)
+                assert n.footnote == char or (n.footnote is None and n.unit == "平方公里"), (cell, n)
+
+
+# ------------------------------------------------------------------ encoding accidents, per cell
+
+MOJIBAKE_TAIL = ":文件曾按错误的编码打开又保存"
+
+
+@pytest.mark.parametrize(
+    ("cell", "detail"),
+    [
+        ("测试\ufffd公报", "替换字符“\ufffd”,原字已丢失"),
+        ("锟斤拷锟斤拷", "“锟斤拷锟斤拷”,原字已丢失"),
+        ("标题烫烫烫", "“烫烫烫”,原字已丢失"),
+        ("屯屯", "“屯屯”,原字已丢失"),
+        ("鍩庨晣", "“鍩庨晣”,按 UTF-8 重读是“城镇”"),  # 城镇 in UTF-8, read as GBK
+        ("2023年" + "重庆人口".encode().decode("gbk"), "“閲嶅簡浜哄彛”,按 UTF-8 重读是“重庆人口”"),
+        ("åŸŽé•‡", "“åŸŽé•‡”,按 UTF-8 重读是“城镇”"),  # 城镇 in UTF-8, read as Windows-1252
+        ("é‡\u008d庆", "“é‡?”,按 UTF-8 重读是“重”"),  # read as Latin-1: a C1 control shown as ?
+    ],
+)
+def test_encoding_accidents_in_a_cell(cell, detail):
+    assert encoding_accident(cell) == f"含有被错误转码的文字({detail}){MOJIBAKE_TAIL}"
+
+
+@pytest.mark.parametrize(
+    "cell",
+    ["城镇新增就业", "重慶市人力社保局發佈:2024年全市城鎮新增就業71.9萬人(繁體轉載)", "José, Zürich, naïve café",
+     "烫伤", "屯兵", "綦江区(含万盛经开区)", "瀼渡镇", "70.67①", "℃ ± × ÷ — … ·", ""],
+)  # fmt: skip
+def test_real_text_is_no_encoding_accident(cell):
+    assert encoding_accident(cell) is None
+
+
+def test_no_false_encoding_accident_in_the_real_data_and_the_plan():
+    """Zero false positives on every text cell of data/raw and every line of the plan's text."""
+    import csv
+    import io
+
+    cells = []
+    for path in sorted(raw_dir().glob("**/*.csv")):
+        for record in csv.reader(io.StringIO(path.read_text(encoding="utf-8-sig"))):
+            cells += record
+    for path in sorted(raw_dir().glob("**/*.txt")) + sorted(raw_dir().glob("**/*.md")):
+        cells += path.read_text(encoding="utf-8").splitlines()
+    assert len(cells) > 5_000
+    assert [c for c in cells if encoding_accident(c)] == []
+
+
+def test_read_table_names_every_garbled_cell(tmp_path):
+    path = tmp_path / "garbled.csv"
+    text = "指标,来源,备注\n城镇新增就业,鍩庨晣公报,\n常住人口,正常标题,锟斤拷\n"
+    path.write_bytes(text.encode("utf-8"))
+    with pytest.raises(TableCellError) as info:
+        read_table(path)
+    issues = [(i.line, i.column, i.problem, i.expected) for i in info.value.issues]
+    remedy = "从原始来源重新复制,保存为 UTF-8 编码的 CSV"
+    assert issues == [
+        (2, "来源", f"含有被错误转码的文字(“鍩庨晣”,按 UTF-8 重读是“城镇”){MOJIBAKE_TAIL}", remedy),
+        (3, "备注", f"含有被错误转码的文字(“锟斤拷”,原字已丢失){MOJIBAKE_TAIL}", remedy),
+    ]
+    assert info.value.problem == (
+        f"“garbled.csv”第 2 行“来源”列含有被错误转码的文字(“鍩庨晣”,按 UTF-8 重读是“城镇”){MOJIBAKE_TAIL}(共 2 处)"
+    )
+    assert isinstance(info.value, CleanError) and info.value.expected == remedy
+
+
+def test_a_garbled_header_is_named_as_line_1(tmp_path):
+    path = tmp_path / "header.csv"
+    path.write_bytes("指标,鍩庨晣\n城镇新增就业,1\n".encode())
+    with pytest.raises(TableCellError) as info:
+        read_table(path)
+    assert [(i.line, i.column) for i in info.value.issues] == [(1, "鍩庨晣")]
+
+
+# ------------------------------------------------------------------ 区县(含特殊功能区)
+
+
+@pytest.mark.parametrize(
+    ("raw", "name", "includes"),
+    [
+        ("綦江区(含万盛经开区)", "綦江区", ("万盛经开区",)),  # the shared case
+        ("綦江(含万盛)", "綦江区", ("万盛经开区",)),  # the shared case
+        ("綦江区（含万盛）", "綦江区", ("万盛经开区",)),
+        ("重庆市綦江区(含万盛经开区)", "綦江区", ("万盛经开区",)),
+        ("大足区(含双桥经开区)", "大足区", ("双桥经开区",)),
+        ("大足(包括双桥)", "大足区", ("双桥经开区",)),
+        ("渝北区(含两江新区)", "渝北区", ("两江新区",)),
+        ("綦江区", "綦江区", ()),
+        ("万盛经开区", "万盛经开区", ()),
+        ("主城都市区(合计)", "主城都市区", ()),
+    ],
+)
+def test_district_with_an_included_special_zone(raw, name, includes):
+    d = normalise_district(raw)
+    assert (d.name, d.includes, d.raw) == (name, includes, raw)
+    assert d.kind == ("special_zone" if name == "万盛经开区" else "cluster_total" if "合计" in raw else "district")
+
+
+@pytest.mark.parametrize(
+    ("raw", "problem", "expected"),
+    [
+        ("大足区(含万盛经开区)",
+         "“大足区(含万盛经开区)”:万盛经开区不在大足区境内,大足区的数值不可能含万盛经开区(不是区县:位于綦江区境内,"
+         "市统计局常以“綦江(含万盛经开区)”发布;单列的数值不得再加到綦江区上,不进入区县级表格和地图。)",
+         "“大足区”;万盛经开区位于綦江区境内"),
+        ("綦江区(不含万盛)", "“綦江区(不含万盛)”:括号前的名称是綦江区,括号中的“不含万盛”无法识别",
+         "“綦江区”、“綦江区(含万盛经开区)”;区县名称后的括号只用于“含”某个位于该区县内的特殊功能区"),
+        ("綦江区(含万州)", "“綦江区(含万州)”:括号中的“万州”不是特殊功能区,綦江区的数值只能注明含某个位于其境内的特殊功能区",
+         "“綦江区”,或“綦江区(含特殊功能区名称)”"),
+        ("万盛(含綦江)", "“万盛(含綦江)”:括号前的名称是万盛经开区,括号中的“含綦江”无法识别",
+         "“万盛经开区”;区县名称后的括号只用于“含”某个位于该区县内的特殊功能区"),
+    ],
+)  # fmt: skip
+def test_district_with_a_zone_outside_it_is_refused_naming_both(raw, problem, expected):
+    with pytest.raises(CleanError) as info:
+        normalise_district(raw)
+    assert (info.value.problem, info.value.expected) == (problem, expected)
+
+
+@pytest.mark.parametrize(
+    ("raw", "hint"),
+    [("綦江县(含万盛)", "綦江区、垫江县"), ("万洲区(含万盛)", "万州区"), ("万洲区(不含万盛)", "万州区"),
+     ("主城区(合计)", "中心城区、主城新区、主城都市区")],
+)  # fmt: skip
+def test_hints_never_point_at_the_zone_in_the_parenthesis(raw, hint):
+    with pytest.raises(CleanError) as info:
+        normalise_district(raw)
+    assert info.value.problem == f"“{raw}”不是已知的区县或区域名称;最接近的标准名称:{hint}"
+    assert "万盛经开区" not in info.value.problem

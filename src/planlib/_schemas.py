@@ -28,6 +28,11 @@ def _not_blank(what: str) -> pa.Check:
     return pa.Check(lambda s: s.str.strip().str.len() > 0, element_wise=False, error=f"{what}不能为空")
 
 
+def _stripped(test, error: str) -> pa.Check:
+    """A cell check on the value without surrounding spaces (a trailing space copied from a sheet is harmless)."""
+    return pa.Check(lambda s: test(s.str.strip()), element_wise=False, error=error)
+
+
 def raw_schema(columns: Iterable[str]) -> pa.DataFrameSchema:
     """Cell-level rules for a raw file. Content (numbers, periods, names) is parsed later by ``clean``."""
     cols = {
@@ -37,17 +42,18 @@ def raw_schema(columns: Iterable[str]) -> pa.DataFrameSchema:
         "unit": pa.Column(str),
         "source_title": pa.Column(str, _not_blank("来源标题")),
         "source_url": pa.Column(
-            str, pa.Check.str_matches(
-                _RAW_URL, error="以 http:// 或 https:// 开头的网址(多个用“ ; ”分隔);确实没有网址时填 (no URL known)"
-            )
+            str, _stripped(lambda s: s.str.match(_RAW_URL),
+                           "以 http:// 或 https:// 开头的网址(多个用“ ; ”分隔);确实没有网址时填 (no URL known)")
         ),
         "confidence": pa.Column(
-            str, pa.Check.isin(CONFIDENCES, error="high、medium、low 或 test(测试值,非公布数据)之一")
+            str, _stripped(lambda s: s.isin(CONFIDENCES), "high、medium、low 或 test(测试值,非公布数据)之一")
         ),
-    }
+    }  # fmt: skip
     present = set(columns)
     if "kind" in present:
-        cols["kind"] = pa.Column(str, pa.Check.isin(RAW_KINDS, error="annual、cumulative、rate、year_end 之一或留空"))
+        cols["kind"] = pa.Column(
+            str, _stripped(lambda s: s.isin(RAW_KINDS), "annual、cumulative、rate、year_end 之一或留空")
+        )
     return pa.DataFrameSchema(cols, strict=False, coerce=False)
 
 
