@@ -3,7 +3,10 @@
 Every function is pure (one cell in, one value out) except :func:`read_table`, which reads one CSV, and
 the loader of ``districts.yaml``. A cell that cannot be understood raises :class:`CleanError`: its
 ``problem`` quotes the cell as written and its ``expected`` says what would be accepted. Nothing is
-guessed silently: a bound (“300以上”), an approximation (“约75”) or a range (“3—5”) is kept as a flag.
+guessed silently: a bound (“300以上”), an approximation (“约75”) or a range (“3—5”) is kept as a flag,
+and so is a footnote marker after a number (“70.67①”): no normalisation ever turns a marker, a
+superscript or a fraction sign into a digit. :func:`read_table` names every cell that an encoding
+accident has garbled (U+FFFD, 锟斤拷, 烫烫, GBK or Latin-1 mojibake).
 """
 
 from __future__ import annotations
