@@ -89,9 +89,9 @@ def build_one(report: Report, root: Path, staging: Path, formats: tuple[str, ...
     build = root / "reports" / "_build" / report.id
     shutil.rmtree(build, ignore_errors=True)
     build.mkdir(parents=True)
-    os.environ[ASSETS_ENV] = report.id  # the kernel inherits it: assets go to <build>/<id>/
     stage("执行笔记本")
-    executed = execute(report.id, root / report.notebook, build / f"{report.id}.ipynb", report.parameters, cwd=build)
+    executed = execute(report.id, root / report.notebook, build / f"{report.id}.ipynb", report.parameters, cwd=build,
+                       env={ASSETS_ENV: report.id})  # assets go to <build>/<id>/  # fmt: skip
     doc = to_markdown(executed, report.id)
     (build / f"{report.id}.md").write_text(doc.markdown, encoding="utf-8")
     subtitle = f"数据截至 {report.as_of} 年"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,8 +23,11 @@ class ReportError(RuntimeError):
         return (ReportError, (self.report_id, self.message, self.cell))
 
 
-def execute(report_id: str, notebook: Path, output: Path, parameters: dict[str, Any], cwd: Path) -> Path:
+def execute(report_id: str, notebook: Path, output: Path, parameters: dict[str, Any], cwd: Path,
+            env: dict[str, str] | None = None) -> Path:  # fmt: skip
     """Run ``notebook`` with ``parameters`` (papermill); the executed copy goes to ``output``.
+
+    ``env`` is added to the kernel's environment only (this process's environment is not changed).
 
     The kernel's own log lines (start-up warnings, and its complaints when a build is interrupted) go to
     ``kernel.log`` beside ``output`` instead of the user's terminal; a kernel that dies is still reported
@@ -39,7 +43,7 @@ def execute(report_id: str, notebook: Path, output: Path, parameters: dict[str, 
             papermill.execute_notebook(
                 str(notebook), str(output), parameters=parameters, cwd=str(cwd), kernel_name="python3",
                 progress_bar=False, log_output=False, request_save_on_cell_execute=False,
-                kernel_manager_class=_kernel_manager_class(log, Path(sockets) / "k"),
+                kernel_manager_class=_kernel_manager_class(log, Path(sockets) / "k", env or {}),
             )  # fmt: skip
         except PapermillExecutionError as exc:
             cell = _code_cell_number(output, exc.exec_count)
@@ -47,8 +51,9 @@ def execute(report_id: str, notebook: Path, output: Path, parameters: dict[str, 
     return output
 
 
-def _kernel_manager_class(log: IO[bytes], sockets: Path) -> type:
-    """A kernel manager whose kernels talk over Unix sockets named ``<sockets>-N`` and log to ``log``."""
+def _kernel_manager_class(log: IO[bytes], sockets: Path, env: dict[str, str]) -> type:
+    """A kernel manager whose kernels talk over Unix sockets named ``<sockets>-N``, log to ``log`` and see
+    ``env`` added to the environment."""
     from jupyter_client.manager import AsyncKernelManager
 
     class ReportKernelManager(AsyncKernelManager):
@@ -58,6 +63,7 @@ def _kernel_manager_class(log: IO[bytes], sockets: Path) -> type:
             self.ip = str(sockets)
             kw.setdefault("stdout", log)
             kw.setdefault("stderr", log)
+            kw["env"] = {**(kw.get("env") or os.environ), **env}
             return await super()._async_pre_start_kernel(**kw)
 
     return ReportKernelManager

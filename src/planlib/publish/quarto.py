@@ -7,7 +7,6 @@ default elsewhere. Both write the same layout: ``reports/_site/<id>.html``, ``<i
 
 from __future__ import annotations
 
-import os
 import shutil
 import subprocess
 import time
@@ -17,8 +16,9 @@ import nbformat
 import yaml
 
 from planlib._assets import ENV as ASSETS_ENV
+from planlib._lock import run_lock
 from planlib._paths import project_root
-from planlib.publish.build import BuildResult, site_dir
+from planlib.publish.build import BuildResult, lock_path, site_dir
 from planlib.publish.manifest import Report, load_manifest
 from planlib.publish.notebook import ReportError, execute
 from planlib.style import copy_fonts
@@ -37,8 +37,7 @@ def prepare(report: Report, root: Path, formats: tuple[str, ...]) -> Path:
     """Execute the report's notebook into ``reports/<id>.ipynb`` and prepend its front matter."""
     reports = root / "reports"
     out = reports / f"{report.id}.ipynb"
-    os.environ[ASSETS_ENV] = report.id
-    execute(report.id, root / report.notebook, out, report.parameters, cwd=reports)
+    execute(report.id, root / report.notebook, out, report.parameters, cwd=reports, env={ASSETS_ENV: report.id})
     nb = nbformat.read(out, as_version=4)
     nb.cells = [c for c in nb.cells if "remove" not in c.get("metadata", {}).get("tags", [])]
     for cell in nb.cells:  # Quarto shows Markdown outputs as Markdown with output: asis
@@ -53,8 +52,13 @@ def build_quarto(only: list[str] | None, formats: tuple[str, ...], *, jobs: int 
     quarto = shutil.which("quarto")
     if quarto is None:
         raise FileNotFoundError("PATH 中没有 quarto;请安装 Quarto ≥ 1.5,或使用 --engine offline")
-    started = time.perf_counter()
     root = project_root()
+    with run_lock(lock_path(root), "报告构建"):  # one build at a time, whichever the engine
+        return _build_quarto_locked(quarto, root, only, formats)
+
+
+def _build_quarto_locked(quarto: str, root: Path, only: list[str] | None, formats: tuple[str, ...]) -> BuildResult:
+    started = time.perf_counter()
     manifest = load_manifest(root / "reports" / "manifest.yaml")
     selected = [manifest.get(i) for i in only] if only else list(manifest.reports)
     result = BuildResult(site=site_dir(root))
