@@ -27,16 +27,25 @@ COLUMN_DOCS = {
     "region": "全市、区县标准名称、片区合计名称或特殊功能区",
     "region_code": "6 位行政区划代码(区县);其他为空",
     "region_kind": "municipality / district / cluster_total / special_zone",
+    "includes": "区县数值所含的特殊功能区(如綦江区含万盛经开区);不含则为空",
     "year": "数值所属年份(跨年累计或无时间的为空)",
     "period_type": "full_year 全年 / year_end 年末 / partial_year 年内部分时期 / multi_year 跨年累计 / "
     "census_date 普查时点 / as_of 截至某日累计 / static 无时间",
     "period_start": "时期起始日期", "period_end": "时期结束日期", "period_label": "时期的中文说明",
     "value": "数值(已换算为 unit 列的单位;区间为空)", "value_low": "区间下限", "value_high": "区间上限",
     "bound": "原文为界限值时的方向(>, >=, <, <=),如“以上”为 >=", "approx": "原文为约数(约、左右)",
+    "footnote": "原文数值后的脚注标记(①、*、注1…),已与数字分开;无则为空",
     "unit": "单位(序列的统一单位)", "is_annual": "可作为该年度值(全年或年末)",
-    "preferred": "同一指标/地区/时期多条记录时被选用的一条", "conflict": "同一指标/地区/时期存在不同数值",
+    "preferred": "同一指标/地区/时期多条记录时被选用的一条",
+    "conflict": "数值不同,且选用的数值不是凭修订字样或更晚发布日期胜出(来源有分歧)",
+    "superseded": "被修订值或更晚发布日期的数值取代的旧版本(规则①②),不算冲突",
+    "choice": "同一指标/地区/时期数值不同时的说明:选用了哪个数值、其他数值及来源、依据哪条规则;只有一个数值时为空",
     "published_name": "原文指标名称", "published_value": "原文数值", "published_unit": "原文单位",
-    "source_title": "来源标题", "source_url": "来源网址", "confidence": "可信度 high/medium/low",
+    "source_title": "来源标题", "source_url": "来源网址",
+    "confidence": "可信度 high/medium/low/test(test 为测试值,非公布数据)",
+    "published": "published 列写明的来源发布日期(YYYY-MM-DD);未写则为空",
+    "published_guess": "从来源标题或说明中识别的最晚日期(YYYY-MM-DD);无则为空",
+    "revised": "来源标题、说明或指标名称含修订字样(settings/choice.yaml)",
     "note": "采集说明", "source_file": "原始文件", "source_line": "原始文件中的行号(表头为第 1 行)",
 }  # fmt: skip
 
@@ -81,9 +90,7 @@ def _process_locked(out: Path, plan: str) -> ProcessResult:
         "rows": len(obs),
         "choice_rule": CHOICE_RULE,
         "columns": COLUMN_DOCS,
-        "unknown_names": report.unknown_names,
-        "ignored_names": report.ignored_names,
-        "unused_names": report.unused_names,
+        "load_report": report.as_dict(),
         "notes": "只有 is_annual 为真的行可作为年度值;其他时期的数值保留并标注。缺失的数据不做估计。",
     }
 
