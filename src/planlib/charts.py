@@ -1,4 +1,8 @@
-"""Progress charts: each function returns a :class:`planlib.figures.Figure` with alt text."""
+"""Progress charts: each function returns a :class:`planlib.figures.Figure` with alt text.
+
+Captions and alt texts are plain text (the Figure escapes them for Markdown); labels drawn from data
+(names, units, period labels) are literal — the house style turns matplotlib's mathtext off, so a ``$``
+stays a dollar sign — and are checked against the shipped fonts when the figure is saved."""
 
 from __future__ import annotations
 

@@ -3,6 +3,8 @@
 
 All maps use one projected CRS (:data:`planlib.boundaries.PROJECTED_CRS`), the shipped CJK fonts, and
 colour-blind-safe colours; districts without data are grey and hatched (数据暂缺), never a value colour.
+Titles, units and source notes are drawn literally (no mathtext) and checked against the shipped fonts
+when the figure is saved; captions and alt texts are plain text that the Figure escapes for Markdown.
 """
 
 from __future__ import annotations

@@ -1,4 +1,8 @@
-"""Generated Chinese sentences: every number comes from the assessment frame, none is typed by hand."""
+"""Generated Chinese sentences: every number comes from the assessment frame, none is typed by hand.
+
+Every function here returns plain text (names, units and notes from the plan and the data are put in
+as they are); whoever puts it into Markdown escapes it (:func:`planlib.escape.md_text`, as
+:mod:`planlib.report` does), so a ``*`` or ``<`` in a name is shown, never read as markup."""
 
 from __future__ import annotations
 
