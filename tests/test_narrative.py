@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import pypandoc
+import pytest
 
 import planlib.report as R
+from planlib.errors import DataError
 
 
 def _shown(markdown: str) -> str:
@@ -38,3 +40,15 @@ def test_summary_2021_sees_no_later_year():
     assert "2021年全市城镇新增就业75.1万人" in text
     for later in ("2022", "2023", "2024", "2025年"):
         assert later not in text.replace("2021—2025", "")
+
+
+def test_sections_escape_data_text_and_name_a_character_the_fonts_lack():
+    # a plan or data name with markup characters is shown as written (test text)
+    md = R._paragraphs(["指标 *A* <b>x</b> [1](javascript:x) $y$"], "段落“摘要”")
+    assert str(md) == "指标 \\*A\\* \\<b\\>x\\<\\/b\\> \\[1\\]\\(javascript\\:x\\) \\$y\\$\n"
+    assert _shown(md) == "指标 *A* <b>x</b> [1](javascript:x) $y$\n"
+    with pytest.raises(DataError) as info:
+        R._paragraphs(["城镇新增就业𠀀万人"], "段落“摘要”")._repr_markdown_()
+    assert str(info.value) == (
+        "段落“摘要”:字符“𠀀”(U+20000)无法显示:自带字体 Noto Sans SC 中没有它的字形,PDF 和图中会成为方框"
+        "(见“城镇新增就业𠀀万人”);应为:自带字体中有的字符(可改用通行写法,或用文字说明该字)")
