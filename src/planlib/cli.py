@@ -6,6 +6,7 @@ Bad data is a message naming the file, row and field, and exit status 1 — neve
 from __future__ import annotations
 
 import argparse
+import importlib
 import os
 import sys
 from collections.abc import Sequence
@@ -115,6 +116,10 @@ def _add_wait(parser: argparse.ArgumentParser) -> None:
                         help="另一个同类任务正在运行时等待它结束(可给最长秒数);默认立即报错退出")  # fmt: skip
 
 
+# Modules that add their own subcommands: each has ``add_commands(subparsers)``; imports in it stay lazy.
+COMMAND_MODULES: list[str] = []
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="planlib",
@@ -152,6 +157,8 @@ def build_parser() -> argparse.ArgumentParser:
     bld.add_argument("--quiet", action="store_true", help="不显示进度条")
     _add_wait(bld)
     bld.set_defaults(func=_cmd_build)
+    for module in COMMAND_MODULES:  # commands that live beside what they drive
+        importlib.import_module(module).add_commands(sub)
     return parser
 
 
