@@ -73,7 +73,7 @@ def _cmd_list(args: argparse.Namespace) -> int:
         exists = (root / r.notebook).is_file()
         built = [ext for ext in ("html", "pdf") if (site / f"{r.id}.{ext}").is_file()]
         state = "笔记本不存在" if not exists else ("已生成 " + "、".join(built) if built else "未生成")
-        print(f"{r.id:14s} {r.title}  [{r.notebook}]  as_of={r.as_of}  {state}")
+        print(f"{r.id:14s} {r.title}  [{r.notebook}]  数据截至 {r.cutoff}  {state}")
     return 0
 
 

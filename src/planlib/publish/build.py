@@ -94,7 +94,7 @@ def build_one(report: Report, root: Path, staging: Path, formats: tuple[str, ...
                        env={ASSETS_ENV: report.id})  # assets go to <build>/<id>/  # fmt: skip
     doc = to_markdown(executed, report.id)
     (build / f"{report.id}.md").write_text(doc.markdown, encoding="utf-8")
-    subtitle = f"数据截至 {report.as_of} 年"
+    subtitle = report.subtitle
     out = build / "_out"
     out.mkdir()
     try:
@@ -107,7 +107,7 @@ def build_one(report: Report, root: Path, staging: Path, formats: tuple[str, ...
         if "pdf" in formats:
             stage("PDF")
             offline.render_pdf(doc.markdown, out / f"{report.id}.pdf", root=build, title=report.title,
-                               subtitle=subtitle, date=f"评估基准年:{report.as_of} 年")  # fmt: skip
+                               subtitle=subtitle, date=report.cover_date)  # fmt: skip
     except Exception as exc:  # a renderer failure is this report's failure, not the whole build's
         raise ReportError(report.id, f"排版失败:{type(exc).__name__}: {exc}") from exc
     # every stage succeeded: only now does anything of this report change in the next site
@@ -150,7 +150,7 @@ def write_index(manifest: Manifest, staging: Path, statuses: dict[str, str]) -> 
             if (staging / f"{r.id}.{ext}").is_file():
                 links.append(f'<a href="{r.id}.{ext}">{LABELS[ext]}</a>')
         status = statuses.get(r.id, "")
-        rows.append(f"<tr><td>{html.escape(r.title)}</td><td>{r.as_of}</td><td>{' · '.join(links)}</td>"
+        rows.append(f"<tr><td>{html.escape(r.title)}</td><td>{html.escape(r.cutoff)}</td><td>{' · '.join(links)}</td>"
                     f"<td>{html.escape(status)}</td></tr>")  # fmt: skip
     css = (Path(__file__).parent / "templates" / "style.css").read_text(encoding="utf-8")
     page = f"""<!DOCTYPE html>

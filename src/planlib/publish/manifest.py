@@ -30,6 +30,20 @@ class Report:
     def as_of(self) -> int:
         return int(self.parameters["as_of"])
 
+    @property
+    def cutoff(self) -> str:
+        """The data cut-off as a reader sees it (index column 数据截至, subtitles): ``2023年``."""
+        return f"{self.as_of}年"
+
+    @property
+    def subtitle(self) -> str:
+        return f"数据截至 {self.cutoff}"
+
+    @property
+    def cover_date(self) -> str:
+        """The line under the title on a PDF cover."""
+        return f"评估基准年:{self.cutoff}"
+
 
 @dataclass(frozen=True)
 class Manifest:

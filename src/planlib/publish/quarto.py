@@ -29,7 +29,7 @@ def front_matter(report: Report, formats: tuple[str, ...]) -> nbformat.NotebookN
     fmts = {"html": "default"}
     if "pdf" in formats:
         fmts["typst"] = "default"
-    meta = {"title": report.title, "subtitle": f"数据截至 {report.as_of} 年", "format": fmts}
+    meta = {"title": report.title, "subtitle": report.subtitle, "format": fmts}
     return nbformat.v4.new_raw_cell("---\n" + yaml.safe_dump(meta, allow_unicode=True, sort_keys=False) + "---")
 
 
