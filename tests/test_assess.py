@@ -327,7 +327,7 @@ def test_backtest_final_2025_uses_published_cumulative(real):
     r = one(assess(plan, obs, as_of=2025), "urban_new_jobs")
     # 2025 has only Q1 data; the 2021–2025 cumulative "as of 2025-10-10" (348) is published
     assert r["cumulative"] == 348 and r["status"] == A.DONE
-    assert r["partial_note"] == "2025年1—3月 17.2万人"
+    assert r["partial_note"] == "2025年1—3月 17.2†万人"
 
 
 def test_sources_keep_titles_with_semicolons_whole(plan):

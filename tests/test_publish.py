@@ -132,7 +132,7 @@ def test_failing_report_names_the_cell_and_keeps_the_rest(built):
     assert "<td>本次生成失败,显示的是上一版</td>" in index and "<td>最新</td>" in index
     # the failed report keeps the hashes of the files still published, so the next build retries it
     state = json.loads((site / ".planlib-build.json").read_text(encoding="utf-8"))
-    assert state["annual-2023"] == state_before and set(state["annual-2022"]) == {"html", "pdf"}
+    assert state["annual-2023"] == state_before and {"html", "pdf"} <= set(state["annual-2022"])
 
 
 def test_report_never_shows_a_year_after_as_of(tmp_path, monkeypatch):

@@ -13,7 +13,7 @@ if TYPE_CHECKING:
 RULES_FILE = PACKAGE_DIR / "settings" / "alerts.yaml"
 TESTS = ("at_least", "near_ceiling", "yoy_rise")
 COLUMNS = ["region", "year", "period_label", "period_type", "rule", "level", "description", "value", "threshold",
-           "previous", "source_title", "source_url"]  # fmt: skip
+           "previous", "source_title", "source_url", "marks"]  # fmt: skip
 
 
 def load_rules(path: Path = RULES_FILE) -> dict[str, Any]:
@@ -57,6 +57,8 @@ def unemployment_alerts(observations: pd.DataFrame, as_of: int, rules: dict[str,
     """
     import pandas as pd
 
+    from planlib.marks import symbols
+
     spec = rules or load_rules()
     ceiling = float(spec["ceiling"])
     obs = observations[
@@ -83,5 +85,5 @@ def unemployment_alerts(observations: pd.DataFrame, as_of: int, rules: dict[str,
                                  "period_type": rec["period_type"], "rule": rule["id"], "level": rule["level"],
                                  "description": rule["text"], "value": value, "threshold": threshold,
                                  "previous": previous, "source_title": rec["source_title"],
-                                 "source_url": rec["source_url"]})
+                                 "source_url": rec["source_url"], "marks": symbols([rec])})
     return pd.DataFrame(rows, columns=COLUMNS)

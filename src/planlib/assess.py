@@ -11,7 +11,7 @@ from __future__ import annotations
 import functools
 import itertools
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -69,7 +69,7 @@ COLUMNS = [
     "time_progress",
     "completion", "status", "years_met", "years_assessed", "cagr_actual", "cagr_required", "eurostat_ratio",
     "eurostat_category", "escap_category", "projected_2025", "required_pace", "required_pace_unit",
-    "constraint_behind", "sources", "note",
+    "constraint_behind", "sources", "latest_marks", "marks", "value_notes", "note",
 ]  # fmt: skip
 
 
@@ -222,6 +222,7 @@ class _Series:
     annual: dict[int, float]  # year -> preferred full-year value
     annual_src: dict[int, str]
     others: list[dict]  # preferred non-annual rows ending by as_of, latest first
+    annual_rows: dict[int, dict] = field(default_factory=dict)  # year -> the observation row used
 
 
 def _series_index(observations: pd.DataFrame, region: str, as_of: int) -> dict[str, _Series]:
@@ -230,17 +231,18 @@ def _series_index(observations: pd.DataFrame, region: str, as_of: int) -> dict[s
     obs = observations[(observations["region"] == region) & observations["preferred"]]
     out: dict[str, _Series] = {}
     for sid, rows in obs.groupby("indicator_id", sort=False):
-        annual, src, others = {}, {}, []
+        annual, src, others, used = {}, {}, [], {}
         for rec in rows.to_dict("records"):
             ended = rec["period_end"] if isinstance(rec["period_end"], str) else None
             if rec["is_annual"]:
                 if int(rec["year"]) <= as_of and rec["value"] == rec["value"]:
                     annual[int(rec["year"])] = float(rec["value"])
                     src[int(rec["year"])] = f"{rec['source_title']} <{rec['source_url']}>"
+                    used[int(rec["year"])] = rec
             elif ended is not None and ended <= cut:
                 others.append(rec)
         others.sort(key=lambda r: (r["period_end"], r["period_start"] or ""), reverse=True)
-        out[str(sid)] = _Series(annual=dict(sorted(annual.items())), annual_src=src, others=others)
+        out[str(sid)] = _Series(annual=dict(sorted(annual.items())), annual_src=src, others=others, annual_rows=used)
     return out
 
 
@@ -322,6 +324,8 @@ def _assess_one(spec: dict, series: _Series, ctx: _Context) -> dict[str, Any]:
         "qualitative": _qualitative,
     }[kind]
     base.update(handler(spec, series, in_period, ctx))
+    latest_row = series.annual_rows.get(base["latest_year"]) if "latest_year" in base else None
+    base.update(_marks(spec["name"], base.pop("_rows", []), latest_row))
     binding = spec.get("attribute") == "约束性"
     base["constraint_behind"] = binding and base.get("status") in {BEHIND, NOT_DONE, NOT_MET}
     if base["constraint_behind"]:
@@ -331,17 +335,44 @@ def _assess_one(spec: dict, series: _Series, ctx: _Context) -> dict[str, Any]:
 
 def _partial_note(series: _Series, unit: str) -> str | None:
     """The latest partial-year value as text, e.g. '2025年1—3月 17.2万人' (never used as an annual value)."""
+    from planlib.marks import symbols
+
     for rec in series.others:
         if rec["period_type"] == "partial_year" and rec["value"] == rec["value"]:
-            return f"{rec['period_label']} {_fmt(rec['value'])}{unit}"
+            return f"{rec['period_label']} {_fmt(rec['value'])}{symbols([rec])}{unit}"
     return None
 
 
-def _sources(series: _Series, years: list[int], extra: list[dict] | None = None) -> str:
-    found = [series.annual_src[y] for y in years if y in series.annual_src]
+def _sources(series: _Series, years: list[int], extra: list[dict] | None = None,
+             also: tuple[_Series, list[int]] | None = None) -> dict[str, Any]:  # fmt: skip
+    """The sources of the values a row uses (one per line: titles contain ";" and ","), and those rows
+    (``_rows``, turned into marks and notes by :func:`_marks`)."""
+    parts = [(series, years)] + ([also] if also else [])
+    rows = [s.annual_rows[y] for s, ys in parts for y in ys if y in s.annual_rows] + list(extra or [])
+    found = [s.annual_src[y] for s, ys in parts for y in ys if y in s.annual_src]
     found += [f"{r['source_title']} <{r['source_url']}>" for r in extra or []]
-    # one source per line: titles themselves contain ";" and "," (e.g. "(市统计局,2021-03-18;镜像转载)")
-    return SOURCE_SEPARATOR.join(dict.fromkeys(found)) or ""
+    return {"sources": SOURCE_SEPARATOR.join(dict.fromkeys(found)) or "", "_rows": rows}
+
+
+def _marks(name: str, rows: list[dict], latest: dict | None) -> dict[str, Any]:
+    """What a report must print with this row's values (``settings/choice.yaml``): the symbols of the latest
+    value († low confidence, ‡ test value), the symbols of every value used, and notes — footnote markers
+    stripped from a published value, special zones a figure includes, and why a value was chosen over
+    another for the same period."""
+    from planlib.observations import value_marks
+
+    def symbols(recs: list[dict]) -> str:
+        return "".join(dict.fromkeys(m.symbol for r in recs for m in value_marks(r) if m.symbol))
+
+    notes = []
+    for rec in rows:
+        where = f"{name}({rec.get('period_label')})"
+        notes += [f"{where}:{m.note}" for m in value_marks(rec) if not m.symbol]
+        choice = rec.get("choice")
+        if isinstance(choice, str) and choice:
+            notes.append(f"{where}:{choice}")
+    return {"latest_marks": symbols([latest] if latest else []), "marks": symbols(rows),
+            "value_notes": tuple(dict.fromkeys(notes))}  # fmt: skip
 
 
 def _join(*parts: str | None) -> str | None:
@@ -378,7 +409,7 @@ def _cumulative(spec: dict, series: _Series, in_period: dict[int, float], ctx: _
             out["status"] = MISSING if not in_period else INCOMPLETE
             if in_period:
                 out["note"] = f"缺少{gap}年全年数,无法计算累计值"
-            out["sources"] = _sources(series, sorted(in_period))
+            out.update(_sources(series, sorted(in_period)))
             return out
     total = out["cumulative"]
     out["completion"] = total / target
@@ -395,7 +426,7 @@ def _cumulative(spec: dict, series: _Series, in_period: dict[int, float], ctx: _
     if "projected_2025" in out:
         on_track = out["projected_2025"] >= target
         out["escap_category"] = ESCAP_ON_TRACK if on_track else ESCAP_ACCELERATE
-    out["sources"] = _sources(series, sorted(in_period), extra)
+    out.update(_sources(series, sorted(in_period), extra))
     return out
 
 
@@ -413,7 +444,7 @@ def _level(spec: dict, series: _Series, in_period: dict[int, float], ctx: _Conte
     has_base = not is_missing(x0) and not is_missing(t0)
     lower_better = comparator in ("<", "<=")
     met_now = meets(xt, comparator, target, tolerance=tol)
-    out["sources"] = _sources(series, [t])
+    out.update(_sources(series, [t]))
     if has_base:
         t0 = int(t0)
         change_needed = target - x0
@@ -481,7 +512,7 @@ def _annual_bound(spec: dict, series: _Series, in_period: dict[int, float], ctx:
     tol = ctx.settings.approx_tolerance
     checks = {y: meets(v, spec["comparator"], spec["target"], tolerance=tol) for y, v in in_period.items()}
     out = _year_checks(checks, ctx)
-    out["sources"] = _sources(series, sorted(in_period))
+    out.update(_sources(series, sorted(in_period)))
     # Trend beside the yes/no: a straight line through the baseline and the years observed, extended to
     # the final year, warns when the bound would be crossed even while every year so far complies.
     points = dict(in_period)
@@ -514,7 +545,7 @@ def _relative(spec: dict, series: _Series, in_period: dict[int, float], ctx: _Co
     out = _year_checks(checks, ctx)
     if in_period and not both:
         out["note"] = _join(out.get("note"), f"参照序列 {spec['reference']} 缺少对应年份数据")
-    out["sources"] = SOURCE_SEPARATOR.join(filter(None, [_sources(series, sorted(both)), _sources(ref, sorted(both))]))
+    out.update(_sources(series, sorted(both), also=(ref, sorted(both))))
     return out
 
 
@@ -530,7 +561,7 @@ def _qualitative(spec: dict, series: _Series, in_period: dict[int, float], ctx: 
     gaps = [f"{a}→{b}" for a, b in itertools.pairwise(years) if b - a > 1 and b >= ctx.start]
     if gaps:
         out["note"] = _join(out.get("note"), f"跨缺失年份比较:{'、'.join(gaps)}")
-    out["sources"] = _sources(series, sorted(in_period))
+    out.update(_sources(series, sorted(in_period)))
     if len(years) >= 2 and in_period:
         growth = cagr(points[years[0]], points[years[-1]], years[-1] - years[0]) * 100
         out["cagr_actual"] = growth / 100

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 
 from planlib import assess as A
 from planlib.figures import Figure
+from planlib.marks import symbols
 from planlib.style import PALETTE, house_style
 from planlib.tables import fmt_number
 
@@ -35,6 +36,7 @@ def cumulative_progress(plan: Plan, observations: pd.DataFrame, target_id: str, 
     spec = plan.target(target_id)
     start, end = plan.meta.period_start, plan.meta.period_end
     values = annual_values(observations, target_id)
+    year_marks = _year_marks(observations, target_id)
     years = [y for y in range(start, as_of + 1)]
     have = [y for y in years if y in values.index]
     with house_style():
@@ -42,18 +44,20 @@ def cumulative_progress(plan: Plan, observations: pd.DataFrame, target_id: str, 
         path_years = [start - 1, *range(start, end + 1)]
         path = [spec["target"] * (y - start + 1) / (end - start + 1) for y in path_years]
         ax.plot(path_years, path, linestyle="--", color="#555555", label="序时进度(均匀完成目标)")
-        running, xs, ys = 0.0, [start - 1], [0.0]
-        gap = None
+        running, xs, ys, labels = 0.0, [start - 1], [0.0], []
+        gap, carried = None, ""
         for y in years:
             if y not in values.index:
                 gap = y
                 break
             running += float(values[y])
+            carried = "".join(dict.fromkeys(carried + year_marks.get(y, "")))  # a total holds every year's marks
             xs.append(y)
             ys.append(running)
+            labels.append(fmt_number(running) + carried)
         ax.plot(xs, ys, marker="o", color=PALETTE[0], label="实际累计(全年值)")
-        for x, yv in zip(xs[1:], ys[1:], strict=True):
-            ax.annotate(fmt_number(yv), (x, yv), textcoords="offset points", xytext=(0, 6), ha="center", fontsize=8)
+        for x, yv, label in zip(xs[1:], ys[1:], labels, strict=True):
+            ax.annotate(label, (x, yv), textcoords="offset points", xytext=(0, 6), ha="center", fontsize=8)
         ax.axhline(spec["target"], color=PALETTE[3], linewidth=1, label=f"五年目标 {fmt_number(spec['target'])}")
         ax.set_xticks(path_years, [f"{y}" if y >= start else "起点" for y in path_years])
         ax.set_xlabel("年份")
@@ -66,7 +70,9 @@ def cumulative_progress(plan: Plan, observations: pd.DataFrame, target_id: str, 
     alt = (f"折线图:{spec['name']}的实际累计值与序时进度线。{done},五年目标{fmt_number(spec['target'])}"
            f"{spec['unit']}{missing}。" + (f"有数据的年份:{'、'.join(map(str, have))}。" if have else ""))
     name = f"progress-{target_id.replace('_', '-')}"
-    return Figure(fig, alt=alt, caption=f"{spec['name']}累计进度(截至{as_of}年)", name=name)
+    shown = "".join(dict.fromkeys(year_marks.get(y, "") for y in xs[1:]))
+    caption = f"{spec['name']}累计进度(截至{as_of}年)" + _legend_suffix(shown)
+    return Figure(fig, alt=alt + _legend_suffix(shown), caption=caption, name=name, marks=shown)
 
 
 def status_overview(assessment: pd.DataFrame, as_of: int) -> Figure:
@@ -121,11 +127,15 @@ def trajectory(plan: Plan, observations: pd.DataFrame, target_id: str, as_of: in
                     label=f"{base_year}年基数")  # fmt: skip
         if not annual.empty:
             ax.plot(annual["year"].astype(int), annual["value"], marker="o", color=PALETTE[0], label="全年值")
-        for rec in partial.itertuples():
-            x = int(rec.year) + (int(rec.period_end[5:7]) - 12) / 12  # placed at its month within the year
-            ax.plot([x], [rec.value], marker="o", markerfacecolor="white", color=PALETTE[1], linestyle="none")
-            ax.annotate(rec.period_label, (x, rec.value), textcoords="offset points", xytext=(4, -10), fontsize=7,
-                        color=PALETTE[1])  # fmt: skip
+        for rec in annual.to_dict("records"):
+            if symbols([rec]):  # a low-confidence or test value says so beside its point
+                ax.annotate(symbols([rec]), (int(rec["year"]), rec["value"]), textcoords="offset points",
+                            xytext=(5, 4), fontsize=8, color=PALETTE[0])  # fmt: skip
+        for rec in partial.to_dict("records"):
+            x = int(rec["year"]) + (int(rec["period_end"][5:7]) - 12) / 12  # placed at its month within the year
+            ax.plot([x], [rec["value"]], marker="o", markerfacecolor="white", color=PALETTE[1], linestyle="none")
+            ax.annotate(rec["period_label"] + symbols([rec]), (x, rec["value"]), textcoords="offset points",
+                        xytext=(4, -10), fontsize=7, color=PALETTE[1])  # fmt: skip
         if not partial.empty:
             ax.plot([], [], marker="o", markerfacecolor="white", color=PALETTE[1], linestyle="none",
                     label="部分时期值(不作全年值)")  # fmt: skip
@@ -134,14 +144,31 @@ def trajectory(plan: Plan, observations: pd.DataFrame, target_id: str, as_of: in
         ax.set_ylabel(f"{spec['name']}({spec['unit']})")
         ax.set_title(title or f"{spec['name']}:实际值与目标")
         ax.legend(fontsize=7, loc="best")
-    pts = "、".join(f"{int(r.year)}年{fmt_number(r.value)}" for r in annual.itertuples()) or "无全年值"
-    parts = "、".join(f"{r.period_label}{fmt_number(r.value)}" for r in partial.itertuples())
+    pts = "、".join(f"{int(r['year'])}年{fmt_number(r['value'])}{symbols([r])}"
+                   for r in annual.to_dict("records")) or "无全年值"  # fmt: skip
+    parts = "、".join(f"{r['period_label']}{fmt_number(r['value'])}{symbols([r])}" for r in partial.to_dict("records"))
+    shown = symbols([*annual.to_dict("records"), *partial.to_dict("records")])
     alt = (f"折线图:{spec['name']}({spec['unit']})。全年值:{pts}。"
            + (f"部分时期值(空心点,不作全年值):{parts}。" if parts else "")
            + (f"目标{fmt_number(spec['target'])}{spec['unit']}。" if spec["target"] == spec["target"] else ""))
     name = name or f"trajectory-{target_id.replace('_', '-')}"
-    caption = f"{title or spec['name'] + ':实际值与目标'}(截至{as_of}年)"
-    return Figure(fig, alt=alt, caption=caption, name=name)
+    caption = f"{title or spec['name'] + ':实际值与目标'}(截至{as_of}年)" + _legend_suffix(shown)
+    return Figure(fig, alt=alt + _legend_suffix(shown), caption=caption, name=name, marks=shown)
+
+
+def _year_marks(observations: pd.DataFrame, series_id: str, region: str = "全市") -> dict[int, str]:
+    """Year → the marks of the full-year value :func:`planlib.observations.annual_values` uses."""
+    sel = observations[(observations["indicator_id"] == series_id) & (observations["region"] == region)
+                       & observations["is_annual"] & observations["preferred"]]  # fmt: skip
+    return {int(r["year"]): symbols([r]) for r in sel.to_dict("records") if symbols([r])}
+
+
+def _legend_suffix(shown: str) -> str:
+    """'(† 低可信度来源……)' after a caption whose figure shows marked values; '' otherwise."""
+    from planlib.marks import legend
+
+    notes = legend([shown])
+    return "(" + " ".join(notes) + ")" if notes else ""
 
 
 def cluster_dots(values: pd.Series, *, title: str, unit: str, year: str | int, source: str,

@@ -34,6 +34,7 @@ class Figure:
     alt: str
     caption: str
     name: str
+    marks: str = ""  # signs drawn beside values († low confidence, ‡ test value), explained in the caption
 
     def __post_init__(self) -> None:
         if not _NAME.match(self.name):

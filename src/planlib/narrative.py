@@ -42,7 +42,7 @@ def cumulative_sentence(row: dict, as_of: int, start: int) -> str:
     name, unit = row["name"], row["unit"]
     parts = []
     if row["latest_year"] == as_of and not is_missing(row["latest_value"]):
-        parts.append(f"{as_of}年全市{name}{fmt_number(row['latest_value'])}{unit}")
+        parts.append(f"{as_of}年全市{name}{fmt_number(row['latest_value'])}{_sym(row, 'latest_marks')}{unit}")
     if is_missing(row["cumulative"]):
         reason = row["note"] if isinstance(row.get("note"), str) and row["note"] else "缺少已公布的全年数据"
         parts.append(f"{name}{start}—{as_of}年累计值无法计算({reason})")
@@ -50,10 +50,17 @@ def cumulative_sentence(row: dict, as_of: int, start: int) -> str:
     span = f"{start}—{as_of}年" if as_of > start else f"{start}年"
     source = f"({row['note']})" if isinstance(row.get("note"), str) and row["note"] else ""
     parts.append(
-        f"{span}累计{fmt_number(row['cumulative'])}{unit}{source},完成五年目标({fmt_number(row['target'])}{unit})的"
+        f"{span}累计{fmt_number(row['cumulative'])}{_sym(row, 'marks')}{unit}{source},"
+        f"完成五年目标({fmt_number(row['target'])}{unit})的"
         f"{fmt_percent(row['completion'])},序时进度为{fmt_percent(row['time_progress'])},{_status_phrase(row)}"
     )
     return ";".join(parts) + "。"
+
+
+def _sym(row: dict, column: str) -> str:
+    """The marks († low confidence, ‡ test value) printed right after a number of ``row`` (see planlib.marks)."""
+    value = row.get(column)
+    return value if isinstance(value, str) else ""
 
 
 def _status_phrase(row: dict) -> str:
@@ -103,8 +110,17 @@ def summary_sentences(assessment: pd.DataFrame, as_of: int, start: int) -> list[
             out.append(
                 f"{rec['name']}有全年数据的{int(rec['years_assessed'])}个年份中,{int(rec['years_met'])}个年份满足"
                 f"“{target_text(rec)}”的要求,最新为{rec['latest_year']}年的{fmt_number(rec['latest_value'])}"
-                f"{rec['unit']}。"
+                f"{_sym(rec, 'latest_marks')}{rec['unit']}。"
             )
     out.append("专栏1的" + status_counts_sentence(assessment))
     out.append(binding_sentence(assessment))
+    out += legend_sentences(assessment[assessment["group"] == "headline"])
     return out
+
+
+def legend_sentences(rows: pd.DataFrame) -> list[str]:
+    """The notes for the marks that ``rows`` (assessment rows) print, e.g. '† 低可信度来源……'; none if unmarked."""
+    from planlib.marks import legend
+
+    found = [v for col in ("latest_marks", "marks") if col in rows for v in rows[col] if isinstance(v, str)]
+    return legend(found)

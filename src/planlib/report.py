@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import functools
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from planlib import assess as A
@@ -72,6 +72,8 @@ class Context:
     assessment: pd.DataFrame
     as_of: int
     report_kind: str
+    # the marks (†, ‡) the report has printed so far: its footer says what they mean (see notice())
+    shown: set[str] = field(default_factory=set, compare=False, hash=False)
 
     @property
     def years(self) -> list[int]:
@@ -81,7 +83,8 @@ class Context:
     def source_numbers(self) -> dict[str, int]:
         """Computed once per report: every table of the report cites these numbers."""
         numbers: dict[str, int] = {}
-        for text in [*self.assessment["sources"].fillna(""), *_alert_rows(self)["source"], *_heat_sources(self)]:
+        for text in [*self.assessment["sources"].fillna(""), *_alert_rows(self)["source"], *_heat_sources(self),
+                     *_map_sources(self)]:
             for src in filter(None, str(text).split(A.SOURCE_SEPARATOR)):
                 numbers.setdefault(src, len(numbers) + 1)
         return numbers
@@ -105,6 +108,8 @@ def context(as_of: int, report_kind: str = "annual", plan: str = "cq-employment-
 
 def summary(ctx: Context) -> Markdown:
     sentences = summary_sentences(ctx.assessment, ctx.as_of, ctx.plan.meta.period_start)
+    head = ctx.assessment[ctx.assessment["group"] == "headline"]
+    ctx.shown.update("".join(v for c in ("latest_marks", "marks") for v in head[c] if isinstance(v, str)))
     return _paragraphs(sentences, "段落“摘要”")
 
 
@@ -120,17 +125,22 @@ def _baseline_text(row: dict) -> str:
     return text
 
 
+def _sym(row: dict, column: str) -> str:
+    value = row.get(column)
+    return value if isinstance(value, str) else ""
+
+
 def _latest_text(row: dict) -> str:
     if is_missing(row["latest_value"]):
         return MISSING_TEXT
-    return f"{fmt_number(row['latest_value'])}({int(row['latest_year'])}年)"
+    return f"{fmt_number(row['latest_value'])}{_sym(row, 'latest_marks')}({int(row['latest_year'])}年)"
 
 
 def _progress_text(row: dict) -> str:
     if row["kind"] == "cumulative":
         if is_missing(row["cumulative"]):
             return MISSING_TEXT
-        return f"累计 {fmt_number(row['cumulative'])},完成 {fmt_percent(row['completion'])}"
+        return f"累计 {fmt_number(row['cumulative'])}{_sym(row, 'marks')},完成 {fmt_percent(row['completion'])}"
     if row["kind"] in ("annual", "relative", "qualitative"):
         if is_missing(row["years_assessed"]) or not row["years_assessed"]:
             return MISSING_TEXT
@@ -138,6 +148,21 @@ def _progress_text(row: dict) -> str:
     if is_missing(row["completion"]):
         return MISSING_TEXT
     return f"完成 {fmt_percent(row['completion'])}"
+
+
+def _value_notes(ctx: Context, rows: list[dict]) -> list[str]:
+    """Notes a table owes its reader for the values it shows: the legend of the marks († ‡) that appear,
+    and, per value, a footnote marker in the original, a special zone the figure includes, or why it was
+    chosen over another value for the same period (assessment columns from :func:`planlib.assess.assess`)."""
+    from planlib.marks import legend
+
+    found = [_sym(r, c) for r in rows for c in ("latest_marks", "marks")]
+    found += [r["partial_note"] for r in rows if isinstance(r.get("partial_note"), str)]
+    notes = legend(found)
+    ctx.shown.update("".join(found))
+    for r in rows:
+        notes += [n for n in (r.get("value_notes") or ()) if n not in notes]
+    return notes
 
 
 def sources_register(ctx: Context) -> dict[str, int]:
@@ -160,14 +185,26 @@ def _alert_rows(ctx: Context) -> pd.DataFrame:
     return alerts
 
 
-def _heat_sources(ctx: Context) -> list[str]:
+def _heat_rows(ctx: Context) -> pd.DataFrame:
+    """The district observations of the report year that the heat index's components read."""
     from planlib.heat_index import load_spec
 
     series = {c["series"] for c in load_spec()["components"]}
     obs = _visible(ctx)
-    used = obs[obs["indicator_id"].isin(series) & (obs["year"] == ctx.as_of) & (obs["region_kind"] == "district")
+    return obs[obs["indicator_id"].isin(series) & (obs["year"] == ctx.as_of) & (obs["region_kind"] == "district")
                & obs["preferred"]]  # fmt: skip
+
+
+def _heat_sources(ctx: Context) -> list[str]:
+    used = _heat_rows(ctx)
     return sorted({_src(t, u) for t, u in zip(used["source_title"], used["source_url"], strict=True)})
+
+
+def _map_sources(ctx: Context) -> list[str]:
+    found = _gdp_map_rows(ctx)
+    if found is None:
+        return []
+    return sorted({_src(t, u) for t, u in zip(found[1]["source_title"], found[1]["source_url"], strict=True)})
 
 
 def _source_refs(row: dict, register: dict[str, int]) -> str:
@@ -184,7 +221,8 @@ def headline_table(ctx: Context) -> Table:
 
     register = sources_register(ctx)
     rows = []
-    for rec in ctx.assessment[ctx.assessment["group"] == "headline"].to_dict("records"):
+    recs = ctx.assessment[ctx.assessment["group"] == "headline"].to_dict("records")
+    for rec in recs:
         rows.append({
             "指标": f"{rec['name']}({rec['unit']})", "2020年基数": _baseline_text(ctx.plan.target(rec["id"])),
             "2025年目标": target_text(rec),
@@ -193,7 +231,8 @@ def headline_table(ctx: Context) -> Table:
         })  # fmt: skip
     return Table(pd.DataFrame(rows), caption=f"“十四五”就业促进主要指标完成情况(截至{ctx.as_of}年)",
                  name="headline-indicators", source="见文末“数据来源”,方括号内为来源编号",
-                 notes=["只使用全年(或年末)数据;部分时期数据另行标注,不作为年度值。"])  # fmt: skip
+                 notes=["只使用全年(或年末)数据;部分时期数据另行标注,不作为年度值。",
+                        *_value_notes(ctx, recs)])  # fmt: skip
 
 
 def project_table(ctx: Context) -> Table:
@@ -202,14 +241,16 @@ def project_table(ctx: Context) -> Table:
 
     register = sources_register(ctx)
     rows = []
-    for rec in ctx.assessment[ctx.assessment["group"] == "project"].to_dict("records"):
+    recs = ctx.assessment[ctx.assessment["group"] == "project"].to_dict("records")
+    for rec in recs:
         rows.append({"出处": rec["section"], "目标": rec["name"], "目标值": target_text(rec),
                      "最新值": _latest_text(rec), "进展": _progress_text(rec), "状态": rec["status"],
                      "来源": _source_refs(rec, register)})  # fmt: skip
     counts = pd.Series([r["状态"] for r in rows]).value_counts()
     missing = int(counts.get(A.MISSING, 0))
     return Table(pd.DataFrame(rows), caption=f"专栏2—13 及正文量化目标(截至{ctx.as_of}年)", name="project-targets",
-                 notes=[f"{len(rows)} 项目标中 {missing} 项尚无已公布数据(数据暂缺)。"])  # fmt: skip
+                 notes=[f"{len(rows)} 项目标中 {missing} 项尚无已公布数据(数据暂缺)。",
+                        *_value_notes(ctx, recs)])  # fmt: skip
 
 
 def coverage_table(ctx: Context) -> Table:
@@ -255,7 +296,8 @@ def midterm_table(ctx: Context) -> Table:
     import pandas as pd
 
     rows = []
-    for rec in ctx.assessment[ctx.assessment["group"] == "headline"].to_dict("records"):
+    recs = ctx.assessment[ctx.assessment["group"] == "headline"].to_dict("records")
+    for rec in recs:
         completion = (fmt_percent(rec["completion"]) if rec["kind"] in ("cumulative", "level")
                       else "不适用(逐年判断)")  # fmt: skip
         rows.append({"指标": rec["name"], "目标": target_text(rec), "完成度": completion,
@@ -265,7 +307,7 @@ def midterm_table(ctx: Context) -> Table:
     caption = f"中期评估:时间过半、任务过半(截至{ctx.as_of}年)"
     return Table(pd.DataFrame(rows), caption=caption, name="midterm-judgement",
                  notes=["所需年均:累计目标为剩余年份每年须完成的量;水平目标为须达到的年均增速。",
-                        "预计值按实际年均增速(或年均累计量)外推,不是预测模型。"])  # fmt: skip
+                        "预计值按实际年均增速(或年均累计量)外推,不是预测模型。", *_value_notes(ctx, recs)])  # fmt: skip
 
 
 def risks(ctx: Context) -> Markdown:
@@ -330,7 +372,8 @@ def _indicator_sentence(rec: dict, ctx: Context) -> str:
         from planlib.narrative import cumulative_sentence
 
         return cumulative_sentence(rec, ctx.as_of, ctx.plan.meta.period_start)
-    latest = f"最新全年值为{int(rec['latest_year'])}年的{fmt_number(rec['latest_value'])}{unit}"
+    value = fmt_number(rec["latest_value"]) + _sym(rec, "latest_marks")
+    latest = f"最新全年值为{int(rec['latest_year'])}年的{value}{unit}"
     if rec["kind"] in ("annual", "relative", "qualitative"):
         return (f"{name}:{latest};有数据的{int(rec['years_assessed'])}个年份中{int(rec['years_met'])}个满足"
                 f"“{target_text(rec)}”,判断为“{rec['status']}”。")
@@ -359,6 +402,10 @@ def area_section(ctx: Context, area: str) -> Markdown:
         chart = (cumulative_progress(ctx.plan, visible, rec["id"], ctx.as_of) if rec["kind"] == "cumulative"
                  else trajectory(ctx.plan, visible, rec["id"], ctx.as_of))  # fmt: skip
         parts.append(chart._repr_markdown_())
+        ctx.shown.update(chart.marks)
+    notes = _value_notes(ctx, rows)
+    if notes:
+        parts.append("**数值说明**\n\n" + "\n".join(_items(notes)))
     series = load_series_map().series
     caveats = [f"{series[i]['name']}:{series[i]['note']}" for i in ids
                if i in series and series[i].get("note") and _knowable(series[i]["note"], ctx.as_of)]
@@ -426,19 +473,42 @@ def layout_map(ctx: Context) -> Figure:
 def district_gdp_map(ctx: Context) -> Figure | Markdown:
     """Choropleth of district GDP for the report year, or the latest year up to it that has data."""
     from planlib import maps
+    from planlib.marks import legend, symbols
+    from planlib.regions import district_values
+
+    found = _gdp_map_rows(ctx)
+    if found is not None:
+        year, rows = found
+        values = district_values(rows, "gdp", year=year)
+        sources = rows["source_title"].nunique()
+        marked = {r["region"]: symbols([r]) for r in rows.to_dict("records") if symbols([r])}
+        shown = "".join(dict.fromkeys(marked.values()))
+        flagged = "".join(f";其中{'、'.join(d for d, m in marked.items() if sym in m)}的数值标{sym}" for sym in shown)
+        figure = maps.district_map(values, title="各区县地区生产总值", unit="亿元", year=year,
+                                   source=f"{sources}种区县统计公报、政府工作报告及汇编(初步核算数,见数据来源){flagged}",
+                                   name=f"gdp-map-{year}")  # fmt: skip
+        if shown:
+            figure.caption += f"({flagged.removeprefix(';')}:{' '.join(legend([shown]))})"
+            figure.marks = shown
+            ctx.shown.update(shown)
+        return figure
+    return _paragraphs([f"截至{ctx.as_of}年,公布地区生产总值的区县不足10个,分区县地图数据暂缺。"],
+                       "段落“各区县地区生产总值”")
+
+
+def _gdp_map_rows(ctx: Context) -> tuple[int, pd.DataFrame] | None:
+    """The year the district GDP map shows (the report year, or the latest before it with ≥ 10 districts)
+    and the observation rows it uses; None when no year has enough districts."""
     from planlib.regions import district_values
 
     obs = _visible(ctx)
+    gdp = obs[(obs["indicator_id"] == "gdp") & obs["preferred"] & (obs["region_kind"] == "district")
+              & obs["is_annual"]]  # fmt: skip
     for year in range(ctx.as_of, ctx.plan.meta.baseline_year - 1, -1):
-        values = district_values(obs, "gdp", year=year)
-        if len(values) >= 10:
-            sources = obs[(obs["indicator_id"] == "gdp") & (obs["year"] == year) & obs["preferred"]
-                          & (obs["region_kind"] == "district")]["source_title"].nunique()  # fmt: skip
-            return maps.district_map(values, title="各区县地区生产总值", unit="亿元", year=year,
-                                     source=f"{sources}种区县统计公报、政府工作报告及汇编(初步核算数,见数据来源)",
-                                     name=f"gdp-map-{year}")  # fmt: skip
-    return _paragraphs([f"截至{ctx.as_of}年,公布地区生产总值的区县不足10个,分区县地图数据暂缺。"],
-                       "段落“各区县地区生产总值”")
+        rows = gdp[gdp["year"] == year]
+        if len(district_values(rows, "gdp", year=year)) >= 10:
+            return year, rows
+    return None
 
 
 def regional_text(ctx: Context) -> Markdown:
@@ -484,7 +554,16 @@ def heat_index_table(ctx: Context) -> Table | Markdown:
                            "段落“区县就业热力指数”")  # fmt: skip
     import pandas as pd
 
-    frame = pd.DataFrame({"区县": idx["district"], "指数(0—100)": idx["index"].round(1),
+    from planlib.marks import legend, symbols
+
+    used = _heat_rows(ctx)
+    marks = {d: symbols(rows.to_dict("records")) for d, rows in used.groupby("region")}
+    names = [d + marks.get(d, "") for d in idx["district"]]
+    shown = [m for d, m in marks.items() if m and d in set(idx["district"])]
+    if shown:
+        ctx.shown.update("".join(shown))
+        notes = [*notes, "区县名后的符号表示纳入计算的数值中有这类数值:" + " ".join(legend(shown))]
+    frame = pd.DataFrame({"区县": names, "指数(0—100)": idx["index"].round(1),
                           "纳入指标数": idx["n_components"]}).sort_values("指数(0—100)", ascending=False)  # fmt: skip
     register = sources_register(ctx)
     refs = "、".join(f"[{register[s]}]" for s in _heat_sources(ctx))
@@ -502,12 +581,16 @@ def alerts_table(ctx: Context) -> Table | Markdown:
         return _paragraphs([f"截至{ctx.as_of}年,城镇调查失业率未触发任何预警规则。规则:{rules}。"], "段落“失业预警”")
     import pandas as pd
 
+    marks = [_sym(r, "marks") for r in alerts.to_dict("records")]
+    values = [fmt_number(v) + m for v, m in zip(alerts["value"], marks, strict=True)]
+    ctx.shown.update("".join(marks))
     frame = pd.DataFrame({"地区": alerts["region"], "时期": alerts["period_label"], "预警": alerts["level"],
-                          "规则": alerts["description"], "触发值(%)": alerts["value"],
+                          "规则": alerts["description"], "触发值(%)": values if any(marks) else alerts["value"],
                           "上年值(%)": ["—" if is_missing(v) else v for v in alerts["previous"]],
                           "来源": [f"[{register[s]}]" for s in alerts["source"]]})  # fmt: skip
     return Table(frame, caption=f"失业预警(截至{ctx.as_of}年)", name="unemployment-alerts",
-                 notes=[f"规则(settings/alerts.yaml):{rules}。区县调查失业率尚未公布,仅对全市判断。"])  # fmt: skip
+                 notes=[f"规则(settings/alerts.yaml):{rules}。区县调查失业率尚未公布,仅对全市判断。",
+                        *_legend(marks)])  # fmt: skip
 
 
 def alerts_chart(ctx: Context) -> Figure:
@@ -524,7 +607,8 @@ def baseline_comparison(ctx: Context) -> Table:
 
     rows = []
     headline = ctx.assessment[(ctx.assessment["group"] == "headline") & ctx.assessment["baseline"].notna()]
-    for rec in headline.to_dict("records"):
+    recs = headline.to_dict("records")
+    for rec in recs:
         base = _baseline_text(ctx.plan.target(rec["id"]))
         if rec["kind"] == "cumulative":
             how = f"{ctx.plan.meta.period_start}—{ctx.as_of}年累计"
@@ -532,29 +616,56 @@ def baseline_comparison(ctx: Context) -> Table:
             if as_of_date:  # a published cumulative figure stands in for missing years: say up to when
                 how += f",公布数{as_of_date.group(0)}"
             known = rec["cumulative"] == rec["cumulative"]
-            now = f"{fmt_number(rec['cumulative'])}({how})" if known else MISSING_TEXT
+            now = f"{fmt_number(rec['cumulative'])}{_sym(rec, 'marks')}({how})" if known else MISSING_TEXT
         else:
             now = _latest_text(rec)
         rows.append({"指标": f"{rec['name']}({rec['unit']})", "“十三五”基数": base, "“十四五”最新": now,
                      "目标": target_text(rec)})  # fmt: skip
     return Table(pd.DataFrame(rows), caption="“十四五”与“十三五”基数比较", name="baseline-comparison",
                  notes=["基数为规划专栏1所列2020年数(带年份者为2019年数);"
-                        "累计指标的基数为“十三五”五年累计。"])  # fmt: skip
+                        "累计指标的基数为“十三五”五年累计。", *_value_notes(ctx, recs)])  # fmt: skip
 
 
 def sources_table(ctx: Context) -> Table:
     import pandas as pd
 
+    from planlib.marks import report_notice
+
     register = sources_register(ctx)
     rows, origins = [], []
     where = _source_origins(ctx)
+    marked = _source_marks(ctx)
     for src, number in register.items():
         # "title <url>": a URL has no space, a title may hold " <" itself, so split at the last one
         title, _, url = src.rpartition(" <")
-        rows.append({"编号": f"[{number}]", "来源": title, "网址": url.removesuffix(">")})
+        rows.append({"编号": f"[{number}]", "来源": title + marked.get(src, ""), "网址": url.removesuffix(">")})
         origins.append(where.get(src))
+    found = [marked.get(src, "") for src in register]
+    ctx.shown.update("".join(found))
     return Table(pd.DataFrame(rows, columns=["编号", "来源", "网址"]), caption="数据来源", name="sources",
-                 links=("网址",), origins=origins)
+                 links=("网址",), origins=origins, notes=_legend(found),
+                 notice=report_notice(ctx.shown))  # fmt: skip
+
+
+def _legend(found: list[str]) -> list[str]:
+    from planlib.marks import legend
+
+    return legend(found)
+
+
+def _source_marks(ctx: Context) -> dict[str, str]:
+    """``"title <url>"`` → the marks of the values the report takes from it († when any used value of that
+    source has low confidence, ‡ for test values)."""
+    from planlib.marks import symbols
+
+    obs = ctx.observations[ctx.observations["preferred"]]
+    out: dict[str, str] = {}
+    for rec in obs.to_dict("records"):
+        found = symbols([rec])
+        if found:
+            key = _src(rec["source_title"], rec["source_url"])
+            out[key] = "".join(dict.fromkeys(out.get(key, "") + found))
+    return out
 
 
 def _source_origins(ctx: Context) -> dict[str, str]:

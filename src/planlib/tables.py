@@ -90,6 +90,7 @@ class Table:
     align: dict[str, str] = field(default_factory=dict)  # column -> "left" | "right" | "center"
     links: tuple[str, ...] = ()  # columns whose http(s) URLs are shown as links (other text stays text)
     origins: list[str | None] | None = None  # per row, where its text came from (named by the glyph check)
+    notice: dict | None = None  # for the publisher's page footer (planlib.marks.report_notice), sent with the table
 
     def __post_init__(self) -> None:
         if not _NAME.match(self.name):
@@ -154,6 +155,12 @@ class Table:
                 problems += glyph_problems(_text(value), file=table, row=row, field=col, origin=origin)
         if problems:
             raise DataError(problems)
+
+    def _repr_mimebundle_(self, include=None, exclude=None) -> dict:
+        """Besides the Markdown (from :meth:`_repr_markdown_`), the report's notice for the publisher."""
+        from planlib.marks import NOTICE_MIME
+
+        return {NOTICE_MIME: self.notice} if self.notice is not None else {}
 
     def _repr_markdown_(self) -> str:
         # shown in a notebook = published: the CSV is written beside the report, and linked

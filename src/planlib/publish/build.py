@@ -75,8 +75,9 @@ def report_hash(report: Report, root: Path, shared: str, engine: str) -> str:
 
 
 def build_one(report: Report, root: Path, staging: Path, formats: tuple[str, ...], site_title: str,
-              stage=lambda s: None) -> str:  # fmt: skip
-    """Execute and render one report, then put all its files into ``staging`` at once; returns the id.
+              stage=lambda s: None) -> dict:  # fmt: skip
+    """Execute and render one report, then put all its files into ``staging`` at once; returns the report's
+    notice (what it says about its own data, for the footers: see :func:`planlib.marks.report_notice`).
 
     Everything is produced in the report's scratch folder ``reports/_build/<id>`` first; only when every
     requested format has been rendered are the files moved into ``staging`` (the next site). A failure at
@@ -95,6 +96,7 @@ def build_one(report: Report, root: Path, staging: Path, formats: tuple[str, ...
     doc = to_markdown(executed, report.id)
     (build / f"{report.id}.md").write_text(doc.markdown, encoding="utf-8")
     subtitle = report.subtitle
+    notes = list(doc.notice.get("notes", []))
     out = build / "_out"
     out.mkdir()
     try:
@@ -102,12 +104,12 @@ def build_one(report: Report, root: Path, staging: Path, formats: tuple[str, ...
         downloads = [("PDF 版", f"{report.id}.pdf")] if has_pdf else []
         if "html" in formats:
             stage("网页")
-            offline.render_html(doc.markdown, out / f"{report.id}.html",
-                                title=report.title, subtitle=subtitle, site_title=site_title, downloads=downloads)
+            offline.render_html(doc.markdown, out / f"{report.id}.html", title=report.title, subtitle=subtitle,
+                                site_title=site_title, downloads=downloads, notes=notes)  # fmt: skip
         if "pdf" in formats:
             stage("PDF")
             offline.render_pdf(doc.markdown, out / f"{report.id}.pdf", root=build, title=report.title,
-                               subtitle=subtitle, date=report.cover_date)  # fmt: skip
+                               subtitle=subtitle, date=report.cover_date, notes=notes)  # fmt: skip
     except Exception as exc:  # a renderer failure is this report's failure, not the whole build's
         raise ReportError(report.id, f"排版失败:{type(exc).__name__}: {exc}") from exc
     # every stage succeeded: only now does anything of this report change in the next site
@@ -117,7 +119,7 @@ def build_one(report: Report, root: Path, staging: Path, formats: tuple[str, ...
     replace_dir(assets, staging / report.id)
     for fmt in formats:
         os.replace(out / f"{report.id}.{fmt}", staging / f"{report.id}.{fmt}")
-    return report.id
+    return doc.notice
 
 
 _STATUS_CURRENT = "最新"
@@ -133,7 +135,7 @@ def report_status(report_id: str, site: Path, state: dict, digest: str | None, f
         return "笔记本不存在" + (",显示的是上一版" if present else "")
     if not present:
         return "尚未生成"
-    stale = [LABELS[f] for f in present if built_from.get(f) != digest]
+    stale = [LABELS[f] for f in present if built_from.get(f) != digest]  # (built_from also holds "notice")
     if stale:
         return "、".join(stale) + "为旧版(未随数据或代码更新)"
     return _STATUS_CURRENT
@@ -142,7 +144,25 @@ def report_status(report_id: str, site: Path, state: dict, digest: str | None, f
 LABELS = {"html": "网页版", "pdf": "PDF"}
 
 
-def write_index(manifest: Manifest, staging: Path, statuses: dict[str, str]) -> Path:
+PROMISE = "每个数字都来自已公布的数据或由其计算得出;缺失的数据标为“数据暂缺”。"
+
+
+def site_footer(manifest: Manifest, state: dict) -> str:
+    """The index's promise, as true as the reports on the site: which reports show values that are not
+    published figures (a report's notice says ``published_only: false``), and the notes of the reports'
+    marks (e.g. what † means)."""
+    notices = [(r, (state.get(r.id) or {}).get("notice") or {}) for r in manifest.reports]
+    unpublished = [r.title for r, n in notices if n and not n.get("published_only", True)]
+    notes = list(dict.fromkeys(note for _, n in notices for note in n.get("notes", [])))
+    if unpublished:
+        promise = (f"注意:{'、'.join(unpublished)}含非公布的测试值,不得作为评估依据;其余数字来自已公布的数据或由其计算"
+                   "得出;缺失的数据标为“数据暂缺”。")  # fmt: skip
+    else:
+        promise = PROMISE
+    return " ".join(["由 planlib 生成。" + promise, *notes])
+
+
+def write_index(manifest: Manifest, staging: Path, statuses: dict[str, str], state: dict | None = None) -> Path:
     rows = []
     for r in manifest.reports:
         links = []
@@ -163,8 +183,7 @@ def write_index(manifest: Manifest, staging: Path, statuses: dict[str, str]) -> 
 <tbody>
 {chr(10).join(rows)}
 </tbody></table></main>
-<footer class="site-footer">由 planlib 生成。每个数字都来自已公布的数据或由其计算得出;
-缺失的数据标为“数据暂缺”。</footer>
+<footer class="site-footer">{html.escape(site_footer(manifest, state or {}))}</footer>
 </body></html>
 """
     out = staging / "index.html"
@@ -269,15 +288,15 @@ def _build_locked(manifest: Manifest, selected: list[Report], formats: tuple[str
             for report, digest, needed in todo:
                 bar.set_postfix_str(report.id)
                 try:
-                    build_one(report, root, staging, needed, manifest.title,
-                              stage=lambda s, rid=report.id: bar.set_postfix_str(f"{rid}:{s}"))
-                    _collect(None, (report, digest, needed), result, state, bar)
+                    notice = build_one(report, root, staging, needed, manifest.title,
+                                       stage=lambda s, rid=report.id: bar.set_postfix_str(f"{rid}:{s}"))
+                    _collect(None, (report, digest, needed), result, state, bar, notice)
                 except ReportError as exc:
                     _collect(exc, (report, digest, needed), result, state, bar)
         copy_fonts(staging / "fonts")  # style.css serves them: pages never depend on the reader's fonts
         statuses = {r.id: report_status(r.id, staging, state, digests[r.id], result.failed)
                     for r in manifest.reports}  # fmt: skip
-        write_index(manifest, staging, statuses)
+        write_index(manifest, staging, statuses, state)
         (staging / STATE_FILE).write_text(json.dumps(state, indent=1, sort_keys=True) + "\n", encoding="utf-8")
         replace_dir(staging, site)
     finally:
@@ -317,7 +336,8 @@ def _run_pool(todo, root: Path, staging: Path, site_title: str, jobs: int, resul
         futures = {pool.submit(build_one, r, root, staging, needed, site_title): (r, d, needed)
                    for r, d, needed in todo}  # fmt: skip
         for fut in as_completed(futures):
-            _collect(fut.exception(), futures[fut], result, state, bar)
+            error = fut.exception()
+            _collect(error, futures[fut], result, state, bar, None if error else fut.result())
     except BaseException:
         # interrupted: stop the workers now rather than let them finish (ProcessPoolExecutor.shutdown
         # would wait); each unwinds and shuts its kernel down, and whoever is too slow is killed
@@ -335,7 +355,8 @@ def _run_pool(todo, root: Path, staging: Path, site_title: str, jobs: int, resul
     pool.shutdown(wait=True)
 
 
-def _collect(outcome: BaseException | None, item: tuple, result: BuildResult, state: dict, bar) -> None:
+def _collect(outcome: BaseException | None, item: tuple, result: BuildResult, state: dict, bar,
+             notice: dict | None = None) -> None:  # fmt: skip
     report, digest, formats = item
     if outcome is not None:
         message = str(outcome) if isinstance(outcome, ReportError) else f"报告 {report.id}:{outcome!r}"
@@ -345,6 +366,8 @@ def _collect(outcome: BaseException | None, item: tuple, result: BuildResult, st
         result.built.append(report.id)
         entry = state.setdefault(report.id, {})
         entry.update({f: digest for f in formats})
+        if notice is not None:
+            entry["notice"] = notice
     bar.update(1)
 
 

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import os
 import tempfile
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
 
 import nbformat
+
+from planlib.marks import NOTICE_MIME
 
 
 class ReportError(RuntimeError):
@@ -92,6 +94,8 @@ class Document:
 
     markdown: str
     title: str | None
+    # what the report tells the publisher about itself (planlib.marks.report_notice): shown in the footer
+    notice: dict = field(default_factory=dict)
 
 
 def to_markdown(executed: Path, report_id: str) -> Document:
@@ -102,6 +106,7 @@ def to_markdown(executed: Path, report_id: str) -> Document:
     """
     nb = nbformat.read(executed, as_version=4)
     parts: list[str] = []
+    notice: dict = {}
     for index, cell in enumerate(nb.cells, start=1):
         tags = set(cell.get("metadata", {}).get("tags", []))
         if "parameters" in tags or "injected-parameters" in tags or "remove" in tags:
@@ -116,11 +121,21 @@ def to_markdown(executed: Path, report_id: str) -> Document:
             if kind == "error":
                 raise ReportError(report_id, f"{output.get('ename')}: {output.get('evalue')}", cell=index)
             if kind in ("display_data", "execute_result"):
-                data = output.get("data", {})
+                data = dict(output.get("data", {}))
+                if NOTICE_MIME in data:
+                    notice = _merge_notice(notice, data.pop(NOTICE_MIME))
                 if "text/markdown" in data:
                     parts.append(data["text/markdown"])
                 elif data:
                     shown = ", ".join(sorted(data))
                     raise ReportError(report_id, f"输出不是报告内容(类型 {shown});请用 planlib 的表格/图形函数", index)
     title = nb.metadata.get("title")
-    return Document(markdown="\n\n".join(p.strip("\n") for p in parts if p.strip()) + "\n", title=title)
+    return Document(markdown="\n\n".join(p.strip("\n") for p in parts if p.strip()) + "\n", title=title,
+                    notice=notice)
+
+
+def _merge_notice(old: dict, new: dict) -> dict:
+    """Several notices in one report: every note once, and published_only only if all say so."""
+    notes = list(dict.fromkeys([*old.get("notes", []), *new.get("notes", [])]))
+    return {"published_only": bool(old.get("published_only", True) and new.get("published_only", True)),
+            "notes": notes}

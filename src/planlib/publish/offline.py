@@ -74,13 +74,19 @@ def _pandoc(markdown: str, to: str, extra: list[str], variables: dict[str, str] 
         return (work / "output").read_text(encoding="utf-8")
 
 
+def footer_text(notes: list[str] | None = None) -> str:
+    """The line at the foot of a report (page footer, PDF cover): who made it, and what the report itself
+    says about its data (``notes``: e.g. what † means, when the report shows low-confidence values)."""
+    return " ".join([GENERATOR, *(notes or [])])
+
+
 def render_html(markdown: str, out: Path, *, title: str, subtitle: str, site_title: str,
-                downloads: list[tuple[str, str]]) -> Path:  # fmt: skip
+                downloads: list[tuple[str, str]], notes: list[str] | None = None) -> Path:  # fmt: skip
     """One self-contained page (inline CSS, no external requests). Titles are text, escaped here."""
     links = " ".join(f'<a href="{html_text(href)}">{html_text(label)}</a>' for label, href in downloads)
     variables = {"title": html_text(title), "subtitle": html_text(subtitle),
                  "pagetitle": html_text(f"{title} — {site_title}"), "site-title": html_text(site_title),
-                 "downloads": links, "generator": html_text(GENERATOR),
+                 "downloads": links, "generator": html_text(footer_text(notes)),
                  "styles": (TEMPLATES / "style.css").read_text(encoding="utf-8")}  # fmt: skip
     args = ["--standalone", "--toc", "--toc-depth=2", "--section-divs", "--number-sections"]
     page = _pandoc(markdown, "html5", args, variables, TEMPLATES / "page.html")
@@ -154,7 +160,8 @@ def check_fonts(markdown: str, *, title: str, subtitle: str, date: str, report: 
     return dict(_images(ast["blocks"]))
 
 
-def render_pdf(markdown: str, out: Path, *, root: Path, title: str, subtitle: str, date: str) -> Path:
+def render_pdf(markdown: str, out: Path, *, root: Path, title: str, subtitle: str, date: str,
+               notes: list[str] | None = None) -> Path:  # fmt: skip
     """PDF through Typst with the shipped fonts; figure alt texts are passed on to Typst's ``alt``.
 
     Titles go into the Typst template as string literals (``"…"``), never as markup. Raises
@@ -164,7 +171,7 @@ def render_pdf(markdown: str, out: Path, *, root: Path, title: str, subtitle: st
 
     alts = check_fonts(markdown, title=title, subtitle=subtitle, date=date, report=out.stem)
     variables = {"title-str": typst_string(title), "subtitle-str": typst_string(subtitle),
-                 "date-str": typst_string(date), "generator-str": typst_string(GENERATOR)}  # fmt: skip
+                 "date-str": typst_string(date), "generator-str": typst_string(footer_text(notes))}  # fmt: skip
     source = _pandoc(markdown, "typst", ["--standalone"], variables, TEMPLATES / "report.typ",
                      TEMPLATES / "typst-literal.lua")  # fmt: skip
     for path, alt in alts.items():
