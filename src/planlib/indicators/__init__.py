@@ -1,0 +1,1 @@
+"""Indicators: pure computations on validated inputs (monthly monitoring in :mod:`planlib.indicators.monitoring`)."""
