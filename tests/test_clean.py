@@ -574,7 +574,7 @@ def test_yaml_has_the_38_districts_of_clusters_csv():
 
 def test_non_districts_state_their_rule():
     table = district_table()
-    assert list(table.columns) == ["name", "code", "short", "kind", "within", "rule"]
+    assert list(table.columns) == ["name", "code", "short", "kind", "within", "rule", "groupings", "members"]
     zones = table[table["kind"] == "special_zone"].set_index("name")
     assert set(zones.index) == {"两江新区", "重庆高新区", "万盛经开区", "双桥经开区"}
     assert zones.loc["万盛经开区", "within"] == "綦江区"
@@ -584,7 +584,8 @@ def test_non_districts_state_their_rule():
     assert zones["rule"].str.contains("不计入区县合计|不得再加到").all()
     assert zones["code"].isna().all()
     totals = table[table["kind"] == "cluster_total"]
-    assert set(totals["name"]) == {"主城都市区", "中心城区", "主城新区", "渝东北三峡库区城镇群", "渝东南武陵山区城镇群"}
+    assert set(totals["name"]) == {"主城都市区", "中心城区", "主城新区", "渝东北三峡库区城镇群", "渝东南武陵山区城镇群",
+                                   "主城都市区(含垫江)", "渝西地区", "渝东新城", "渝东北三峡库区城镇群(不含垫江)"}
     assert table[table["kind"] != "district"]["rule"].notna().all()
     assert table.loc[table["kind"] == "municipality", "name"].tolist() == ["全市"]
 

@@ -50,9 +50,10 @@ def test_columns_and_provenance_on_every_row(obs):
 
 def test_urban_new_jobs_full_years(obs):
     values = annual_values(obs, "urban_new_jobs")
-    assert values.to_dict() == {2020: 65.56, 2021: 75.1, 2022: 70.67, 2023: 73.9, 2024: 71.9}
-    # 2021–2024 by hand: 75.1 + 70.67 + 73.9 + 71.9 = 291.57
-    assert values.loc[2021:2024].sum() == pytest.approx(291.57)
+    # 2025: 72.88 from the 2025 统计公报 (data/raw/round3)
+    assert values.to_dict() == {2020: 65.56, 2021: 75.1, 2022: 70.67, 2023: 73.9, 2024: 71.9, 2025: 72.88}
+    # 2021–2025 by hand: 75.1 + 70.67 + 73.9 + 71.9 + 72.88 = 364.45
+    assert values.loc[2021:2025].sum() == pytest.approx(364.45)
 
 
 def test_partial_and_cumulative_periods_are_kept_but_not_annual(obs):
@@ -69,7 +70,7 @@ def test_partial_and_cumulative_periods_are_kept_but_not_annual(obs):
 def test_unemployment_rate_december_is_not_the_2021_value(obs):
     values = annual_values(obs, "surveyed_unemployment_rate")
     assert 2021 not in values.index  # only "2021 (Dec)" = 5.2 was published
-    assert values.to_dict() == {2020: 5.7, 2022: 5.4, 2023: 5.4, 2024: 5.3}
+    assert values.to_dict() == {2020: 5.7, 2022: 5.4, 2023: 5.4, 2024: 5.3, 2025: 5.3}  # 2025: 2025 统计公报
 
 
 def test_district_units_converted_to_series_unit(obs):
@@ -258,40 +259,69 @@ def test_revision_wording(texts, word):
 # ------------------------------------------------------------------ the real data under the new rule
 
 
-def test_real_data_choices_are_unchanged_and_every_difference_is_reported(obs):
-    """The rule of issue 10 picks the same rows as before on data/raw; the 6 differing cells are listed."""
+def test_real_data_choices_and_every_difference_is_reported(obs):
+    """On data/raw: the 6 conflicts of issue 10 stay; round 3 adds 17 later vintages (revised or dated)."""
     _, report = load_observations(with_report=True)
-    summary = {(c.indicator_id, c.region, c.period_label, c.chosen.number,
+    summary = {(c.indicator_id, c.region, c.period_label, c.kind, c.chosen.number,
                 tuple(o.number for o, _, _ in c.others), tuple(rule for _, rule, _ in c.others))
                for c in report.conflicts}  # fmt: skip
     assert summary == {
-        ("area", "万州区", "(无时间)", 3456.38, (3457.0,), ("confidence",)),
-        ("area", "奉节县", "(无时间)", 4087.0, (4098.0,), ("published_guess",)),
-        ("gdp", "北碚区", "2022年", 742.01, (742.0,), ("order",)),
-        ("gdp", "永川区", "2021年", 1144.17, (1144.2,), ("confidence",)),
-        ("gdp", "渝中区", "2022年", 1560.9, (1602.76,), ("confidence",)),
-        ("gdp", "荣昌区", "2021年", 813.466, (813.47,), ("confidence",)),
+        ("area", "万州区", "(无时间)", "conflict", 3456.38, (3457.0,), ("confidence",)),
+        ("area", "奉节县", "(无时间)", "conflict", 4087.0, (4098.0,), ("published_guess",)),
+        ("gdp", "北碚区", "2022年", "conflict", 742.01, (742.0,), ("order",)),
+        ("gdp", "永川区", "2021年", "conflict", 1144.17, (1144.2,), ("confidence",)),
+        ("gdp", "渝中区", "2022年", "conflict", 1560.9, (1602.76,), ("confidence",)),
+        ("gdp", "荣昌区", "2021年", "conflict", 813.466, (813.47,), ("confidence",)),
+        # the GDP series revised after the 5th economic census (重庆统计年鉴2025 表2-5/2-7) beats first releases
+        ("gdp", "全市", "2020年", "revision", 25158.07, (25002.79,), ("revised",)),
+        ("gdp", "全市", "2021年", "revision", 28092.54, (27894.02,), ("revised",)),
+        ("gdp", "全市", "2022年", "revision", 28771.84, (29129.03,), ("revised",)),
+        ("gdp", "全市", "2023年", "revision", 30614.28, (30145.79,), ("revised",)),
+        ("gdp_real_growth", "全市", "2021年", "revision", 8.4, (8.3,), ("revised",)),
+        ("gdp_real_growth", "全市", "2022年", "revision", 2.5, (2.6,), ("revised",)),
+        ("gdp_real_growth", "全市", "2023年", "revision", 6.2, (6.1,), ("revised",)),
+        # 2024: the final value (2025 bulletin, status final) beats the preliminary one printed twice
+        ("gdp", "全市", "2024年(最终核实数)", "revision", 32046.73, (32193.15, 32193.15), ("revised", "revised")),
+        ("gdp_real_growth", "全市", "2024年(最终核实数)", "revision", 5.6, (5.7, 5.7), ("revised", "revised")),
+        # a dated yearbook value beats an undated (rounded or aggregator) one
+        ("employed_persons", "全市", "2020年末", "revision", 1676.01, (1676.0,), ("published",)),
+        ("urban_employment_share", "全市", "2021年", "revision", 66.43, (66.4,), ("published",)),
+        ("urban_employment_share", "全市", "2022年", "revision", 66.13, (66.1,), ("published",)),
+        ("urban_employment_share", "全市", "2024年", "revision", 67.35, (67.3,), ("published",)),
+        ("pension_insured_persons", "全市", "2024年末", "revision", 2666.69, (2666.7,), ("published",)),
+        ("resident_population", "合川区", "2023年末", "revision", 122.06, (123.4,), ("published",)),
+        ("resident_population", "綦江区", "2023年末", "revision", 98.69, (101.0,), ("published",)),
+        ("gdp_real_growth", "綦江区", "2023年", "revision", 6.4, (6.5,), ("published",)),
     }
-    assert all(c.kind == "conflict" for c in report.conflicts)
-    assert not obs["revised"].any() and not obs["superseded"].any() and obs["published"].isna().all()
+    # 4 + 4 revised GDP/growth rows of the yearbook (2020–2023) and the 2 final 2024 rows, less 2020 growth: 9
+    assert obs["revised"].sum() == 9 and obs["superseded"].sum() == 19
+    assert obs["published"].notna().sum() == 75 + 314  # every row of round 3 is dated, no other row
     assert set(obs.loc[obs["conflict"], "region"]) == {"万州区", "奉节县", "北碚区", "永川区", "渝中区", "荣昌区"}
-    assert (obs["choice"] != "").sum() == 12  # both rows of each of the 6 cells explain themselves
-    assert (obs["footnote"] == "").all() and (obs["includes"] == "").all()
+    assert (obs["footnote"] == "").all()
+    assert set(obs.loc[obs["includes"] != "", "region"]) == {"綦江区"}
     lines = report.lines()
-    assert lines[3] == "同一指标、地区、时期有不同数值:6 组(来源有分歧 6 组),每组选用的数值及依据如下:"
-    assert lines[4:] == [c.line() for c in report.conflicts]
-    assert lines[-1] == (
+    head = "同一指标、地区、时期有不同数值:23 组(来源有分歧 6 组,新版本取代旧版本 17 组),每组选用的数值及依据如下:"
+    assert lines[-24:] == [head, *(c.line() for c in report.conflicts)]
+    assert lines[-24 + 12] == (
         "冲突:地区生产总值(gdp)·荣昌区·2021年:选用 813.466 亿元(“2021年重庆市荣昌区国民经济和社会发展统计公报"
         "(荣昌区统计局,2022-03-14)”,data/raw/district/observations.csv 第 312 行,high);未选用 813.47 亿元"
         "(“重庆各区县GDP排名(买购网整理:2018–2022年各区县GDP)”,data/raw/district/observations.csv 第 117 行,medium)"
         "——选用的来源可信度较高(high 高于 medium)"
+    )
+    assert lines[-24 + 8] == (
+        "修订:地区生产总值(gdp)·全市·2024年(最终核实数):选用 32046.73 亿元(“2025年重庆市国民经济和社会发展统计公报"
+        "(市统计局、国家统计局重庆调查总队,2026-03-26)”,data/raw/round3/municipal_observations.csv 第 18 行,high);"
+        "未选用 32193.15 亿元(“重庆统计年鉴2025(市统计局、国家统计局重庆调查总队;中国统计出版社2025-11)”,"
+        "data/raw/round3/municipal_observations.csv 第 68 行,high)——选用的来源写明修订(“最终核实数”),另一来源没有;"
+        "未选用 32193.15 亿元(“重庆日报2025-03-11第10版:关于重庆市2024年国民经济和社会发展计划执行情况及2025年计划草案的报告”,"
+        "data/raw/chongqing_municipal_observations.csv 第 79 行,high)——选用的来源写明修订(“最终核实数”),另一来源没有"
     )
 
 
 def test_load_report_as_dict_is_json():
     _, report = load_observations(with_report=True)
     data = json.loads(json.dumps(report.as_dict(), ensure_ascii=False))
-    assert data["choice_rule"] == CHOICE_RULE and len(data["conflicts"]) == 6
+    assert data["choice_rule"] == CHOICE_RULE and len(data["conflicts"]) == 23
     first = data["conflicts"][0]
     assert first["chosen"] == {"value": "3456.38 平方公里", "number": 3456.38,
                                "source_title": "维基百科:万州区(2021-02版本 infobox)",
@@ -389,10 +419,10 @@ def test_every_series_states_a_measure_with_a_rule():
         (("    measure: count\n", "    measure: counts\n"),
          "series.yaml,series.urban_new_jobs,字段“measure”:measure“counts”不在 measures 中;"
          "应为:以下之一:count、stock、amount、level、share、rate、growth"),
-        (("    range: [-20, 30]\n", ""), "series.yaml,series.gdp_real_growth,字段“range”:范围为 None;"
+        (("    range: [-20, 30]\n", ""), "series.yaml,series.labour_productivity_growth,字段“range”:范围为 None;"
                                       "应为:[下限, 上限],两个数字,下限小于上限(增速序列必填)"),
-        (("    range: [-20, 30]\n", "    range: [30, -20]\n"), "series.yaml,series.gdp_real_growth,字段“range”:"
-                                      "范围为 [30, -20];应为:[下限, 上限],两个数字,下限小于上限(增速序列必填)"),
+        (("    range: [-20, 30]\n", "    range: [30, -20]\n"), "series.yaml,series.labour_productivity_growth,"
+                                      "字段“range”:范围为 [30, -20];应为:[下限, 上限],两个数字,下限小于上限(增速序列必填)"),
     ],
 )  # fmt: skip
 def test_load_series_map_refuses_a_series_without_a_valid_measure(tmp_path, change, problem):

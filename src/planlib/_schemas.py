@@ -18,6 +18,8 @@ RAW_KINDS = ["annual", "cumulative", "rate", "year_end", ""]
 PERIOD_TYPES = ["full_year", "year_end", "partial_year", "multi_year", "census_date", "as_of", "static"]
 REGION_KINDS = ["municipality", "district", "cluster_total", "special_zone"]
 BOUNDS = [">", ">=", "<", "<="]
+# release status written after a period (settings/choice.yaml release_status); "" when none is written
+RELEASE_STATUSES = ["", "preliminary", "final", "revised"]
 
 NO_URL = "(no URL known)"  # a source without a known address says so explicitly; the cell is never just empty
 _RAW_URL = r"^(https?://\S+( ; https?://\S+)*|\(no URL known\))$"
@@ -115,7 +117,9 @@ def tidy_schema() -> pa.DataFrameSchema:
             "published": pa.Column(object, pa.Check.str_matches(_ISO_DAY), nullable=True),
             "published_guess": pa.Column(object, pa.Check.str_matches(_ISO_DAY), nullable=True),
             "revised": pa.Column(bool),
+            "status": pa.Column(str, pa.Check.isin(RELEASE_STATUSES)),
             "note": pa.Column(str),
+            "quote": pa.Column(str),
             "source_file": pa.Column(str),
             "source_line": pa.Column(int, pa.Check.ge(2)),
         },

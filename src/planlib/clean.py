@@ -21,7 +21,7 @@ import math
 import numbers
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -34,12 +34,14 @@ if TYPE_CHECKING:
 
 __all__ = [
     "ANNUAL_TYPES",
+    "RELEASE_STATUSES",
     "CellIssue",
     "DistrictName",
     "ParsedNumber",
     "Period",
     "TableCellError",
     "convert_unit",
+    "district_groupings",
     "district_table",
     "encoding_accident",
     "is_annual",
@@ -47,10 +49,12 @@ __all__ = [
     "parse_number",
     "parse_period",
     "read_table",
+    "release_status_label",
     "split_footnote",
 ]
 
 _DISTRICTS_FILE = Path(__file__).resolve().parent / "districts.yaml"
+_CHOICE_FILE = Path(__file__).resolve().parent / "settings" / "choice.yaml"
 
 # NFKC leaves these dash look-alikes alone: the minus sign and hyphens mean "-", the bar means "—".
 _DASH_FOLD = str.maketrans({"\u2010": "-", "\u2011": "-", "\u2012": "-", "\u2212": "-", "\u2015": "—"})
@@ -472,7 +476,8 @@ _PERIOD_EXPECTED = (
     "年份或时期,例如 2023、2023年、2023年全年、2023年末、2023年1—9月、2023年上半年、2023年第一季度、"
     "2023年6月末、2016-2020、2021—2025年累计、截至2025年10月、2023 (Jan-Sep)、2022 (end-Jun)、2021 (Dec)、"
     "2021-2024 (4-yr avg)、2021-2025 (as of 2025-10-10)、2019-2023 (to reply date)、2020 (census, 1 Nov);"
-    "区县文件的 period 列写 annual、year-end、census-date (2020-11-01) 或 static,年份写在 year 列"
+    "区县文件的 period 列写 annual、year-end、annual 2023、year-end 2024、census-date (2020-11-01) 或 static,"
+    "年份写在 year 列;初步核算数、最终核实数可在时期后注明,如 2025 (preliminary)、2024 (final)、2023年(初步核算)"
 )
 
 _MONTH_NAMES = ("january", "february", "march", "april", "may", "june", "july", "august", "september",
@@ -502,6 +507,9 @@ class Period:
 
     ``year`` is the single calendar year the value belongs to (None for multi_year, as_of and static);
     ``label`` is a short Chinese label for tables and charts; ``raw`` is the text as given.
+    ``status`` is the release status written after the period (“2025 (preliminary)”): "preliminary",
+    "final", "revised" (``settings/choice.yaml`` ``release_status``) or "" when none is written; the
+    label then ends with it (“2025年(初步核算数)”).
     """
 
     year: int | None
@@ -510,6 +518,37 @@ class Period:
     period_type: str
     label: str
     raw: str
+    status: str = ""
+
+
+@functools.cache
+def _release_statuses() -> dict[str, tuple[str, tuple[str, ...]]]:
+    """``release_status`` of ``settings/choice.yaml``: status → (label, folded words)."""
+    spec = yaml.safe_load(_CHOICE_FILE.read_text(encoding="utf-8")).get("release_status") or {}
+    out = {}
+    for status, entry in spec.items():
+        words = tuple(_fold(str(w)).lower() for w in entry.get("words") or ())
+        if not entry.get("label") or not words:
+            raise RuntimeError(f"{_CHOICE_FILE} 有误:release_status.{status} 须有 label 和 words")
+        out[str(status)] = (str(entry["label"]), words)
+    return out
+
+
+RELEASE_STATUSES = tuple(_release_statuses())
+
+
+def release_status_label(status: str) -> str:
+    """The Chinese label of a release status (“初步核算数” for "preliminary"); "" for no status."""
+    return _release_statuses()[status][0] if status else ""
+
+
+def _split_status(t: str) -> tuple[str, str]:
+    """(the folded period without a trailing “(status)”, the status or "")."""
+    if m := re.fullmatch(r"(.*?)\(([^()]*)\)", t):
+        for status, (_, words) in _release_statuses().items():
+            if m[2] in words:
+                return m[1], status
+    return t, ""
 
 
 def is_annual(period: Period) -> bool:
@@ -760,8 +799,14 @@ def parse_period(text: str | int, year: str | int | None = None, *, kind: str | 
             expected = "、".join(_KINDS) + " 之一,或留空"
             raise CleanError(f"kind 列的值“{written}”无法识别(时期“{raw}”)", expected)
     _refuse_lookalikes(raw, "时期")
-    t = _fold(raw).lower().replace("年度", "年")
+    t, status = _split_status(_fold(raw).lower().replace("年度", "年"))
     y = _year_column(year, raw)
+    # a period word followed by its year, as the yearbook rows write it: “year-end 2024”, “annual 2023”
+    if m := re.fullmatch(r"(annual|全年|full-?year|year-?end|year_end|年末|年底)(\d{4})年?", t):
+        written = _year(m[2], raw)
+        if y is not None and y != written:
+            raise CleanError(f"时期“{raw}”与 year 列的年份“{year}”不符", "两者指同一年,或 year 列留空")
+        t, y = m[1], written
 
     if t in _STATIC_WORDS:
         return Period(None, None, None, "static", "(无时间)", raw)
@@ -787,6 +832,8 @@ def parse_period(text: str | int, year: str | int | None = None, *, kind: str | 
     spans = period.period_type in {"full_year", "partial_year"} and period.start != period.end
     if kind == "year_end" and spans and period.end is not None:
         period = _point(period.end, raw)
+    if status:
+        period = replace(period, status=status, label=f"{period.label}({release_status_label(status)})")
     return period
 
 
@@ -1063,6 +1110,8 @@ class _Region:
     aliases: tuple[str, ...]
     within: tuple[str, ...]
     rule: str | None
+    groupings: tuple[str, ...] = ()
+    members: tuple[str, ...] = ()
 
 
 @functools.cache
@@ -1083,7 +1132,14 @@ def _regions() -> tuple[_Region, ...]:
                 problems.append(f"{name}: 不是区县,必须写明 rule")
             aliases, within = tuple(entry.get("aliases") or ()), tuple(entry.get("within") or ())
             short, rule = entry.get("short") or name, entry.get("rule")
-            regions.append(_Region(name, code, kind, short, aliases, within, rule))
+            groupings, members = tuple(entry.get("groupings") or ()), tuple(entry.get("members") or ())
+            if kind == "cluster_total":
+                unknown = [g for g in groupings if g not in (spec.get("groupings") or {})]
+                if not groupings or unknown:
+                    problems.append(f"{name}: 片区合计须在 groupings 中写明所属划分(groupings 节中已定义的 id)")
+                if len(set(members)) != len(members):
+                    problems.append(f"{name}: members 中有重复的区县")
+            regions.append(_Region(name, code, kind, short, aliases, within, rule, groupings, members))
     districts = [r for r in regions if r.kind == "district"]
     names_unique = len({r.name for r in regions}) == len(regions)
     if len(districts) != 38 or len({r.code for r in districts}) != 38 or not names_unique:
@@ -1092,6 +1148,7 @@ def _regions() -> tuple[_Region, ...]:
     problems += [
         f"{r.name}: within 中的“{w}”不是区县" for r in regions for w in r.within if w not in official
     ]
+    problems += [f"{r.name}: members 中的“{m}”不是区县" for r in regions for m in r.members if m not in official]
     if problems:
         raise RuntimeError(f"{_DISTRICTS_FILE} 有误:" + ";".join(problems))
     return tuple(regions)
@@ -1218,16 +1275,31 @@ def _district_frame() -> pd.DataFrame:
 
     rows = [
         {"name": r.name, "code": r.code, "short": r.short, "kind": r.kind,
-         "within": "、".join(r.within) or None, "rule": r.rule}
+         "within": "、".join(r.within) or None, "rule": r.rule,
+         "groupings": "、".join(r.groupings) or None, "members": "、".join(r.members) or None}
         for r in _regions()
     ]  # fmt: skip
-    return pd.DataFrame(rows, columns=["name", "code", "short", "kind", "within", "rule"])
+    return pd.DataFrame(rows, columns=["name", "code", "short", "kind", "within", "rule", "groupings", "members"])
 
 
 def district_table() -> pd.DataFrame:
-    """Every name in districts.yaml: name, code, short, kind, within (“、”-separated 区县) and rule.
+    """Every name in districts.yaml: name, code, short, kind, within, rule, groupings and members.
 
     The 38 区县 (kind "district") come first; special zones, cluster totals and 全市 follow with the
-    rule for using their figures. A copy, so callers may modify it.
+    rule for using their figures. ``within`` (special zones), ``groupings`` (cluster totals: the ids of
+    :func:`district_groupings` they belong to) and ``members`` (cluster totals whose members are listed
+    in districts.yaml: the spatial2024 ones) are “、”-separated names or None. A copy, so callers may
+    modify it.
     """
     return _district_frame().copy()
+
+
+def district_groupings() -> dict[str, dict[str, str]]:
+    """The groupings of 区县 into clusters (districts.yaml ``groupings``): id → {name, source, note}.
+
+    ``plan2020`` is the plan's 一区两群 (members in data/raw/district/clusters.csv); ``spatial2024`` is
+    the 2024 spatial plan's grouping that the yearbooks use (members in :func:`district_table`).
+    """
+    spec = yaml.safe_load(_DISTRICTS_FILE.read_text(encoding="utf-8"))
+    return {str(k): {f: str(v.get(f) or "").strip() for f in ("name", "source", "note")}
+            for k, v in (spec.get("groupings") or {}).items()}  # fmt: skip

@@ -37,7 +37,7 @@ CHOICE_FILE = PACKAGE_DIR / "settings" / "choice.yaml"
 RAW_GLOB = "**/*observations.csv"
 
 REQUIRED_COLUMNS = ["indicator", "year", "value", "unit", "source_title", "source_url", "confidence"]
-OPTIONAL_COLUMNS = ["district", "period", "kind", "published", "note"]
+OPTIONAL_COLUMNS = ["district", "period", "kind", "published", "note", "quote"]
 MUNICIPALITY = "全市"
 
 # Column order of the tidy frame (also the processed CSV).
@@ -46,7 +46,7 @@ TIDY_COLUMNS = [
     "period_end", "period_label", "value", "value_low", "value_high", "bound", "approx", "footnote", "unit",
     "is_annual", "preferred", "conflict", "superseded", "choice", "published_name", "published_value",
     "published_unit", "source_title", "source_url", "confidence", "published", "published_guess", "revised",
-    "note", "source_file", "source_line",
+    "status", "note", "quote", "source_file", "source_line",
 ]  # fmt: skip
 # Columns set by choose_preferred (the others come from one raw row each).
 _CHOICE_COLUMNS = ("preferred", "conflict", "superseded", "choice")
@@ -214,6 +214,16 @@ class SeriesMap:
     def name(self, series_id: str) -> str:
         return str((self.series.get(series_id) or {}).get("name") or series_id)
 
+    def name_note(self, series_id: str, published_name: str) -> str:
+        """How values published under ``published_name`` differ (``name_notes`` in series.yaml), or ""."""
+        notes = (self.series.get(series_id) or {}).get("name_notes") or {}
+        return str(notes.get(published_name) or "").strip()
+
+    def stand_in_for(self, series_id: str) -> str | None:
+        """The plan indicator id ``series_id`` stands in for (``stand_in_for``), or None."""
+        target = (self.series.get(series_id) or {}).get("stand_in_for")
+        return str(target) if target else None
+
     def plausibility(self, series_id: str) -> Plausibility:
         """The rule every value of ``series_id`` must meet (from its ``measure``, and ``range`` for growth)."""
         spec = self.series[series_id]
@@ -261,6 +271,33 @@ def _measure_problems(path: Path, raw: dict) -> list[Problem]:
     return problems
 
 
+def _note_problems(path: Path, raw: dict) -> list[Problem]:
+    """``name_notes`` speak of the series' own names; a stand-in says what it stands in for and how it differs."""
+    problems = []
+    series = raw.get("series") or {}
+    for sid, spec in series.items():
+        spec = spec or {}
+        entry = f"series.{sid}"
+        for name in spec.get("name_notes") or {}:
+            if name not in (spec.get("names") or []):
+                problems.append(Problem(file=str(path), entry=entry, field="name_notes",
+                                        problem=f"名称“{name}”不在本序列的 names 中",
+                                        expected="本序列 names 中的名称"))  # fmt: skip
+        target = spec.get("stand_in_for")
+        if target is None:
+            if spec.get("stand_in_note"):
+                problems.append(Problem(file=str(path), entry=entry, field="stand_in_note",
+                                        problem="有 stand_in_note 却没有 stand_in_for"))  # fmt: skip
+            continue
+        if target == sid:
+            problems.append(Problem(file=str(path), entry=entry, field="stand_in_for",
+                                    problem="替代指标不能是序列自己:替代值必须另立序列,不能记在规划指标名下"))
+        if not str(spec.get("stand_in_note") or "").strip():
+            problems.append(Problem(file=str(path), entry=entry, field="stand_in_note", problem="缺少必填字段",
+                                    expected="一句话说明替代值与规划指标的口径有何不同"))  # fmt: skip
+    return problems
+
+
 @functools.cache
 def load_series_map(path: Path = SERIES_FILE) -> SeriesMap:
     """Read and check ``series.yaml``: every name maps to exactly one series, every series has a valid measure.
@@ -284,6 +321,7 @@ def load_series_map(path: Path = SERIES_FILE) -> SeriesMap:
                 )  # fmt: skip
             by_name[name] = sid
     problems += _measure_problems(path, raw)
+    problems += _note_problems(path, raw)
     ignore = {str(k): str(v) for k, v in (raw.get("ignore") or {}).items()}
     for name in set(ignore) & set(by_name):
         problems.append(Problem(file=str(path), entry="ignore", problem=f"名称“{name}”既被映射又被忽略"))
@@ -540,6 +578,66 @@ def annual_values(frame: pd.DataFrame, indicator_id: str, region: str = MUNICIPA
     return series
 
 
+def stand_ins(frame: pd.DataFrame, indicator_id: str) -> pd.DataFrame:
+    """Rows of series that stand in for the plan indicator ``indicator_id`` (``stand_in_for`` in series.yaml).
+
+    The plan's own measure is not published, a close figure is (基本养老保险参保人数 for the 参保率). The
+    rows keep their own ``indicator_id`` and unit; the frame gains ``stand_in_for`` (the plan indicator)
+    and ``stand_in_note`` (how the series differs, to print beside it). Empty when there is none. A
+    report must label such a value as a stand-in and never judge the plan's target with it.
+    """
+    smap = load_series_map()
+    ids = [sid for sid in smap.series if smap.stand_in_for(sid) == indicator_id]
+    out = frame[frame["indicator_id"].isin(ids)].copy()
+    out["stand_in_for"] = indicator_id
+    out["stand_in_note"] = [str(smap.series[sid].get("stand_in_note") or "").strip() for sid in out["indicator_id"]]
+    return out
+
+
+def baseline_evidence(plan: Any, frame: pd.DataFrame) -> pd.DataFrame:
+    """For every headline indicator with a baseline: the published rows for the baseline's period and region 全市.
+
+    One row per observation: ``indicator_id``, ``baseline`` (as printed in the plan), the observation's
+    ``value``, ``matches`` (True when the value rounded to the baseline's printed decimals equals it:
+    65.64 confirms 65.64, 362.3 confirms 【362】) and the provenance columns (``source_title``,
+    ``source_url``, ``confidence``, ``published``, ``quote``, ``note``, ``source_file``, ``source_line``).
+    A baseline is confirmed by published data when one of its rows ``matches``; no row means nothing was
+    found. The period is ``baseline_period`` (“2016-2020”: a multi-year span) or the whole year
+    ``baseline_year`` (a full-year or year-end value).
+    """
+    import pandas as pd
+
+    columns = ["indicator_id", "baseline", "baseline_year", "period_label", "value", "matches", "source_title",
+               "source_url", "confidence", "published", "quote", "note", "source_file", "source_line"]  # fmt: skip
+    rows = []
+    municipal = frame[frame["region"] == MUNICIPALITY]
+    for spec in plan.indicators.to_dict("records"):
+        baseline = spec.get("baseline")
+        if _missing(baseline):
+            continue
+        sel = municipal[municipal["indicator_id"] == spec["id"]]
+        span = re.fullmatch(r"(\d{4})\s*[-—–]\s*(\d{4})", str(spec.get("baseline_period") or "").strip())
+        if span:
+            sel = sel[(sel["period_start"] == f"{span[1]}-01-01") & (sel["period_end"] == f"{span[2]}-12-31")]
+        else:
+            sel = sel[sel["is_annual"] & (sel["year"] == int(spec["baseline_year"]))]
+        decimals = _decimals(baseline)
+        for rec in sel.to_dict("records"):
+            if _missing(rec["value"]):
+                continue
+            matches = round(float(rec["value"]), decimals) == round(float(baseline), decimals)
+            rows.append({"indicator_id": spec["id"], "baseline": float(baseline),
+                         "baseline_year": spec["baseline_year"], **{c: rec.get(c) for c in columns if c in rec},
+                         "matches": bool(matches)})  # fmt: skip
+    return pd.DataFrame(rows, columns=columns)
+
+
+def _decimals(x: Any) -> int:
+    """Decimals of a number as printed: 65.64 → 2, 362 → 0, 5.7 → 1."""
+    text = _fmt(x)
+    return len(text.partition(".")[2])
+
+
 def check_files(paths: Iterable[Path], *, today: dt.date | None = None) -> tuple[list[str], list[Problem]]:
     """Validate raw files without loading them into anything: (summary lines, problems).
 
@@ -605,9 +703,10 @@ def _choose(frame: pd.DataFrame, smap: SeriesMap | None) -> tuple[pd.DataFrame, 
         return list(out[name]) if name in out.columns else [default] * n
 
     titles, notes, names = column("source_title", ""), column("note", ""), column("published_name", "")
+    statuses = [_text(s) for s in column("status", "")]
     published = [_text(p) or None for p in column("published", None)]
     guesses = [_latest_date(t, x) or None for t, x in zip(titles, notes, strict=True)]
-    words = [revision_word(t, x, m) for t, x, m in zip(titles, notes, names, strict=True)]
+    words = [_revision(t, x, m, st) for t, x, m, st in zip(titles, notes, names, statuses, strict=True)]
     out["published"] = published
     out["published_guess"] = guesses
     out["revised"] = [w is not None for w in words]
@@ -661,6 +760,21 @@ def _choose(frame: pd.DataFrame, smap: SeriesMap | None) -> tuple[pd.DataFrame, 
     out["preferred"], out["conflict"], out["superseded"], out["choice"] = preferred, conflict, superseded, choice
     conflicts.sort(key=lambda c: (c.indicator_id, c.region, c.period_label))
     return out, conflicts
+
+
+def _revision(title: object, note: object, name: object, status: str) -> str | None:
+    """The revision wording that counts for rule ①: an explicit release status outranks the wording.
+
+    ``final``/``revised`` after the period count as revision (their label is the word shown); a row
+    marked ``preliminary`` is never revised, even when its title or name calls the whole series revised.
+    """
+    from planlib.clean import release_status_label
+
+    if status in {"final", "revised"}:
+        return release_status_label(status)
+    if status == "preliminary":
+        return None
+    return revision_word(title, note, name)
 
 
 def _decide(
@@ -883,7 +997,9 @@ def _tidy_row(
         "published": published,
         "published_guess": None,  # set with the choice columns, from title and note
         "revised": False,  # idem
+        "status": period.status,
         "note": (rec.get("note") or "").strip(),
+        "quote": _text(rec.get("quote")),
         "source_file": display,
         "source_line": line,
     }, []
