@@ -528,13 +528,22 @@ def compute_monthly(
     files = {k: [f.name for f in fs] for k, fs in records.files.items()}
     result = MonthlyResult(month=month, values=published, heat=heat, industry=industry,
                            alerts=pd.DataFrame(), provenance=records.provenance(day=today), files=files,
-                           synthetic=records.synthetic, notices=records.notices, computed=today.isoformat(),
+                           synthetic=records.synthetic, notices=_by_name(records), computed=today.isoformat(),
                            heat_weights=weights, settings=settings)  # fmt: skip
     result.alerts = alerts(result)
     missing = sorted(set(names.values()) - set(raw.loc[raw["region"] != MUNICIPALITY, "region"]))
     if missing:
         result.notices.append(f"以下区县在记录中没有任何数据,各项指标标为数据暂缺:{'、'.join(missing)}")
     return result
+
+
+def _by_name(records: RecordSet) -> list[str]:
+    """The record set's notices with each file named by its name alone (a bulletin shows no local paths)."""
+    out = []
+    for files in records.files.values():
+        for f in files:
+            out += [line.replace(f.display, f.name, 1) for line in f.notices()]
+    return out
 
 
 def _district_names() -> dict[str, str]:
