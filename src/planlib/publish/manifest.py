@@ -15,7 +15,9 @@ from planlib.errors import DataError, Problem
 
 MANIFEST = Path("reports") / "manifest.yaml"
 _ID = re.compile(r"^(annual|midterm|final)-(\d{4})$")
-KIND_TITLE = {"annual": "{year}年度评估报告", "midterm": "中期评估报告", "final": "终期评估报告"}
+_MONTHLY_ID = re.compile(r"^monthly-(\d{4})-(\d{2})$")
+KIND_TITLE = {"annual": "{year}年度评估报告", "midterm": "中期评估报告", "final": "终期评估报告",
+              "monthly": "{year}年{month}月就业监测简报"}
 
 
 @dataclass(frozen=True)
@@ -43,6 +45,32 @@ class Report:
     def cover_date(self) -> str:
         """The line under the title on a PDF cover."""
         return f"评估基准年:{self.cutoff}"
+
+
+@dataclass(frozen=True)
+class MonthlyReport(Report):
+    """A 月度就业监测简报 (id ``monthly-YYYY-MM``, parameter ``month``): its cut-off is a month, not a year."""
+
+    @property
+    def month(self) -> str:
+        return str(self.parameters["month"])
+
+    @property
+    def as_of(self) -> int:
+        return int(self.month[:4])
+
+    @property
+    def cutoff(self) -> str:
+        """``2026年10月``."""
+        return f"{int(self.month[:4])}年{int(self.month[5:])}月"
+
+    @property
+    def subtitle(self) -> str:
+        return f"监测月份:{self.cutoff}"
+
+    @property
+    def cover_date(self) -> str:
+        return f"数据截至 {self.cutoff}末(行政记录/监测数据)"
 
 
 @dataclass(frozen=True)
@@ -104,13 +132,19 @@ def load_manifest(path: Path | None = None) -> Manifest:
         rid = entry.id
         where = f"reports[{i}] (id={rid})"
         match = _ID.match(rid)
-        if not match:
+        monthly = _MONTHLY_ID.match(rid)
+        if not match and not monthly:
             problems.append(Problem(file=display, entry=where, field="id", problem=f"报告 id “{rid}” 格式不对",
-                                    expected="annual-YYYY、midterm-YYYY 或 final-YYYY"))
+                                    expected="annual-YYYY、midterm-YYYY、final-YYYY 或 monthly-YYYY-MM"))
             continue
         if rid in seen:
             problems.append(Problem(file=display, entry=where, field="id", problem="报告 id 重复"))
         seen.add(rid)
+        if monthly:
+            report = _monthly_report(entry, rid, monthly, display, where, problems)
+            if report is not None:
+                reports.append(report)
+            continue
         kind, year = match.group(1), int(match.group(2))
         params = dict(entry.parameters)
         as_of = params.setdefault("as_of", year)
@@ -137,3 +171,33 @@ def load_manifest(path: Path | None = None) -> Manifest:
     if problems:
         raise DataError(problems)
     return Manifest(title=spec.site.title or plan.title, plan=plan.id, reports=reports, path=path)
+
+
+def _monthly_report(entry: _ReportSpec, rid: str, match: re.Match, display: str, where: str,
+                    problems: list[Problem]) -> Report | None:  # fmt: skip
+    """A ``monthly-YYYY-MM`` entry: ``month`` defaults to the id's month and must equal it; any real month
+    (monitoring goes on after the plan period)."""
+    year, month_number = int(match.group(1)), int(match.group(2))
+    params = dict(entry.parameters)
+    expected_month = f"{year:04d}-{month_number:02d}"
+    month = params.setdefault("month", expected_month)
+    ok = True
+    if not 1 <= month_number <= 12:
+        problems.append(Problem(file=display, entry=where, field="id", problem=f"月份 {month_number} 不存在",
+                                expected="monthly-YYYY-MM,MM 为 01—12"))  # fmt: skip
+        ok = False
+    elif month != expected_month:
+        problems.append(Problem(file=display, entry=where, field="parameters.month",
+                                problem=f"month={month!r} 与报告 id 中的月份 {expected_month} 不一致",
+                                expected=f"month: \"{expected_month}\"(或省略)"))  # fmt: skip
+        ok = False
+    notebook = Path(entry.notebook)
+    if notebook.suffix != ".ipynb":
+        problems.append(Problem(file=display, entry=where, field="notebook", problem=f"“{notebook}”不是 .ipynb 文件"))
+        ok = False
+    if not ok:
+        return None
+    params.setdefault("report_kind", "monthly")
+    params.setdefault("report_id", rid)
+    title = entry.title or KIND_TITLE["monthly"].format(year=year, month=month_number)
+    return MonthlyReport(id=rid, kind="monthly", title=title, notebook=notebook, parameters=params)
