@@ -14,6 +14,7 @@ import pytest
 from planlib._paths import raw_dir
 from planlib.clean import (
     ANNUAL_TYPES,
+    RELEASE_STATUSES,
     DistrictName,
     ParsedNumber,
     Period,
@@ -318,6 +319,15 @@ def test_convert_unit_refuses_unknown_units():
         ("annual", {"year": 2021}, 2021, "2021-01-01", "2021-12-31", "full_year", "2021年"),
         ("", {"year": "2023"}, 2023, "2023-01-01", "2023-12-31", "full_year", "2023年"),
         ("2023 (Jan-Sep)", {"year": "2023"}, 2023, "2023-01-01", "2023-09-30", "partial_year", "2023年1—9月"),
+        # the yearbook rows of data/raw/round3: the period word with its year, a release status after it
+        ("year-end 2024", {"year": "2024"}, 2024, "2024-12-31", "2024-12-31", "year_end", "2024年末"),
+        ("annual 2023", {"year": "2023"}, 2023, "2023-01-01", "2023-12-31", "full_year", "2023年"),
+        ("Annual 2023", {}, 2023, "2023-01-01", "2023-12-31", "full_year", "2023年"),
+        ("annual 2025 (preliminary)", {"year": "2025"}, 2025, "2025-01-01", "2025-12-31", "full_year",
+         "2025年(初步核算数)"),
+        ("2024 (final)", {}, 2024, "2024-01-01", "2024-12-31", "full_year", "2024年(最终核实数)"),
+        ("2023年（初步核算）", {}, 2023, "2023-01-01", "2023-12-31", "full_year", "2023年(初步核算数)"),
+        ("2022 (修订)", {"kind": "year_end"}, 2022, "2022-12-31", "2022-12-31", "year_end", "2022年末(修订数)"),
     ],
 )  # fmt: skip
 def test_parse_period(text, kwargs, year, start, end, ptype, label):
@@ -326,6 +336,20 @@ def test_parse_period(text, kwargs, year, start, end, ptype, label):
     assert (p.year, p.period_type, p.label, p.raw) == (year, ptype, label, text)
     assert p.start == (dt.date.fromisoformat(start) if start else None)
     assert p.end == (dt.date.fromisoformat(end) if end else None)
+
+
+@pytest.mark.parametrize(
+    ("text", "status"),
+    [("2025 (preliminary)", "preliminary"), ("annual 2024 (Final)", "final"), ("2023(快报)", "preliminary"),
+     ("2023 (最终核实)", "final"), ("2021 (revised)", "revised"), ("2023", ""), ("2021 (Dec)", ""),
+     ("2023 (Jan-Sep)", "")],
+)  # fmt: skip
+def test_release_status_after_the_period_is_data(text, status):
+    assert parse_period(text).status == status
+    assert set(RELEASE_STATUSES) == {"preliminary", "final", "revised"}
+    from planlib import _schemas
+
+    assert set(_schemas.RELEASE_STATUSES) == {"", *RELEASE_STATUSES}  # the tidy schema knows every status
 
 
 def test_only_whole_years_and_year_ends_count_as_annual():
@@ -423,6 +447,7 @@ def test_bad_periods_quote_the_text(text):
         ("census-date (2020-11-01)", {"year": 2021}, "2021"),
         ("annual", {"year": "twenty"}, "twenty"),
         ("2023", {"kind": "monthly"}, "monthly"),
+        ("year-end 2024", {"year": "2023"}, "2023"),
     ],
 )
 def test_period_and_year_column_must_agree(text, kwargs, quoted):
