@@ -13,6 +13,7 @@ import signal
 import sys
 import threading
 import time
+from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -74,8 +75,43 @@ def report_hash(report: Report, root: Path, shared: str, engine: str) -> str:
     return h.hexdigest()
 
 
+@dataclass(frozen=True)
+class RenderJob:
+    """What an engine is given to typeset one report (see ``ENGINES``): it writes ``out/<id>.<format>`` for
+    every format asked, or raises. The same job goes to every engine, so both give the same files.
+
+    ``markdown`` is the report body (pandoc Markdown, from :func:`planlib.publish.notebook.to_markdown`); its
+    figures and tables are in ``build/<id>/figures`` and ``build/<id>/tables`` and are referred to by those
+    relative paths. ``downloads`` are the (label, href) links to the report's other formats; ``notes`` are
+    what the report says about its own data (for the footer and the PDF cover)."""
+
+    report: Report
+    markdown: str
+    build: Path
+    out: Path
+    formats: tuple[str, ...]
+    site_title: str
+    downloads: list[tuple[str, str]]
+    notes: list[str]
+    stage: Callable[[str], None] = lambda name: None
+
+
+# engine name -> module with ``render(job: RenderJob) -> None`` (and ``check() -> None``, which raises a
+# clear error when the engine cannot run here)
+ENGINES = {"offline": "planlib.publish.offline", "quarto": "planlib.publish.quarto"}
+
+
+def engine_module(engine: str):
+    """The module of ``engine``; raises ValueError for an unknown name."""
+    import importlib
+
+    if engine not in ENGINES:
+        raise ValueError(f"未知的引擎:{engine}(可选 {'、'.join(ENGINES)})")
+    return importlib.import_module(ENGINES[engine])
+
+
 def build_one(report: Report, root: Path, staging: Path, formats: tuple[str, ...], site_title: str,
-              stage=lambda s: None) -> dict:  # fmt: skip
+              stage=lambda s: None, engine: str = "offline") -> dict:  # fmt: skip
     """Execute and render one report, then put all its files into ``staging`` at once; returns the report's
     notice (what it says about its own data, for the footers: see :func:`planlib.marks.report_notice`).
 
@@ -83,10 +119,11 @@ def build_one(report: Report, root: Path, staging: Path, formats: tuple[str, ...
     requested format has been rendered are the files moved into ``staging`` (the next site). A failure at
     any stage raises :class:`ReportError` and leaves the report's previous HTML, PDF, figures and tables in
     ``staging`` as they were. A format not requested (``--to html``) is left alone.
-    ``stage(name)`` is told each stage as it starts (执行笔记本, 网页, PDF) for the progress bar."""
-    from planlib.publish import offline
+    ``stage(name)`` is told each stage as it starts (执行笔记本, 网页, PDF) for the progress bar; ``engine``
+    names the typesetter (``ENGINES``)."""
     from planlib.publish.notebook import execute, to_markdown
 
+    renderer = engine_module(engine)
     build = root / "reports" / "_build" / report.id
     shutil.rmtree(build, ignore_errors=True)
     build.mkdir(parents=True)
@@ -95,21 +132,20 @@ def build_one(report: Report, root: Path, staging: Path, formats: tuple[str, ...
                        env={ASSETS_ENV: report.id})  # assets go to <build>/<id>/  # fmt: skip
     doc = to_markdown(executed, report.id)
     (build / f"{report.id}.md").write_text(doc.markdown, encoding="utf-8")
-    subtitle = report.subtitle
-    notes = list(doc.notice.get("notes", []))
     out = build / "_out"
     out.mkdir()
+    downloads = [(DOWNLOAD_LABELS[f], f"{report.id}.{f}") for f in FORMATS
+                 if f != "html" and (f in formats or (staging / f"{report.id}.{f}").is_file())]  # fmt: skip
+    job = RenderJob(report=report, markdown=doc.markdown, build=build, out=out, formats=formats,
+                    site_title=site_title, downloads=downloads, notes=list(doc.notice.get("notes", [])),
+                    stage=stage)  # fmt: skip
     try:
-        has_pdf = "pdf" in formats or (staging / f"{report.id}.pdf").is_file()
-        downloads = [("PDF 版", f"{report.id}.pdf")] if has_pdf else []
-        if "html" in formats:
-            stage("网页")
-            offline.render_html(doc.markdown, out / f"{report.id}.html", title=report.title, subtitle=subtitle,
-                                site_title=site_title, downloads=downloads, notes=notes)  # fmt: skip
-        if "pdf" in formats:
-            stage("PDF")
-            offline.render_pdf(doc.markdown, out / f"{report.id}.pdf", root=build, title=report.title,
-                               subtitle=subtitle, date=report.cover_date, notes=notes)  # fmt: skip
+        renderer.render(job)
+        missing = [f for f in formats if not (out / f"{report.id}.{f}").is_file()]
+        if missing:
+            raise RuntimeError(f"引擎 {engine} 没有生成 {'、'.join(missing)}")
+    except ReportError:
+        raise
     except Exception as exc:  # a renderer failure is this report's failure, not the whole build's
         raise ReportError(report.id, f"排版失败:{type(exc).__name__}: {exc}") from exc
     # every stage succeeded: only now does anything of this report change in the next site
@@ -142,6 +178,7 @@ def report_status(report_id: str, site: Path, state: dict, digest: str | None, f
 
 
 LABELS = {"html": "网页版", "pdf": "PDF"}
+DOWNLOAD_LABELS = {"pdf": "PDF 版"}
 
 
 PROMISE = "每个数字都来自已公布的数据或由其计算得出;缺失的数据标为“数据暂缺”。"
@@ -220,6 +257,7 @@ def build(
     force: bool = False,
     root: Path | None = None,
     wait: float = 0,
+    engine: str = "offline",
 ) -> BuildResult:
     """Build the reports (all, or ``only`` these ids) into ``reports/_site``.
 
@@ -238,18 +276,20 @@ def build(
     if bad:
         raise ValueError(f"未知的输出格式:{'、'.join(bad)}(可选 html、pdf)")
     formats = tuple(f for f in FORMATS if f in formats)
+    engine_module(engine).check()  # a clear error before anything is touched (e.g. Quarto too old)
     with run_lock(lock_path(root), "报告构建", wait=wait) as acquired, _interruptible():
         result = BuildResult(site=site_dir(root))
         if acquired.stale is not None:
             result.notices.append(f"上次构建({acquired.stale.describe()})未正常结束")
         result.notices += clean_leftovers(root)
-        _build_locked(manifest, selected, formats, root, jobs=jobs, progress=progress, force=force, result=result)
+        _build_locked(manifest, selected, formats, root, jobs=jobs, progress=progress, force=force, result=result,
+                      engine=engine)  # fmt: skip
     result.seconds = time.perf_counter() - started
     return result
 
 
 def _build_locked(manifest: Manifest, selected: list[Report], formats: tuple[str, ...], root: Path, *, jobs: int,
-                  progress: bool, force: bool, result: BuildResult) -> None:  # fmt: skip
+                  progress: bool, force: bool, result: BuildResult, engine: str) -> None:  # fmt: skip
     site = site_dir(root)
     state_path = site / STATE_FILE
     state = json.loads(state_path.read_text(encoding="utf-8")) if state_path.is_file() else {}
@@ -258,7 +298,7 @@ def _build_locked(manifest: Manifest, selected: list[Report], formats: tuple[str
     digests: dict[str, str | None] = {}
     todo: list[tuple[Report, str, tuple[str, ...]]] = []
     for report in manifest.reports:
-        digests[report.id] = (report_hash(report, root, shared, "offline")
+        digests[report.id] = (report_hash(report, root, shared, engine)
                               if (root / report.notebook).is_file() else None)  # fmt: skip
     for report in selected:
         digest = digests[report.id]
@@ -283,13 +323,13 @@ def _build_locked(manifest: Manifest, selected: list[Report], formats: tuple[str
     bar = _progress(len(todo), progress)
     try:
         if jobs > 1 and len(todo) > 1:
-            _run_pool(todo, root, staging, manifest.title, jobs, result, state, bar)
+            _run_pool(todo, root, staging, manifest.title, jobs, result, state, bar, engine)
         else:
             for report, digest, needed in todo:
                 bar.set_postfix_str(report.id)
                 try:
                     notice = build_one(report, root, staging, needed, manifest.title,
-                                       stage=lambda s, rid=report.id: bar.set_postfix_str(f"{rid}:{s}"))
+                                       stage=lambda s, rid=report.id: bar.set_postfix_str(f"{rid}:{s}"), engine=engine)
                     _collect(None, (report, digest, needed), result, state, bar, notice)
                 except ReportError as exc:
                     _collect(exc, (report, digest, needed), result, state, bar)
@@ -328,12 +368,12 @@ _STOP_GRACE = 10.0  # seconds a stopped worker gets to shut its kernel down befo
 
 
 def _run_pool(todo, root: Path, staging: Path, site_title: str, jobs: int, result: BuildResult, state: dict,
-              bar) -> None:  # fmt: skip
+              bar, engine: str) -> None:  # fmt: skip
     # spawn, not fork: forking a process that holds kernel/zmq threads can deadlock the child
     pool = ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("spawn"),
                                initializer=_worker_init)  # fmt: skip
     try:
-        futures = {pool.submit(build_one, r, root, staging, needed, site_title): (r, d, needed)
+        futures = {pool.submit(build_one, r, root, staging, needed, site_title, engine=engine): (r, d, needed)
                    for r, d, needed in todo}  # fmt: skip
         for fut in as_completed(futures):
             error = fut.exception()

@@ -20,13 +20,16 @@ import subprocess
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import yaml
 
 from planlib.errors import DataError
 from planlib.escape import html_text, typst_string
 from planlib.style import FONT_DIR, glyph_problems
+
+if TYPE_CHECKING:
+    from planlib.publish.build import RenderJob
 
 TEMPLATES = Path(__file__).parent / "templates"
 GENERATOR = "由 planlib 生成;数据来源见各表注与附录。"
@@ -72,6 +75,23 @@ def _pandoc(markdown: str, to: str, extra: list[str], variables: dict[str, str] 
             message = proc.stderr.decode("utf-8", errors="replace").strip()
             raise RuntimeError(f"pandoc 转换为 {to} 失败(退出码 {proc.returncode}):{message}")
         return (work / "output").read_text(encoding="utf-8")
+
+
+def check() -> None:
+    """The offline engine needs nothing beyond planlib's own dependencies."""
+
+
+def render(job: RenderJob) -> None:
+    """The offline engine: HTML through pandoc, PDF through pandoc → Typst (see :class:`RenderJob`)."""
+    report, rid = job.report, job.report.id
+    if "html" in job.formats:
+        job.stage("网页")
+        render_html(job.markdown, job.out / f"{rid}.html", title=report.title, subtitle=report.subtitle,
+                    site_title=job.site_title, downloads=job.downloads, notes=job.notes)  # fmt: skip
+    if "pdf" in job.formats:
+        job.stage("PDF")
+        render_pdf(job.markdown, job.out / f"{rid}.pdf", root=job.build, title=report.title,
+                   subtitle=report.subtitle, date=report.cover_date, notes=job.notes)  # fmt: skip
 
 
 def footer_text(notes: list[str] | None = None) -> str:
