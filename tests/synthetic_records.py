@@ -95,7 +95,8 @@ def write_registers(path: Path, rows: int, *, first: str = "2025-01", last: str 
     opening = max(38, rows // 20)
     persons = max(50, rows // 3)
     ident = (f", '{SURNAMES}'[1 + (hash(p, {seed}, 20) % {len(SURNAMES)})::INT] || "
-             f"'{GIVEN}'[1 + (hash(p, {seed}, 21) % {len(GIVEN)})::INT] AS 姓名, "
+             f"'{GIVEN}'[1 + (hash(p, {seed}, 21) % {len(GIVEN)})::INT] || "
+             f"'{GIVEN}'[1 + (hash(p, {seed}, 24) % {len(GIVEN)})::INT] AS 姓名, "
              f"'1' || (3 + hash(p, {seed}, 22) % 7)::VARCHAR || lpad((hash(p, {seed}, 23) % 1000000000)::VARCHAR, 9, '0') "
              f"AS 手机号") if identifiers else ""  # fmt: skip
     person = (f"'500' || lpad((hash(p, {seed}, 29) % 244)::VARCHAR, 3, '0') || (1960 + hash(p, {seed}, 30) % 45)::VARCHAR || lpad((1 + hash(p, {seed}, 31) % 12)::VARCHAR, 2, '0') "
@@ -178,7 +179,8 @@ def write_postings(path: Path, rows: int, *, first: str = "2025-01", last: str =
     con = _connection(seed, first, last)
     occupations = "[" + ", ".join(f"'{o}'" for o in OCCUPATIONS) + "]"
     ident = (f", CASE WHEN u_type >= 0.45 THEN '{SURNAMES}'[1 + (hash(i, {seed}, 20) % {len(SURNAMES)})::INT] || "
-             f"'{GIVEN}'[1 + (hash(i, {seed}, 21) % {len(GIVEN)})::INT] ELSE '' END AS 姓名, "
+             f"'{GIVEN}'[1 + (hash(i, {seed}, 21) % {len(GIVEN)})::INT] || "
+             f"'{GIVEN}'[1 + (hash(i, {seed}, 24) % {len(GIVEN)})::INT] ELSE '' END AS 姓名, "
              f"CASE WHEN u_type >= 0.45 THEN '1' || (3 + hash(i, {seed}, 22) % 7)::VARCHAR || "
              f"lpad((hash(i, {seed}, 23) % 1000000000)::VARCHAR, 9, '0') ELSE '' END AS 联系电话") if identifiers else ""
     body = f"""

@@ -458,7 +458,7 @@ def load_monthly_observations(folder: Path | str | None = None) -> pd.DataFrame:
         if column not in data.columns:
             data[column] = ""
         if not spec.nullable and "str" in str(spec.dtype):
-            data[column] = data[column].fillna("")
+            data[column] = data[column].astype(object).fillna("")
     return schema.validate(data[TIDY_COLUMNS].reset_index(drop=True))
 
 
