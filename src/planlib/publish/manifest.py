@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -18,6 +18,7 @@ _ID = re.compile(r"^(annual|midterm|final)-(\d{4})$")
 _MONTHLY_ID = re.compile(r"^monthly-(\d{4})-(\d{2})$")
 KIND_TITLE = {"annual": "{year}年度评估报告", "midterm": "中期评估报告", "final": "终期评估报告",
               "monthly": "{year}年{month}月就业监测简报"}
+KIND_LABEL = {"annual": "年度评估", "midterm": "中期评估", "final": "终期评估", "monthly": "月度监测"}
 
 
 @dataclass(frozen=True)
@@ -27,6 +28,13 @@ class Report:
     title: str
     notebook: Path  # relative to the project root
     parameters: dict[str, Any] = field(default_factory=dict)
+    plan_title: str = ""  # the title of the plan evaluated (from the plan YAML the manifest names)
+    evaluator: str = ""  # the evaluating body (manifest ``site.evaluator``), "" when not set
+
+    @property
+    def kind_label(self) -> str:
+        """年度评估 / 中期评估 / 终期评估 / 月度监测."""
+        return KIND_LABEL[self.kind]
 
     @property
     def as_of(self) -> int:
@@ -43,8 +51,9 @@ class Report:
 
     @property
     def cover_date(self) -> str:
-        """The line under the title on a PDF cover."""
-        return f"评估基准年:{self.cutoff}"
+        """The line under the title on a PDF cover: the data cut-off (never a word a reader could take for the
+        plan's base year)."""
+        return f"数据截至 {self.as_of}年末"
 
 
 @dataclass(frozen=True)
@@ -95,6 +104,7 @@ class _Strict(BaseModel):
 class _SiteSpec(_Strict):
     title: str | None = None
     plan: str = "cq-employment-14th"
+    evaluator: str | None = None  # the evaluating body, printed on every report's cover
 
 
 class _ReportSpec(_Strict):
@@ -170,6 +180,7 @@ def load_manifest(path: Path | None = None) -> Manifest:
         reports.append(Report(id=rid, kind=kind, title=title, notebook=notebook, parameters=params))
     if problems:
         raise DataError(problems)
+    reports = [replace(r, plan_title=plan.title, evaluator=spec.site.evaluator or "") for r in reports]
     return Manifest(title=spec.site.title or plan.title, plan=plan.id, reports=reports, path=path)
 
 
