@@ -1,4 +1,11 @@
-"""The 一区两群 layout: which 区县 belongs to which cluster, as data with its source."""
+"""The 一区两群 layout: which 区县 belongs to which cluster, as data with its source, in each grouping.
+
+Two groupings are in use (``districts.yaml`` ``groupings``): ``plan2020``, the plan's own 一区两群 (members
+in ``data/raw/district/clusters.csv``; 垫江 in 渝东北) and the default here, and ``spatial2024``, the 2024
+spatial master plan's grouping that the statistical yearbooks now print (members listed with its cluster
+totals in ``districts.yaml``; 垫江 in 主城都市区, which divides into 中心城区, 渝西地区 and 渝东新城). Every
+cluster aggregate names its grouping.
+"""
 
 from __future__ import annotations
 
@@ -21,13 +28,75 @@ SUBCLUSTERS = ("中心城区", "主城新区")
 CLUSTER_SHORT = {MAIN_URBAN: "主城都市区", NORTHEAST: "渝东北", SOUTHEAST: "渝东南"}
 
 
-def load_clusters() -> pd.DataFrame:
-    """The 38 区县 with code, cluster, subcluster (主城都市区 only), short name and source.
+DEFAULT_GROUPING = "plan2020"  # the grouping the plan itself uses (规划的“一区两群”,2020年划分)
 
-    Read from ``data/raw/district/clusters.csv`` and checked: every name is an official 区县, each
-    appears once, and every cluster is one of the three of the plan.
+
+def groupings() -> dict[str, dict[str, str]]:
+    """The groupings planlib knows: id → {name, source, note} (``districts.yaml``)."""
+    from planlib.clean import district_groupings
+
+    return district_groupings()
+
+
+def grouping_name(grouping: str | None = None) -> str:
+    """The grouping's name as reports print it, e.g. “一区两群(2020年划分,本规划采用)”."""
+    return groupings()[_grouping_id(grouping)]["name"]
+
+
+def _grouping_id(grouping: str | None) -> str:
+    gid = grouping or DEFAULT_GROUPING
+    known = groupings()
+    if gid not in known:
+        listed = "、".join(f"{k}({v['name']})" for k, v in known.items())
+        raise ValueError(f"未知的区县分组“{gid}”;可用:{listed}")
+    return gid
+
+
+def load_clusters(grouping: str | None = None) -> pd.DataFrame:
+    """The 38 区县 with code, short name, cluster, subcluster and source, in one ``grouping``.
+
+    Columns: district, district_code, short, cluster, subcluster (None outside the clusters that divide),
+    source_title, source_url, note, grouping (the id). ``grouping`` is ``plan2020`` (default: the plan's
+    一区两群, from ``data/raw/district/clusters.csv``, checked: every name an official 区县, each once, every
+    cluster one of the three) or ``spatial2024`` (the yearbooks' grouping, from the cluster totals' members
+    in ``districts.yaml``). Raises ValueError for an unknown grouping, :class:`DataError` for a bad file.
     """
-    return _load_clusters().copy()
+    gid = _grouping_id(grouping)
+    frame = _load_clusters() if gid == DEFAULT_GROUPING else _load_grouping_members(gid)
+    return frame.assign(grouping=gid)
+
+
+@functools.cache
+def _load_grouping_members(gid: str) -> pd.DataFrame:
+    """A grouping defined by the members of its cluster totals: the largest total holding a 区县 is its
+    cluster, a smaller one inside it its subcluster. Every 区县 must be in exactly one cluster."""
+    import pandas as pd
+
+    from planlib.clean import district_table
+
+    table = district_table()
+    spec = groupings()[gid]
+    totals = [(r["name"], r["short"], set(str(r["members"]).split("、")))
+              for r in table[table["kind"] == "cluster_total"].to_dict("records")
+              if gid in str(r["groupings"] or "").split("、") and r["members"]]  # fmt: skip
+    districts = table[table["kind"] == "district"]
+    rows, problems = [], []
+    for d in districts.to_dict("records"):
+        holding = sorted((t for t in totals if d["name"] in t[2]), key=lambda t: -len(t[2]))
+        if not holding:
+            problems.append(f"{d['name']} 不属于 {gid} 的任何片区")
+            continue
+        tops = [t for t in holding if len(t[2]) == len(holding[0][2])]
+        if len(tops) > 1:
+            problems.append(f"{d['name']} 同时属于 {'、'.join(t[0] for t in tops)}")
+        rows.append({"district": d["name"], "district_code": d["code"], "short": d["short"],
+                     "cluster": holding[0][0], "subcluster": holding[1][0] if len(holding) > 1 else None,
+                     "source_title": spec["source"], "source_url": "(no URL known)", "note": spec["note"]})  # fmt: skip
+    if problems:
+        raise DataError(Problem(file="src/planlib/districts.yaml", entry=f"groupings.{gid}",
+                                problem=";".join(problems)))  # fmt: skip
+    cols = ["district", "district_code", "short", "cluster", "subcluster", "source_title", "source_url", "note"]
+    return pd.DataFrame(rows, columns=cols).sort_values("district_code").reset_index(drop=True)
 
 
 @functools.cache
@@ -113,18 +182,30 @@ def district_values(
 
 
 def aggregate_clusters(
-    values: pd.Series, rule: str, *, population: pd.Series | None = None, level: str = "cluster"
+    values: pd.Series, rule: str | None = None, *, population: pd.Series | None = None, level: str = "cluster",
+    grouping: str | None = None,
 ) -> pd.DataFrame:
-    """Aggregate district ``values`` to clusters (``level="cluster"``) or sub-clusters (``"subcluster"``).
+    """Aggregate district ``values`` (indexed by official 区县 name) to clusters (``level="cluster"``) or
+    sub-clusters (``"subcluster"``) of ``grouping`` (default: the plan's, see :func:`load_clusters`).
 
-    ``rule`` is ``sum`` or ``population_weighted_mean`` (then ``population`` is required). A group gets a
-    value only if all its member districts have one; ``missing`` names the others.
+    ``rule`` is ``sum`` or ``population_weighted_mean`` (then ``population``, indexed like ``values``, is
+    required); left out, it is the rule ``settings/aggregation.yaml`` gives for the series named by
+    ``values.name``. A group gets a value only if all its member districts have one; ``missing`` names the
+    others. Returns one row per group: group, value, n_districts, n_with_data, complete, missing, grouping
+    (the grouping's name, which every table of aggregates must show). Raises ValueError for a series
+    whose rule is ``none`` (not aggregable) or that has no rule.
     """
     import pandas as pd
 
+    if rule is None:
+        rules = aggregation_rules()
+        if values.name not in rules:
+            raise ValueError(f"序列“{values.name}”在 settings/aggregation.yaml 中没有汇总规则;请给出 rule=")
+        rule = rules[str(values.name)]
     if rule == "none":
         raise ValueError("该序列按规则不可跨区县汇总(见 settings/aggregation.yaml)")
-    clusters = load_clusters()
+    clusters = load_clusters(grouping)
+    label = grouping_name(grouping)
     groups = clusters.dropna(subset=[level]) if level == "subcluster" else clusters
     rows = []
     for name, members in groups.groupby(level, sort=False):
@@ -147,5 +228,5 @@ def aggregate_clusters(
             else:
                 raise ValueError(f"未知的汇总规则:{rule}")
         rows.append({"group": name, "value": value, "n_districts": len(names), "n_with_data": len(have),
-                     "complete": not missing, "missing": "、".join(missing)})
+                     "complete": not missing, "missing": "、".join(missing), "grouping": label})
     return pd.DataFrame(rows)
