@@ -334,12 +334,14 @@ def _header(path: Path, file_format: str, con: duckdb.DuckDBPyConnection, displa
         except duckdb.Error as exc:
             raise DataError(Problem(file=display, problem=f"无法作为 Parquet 文件读取({_first_line(exc)})",
                                     expected="Parquet 格式的文件")) from None  # fmt: skip
+    with path.open("rb") as handle:
+        line = handle.readline()  # the header only: the rest is DuckDB's to read (and to report by line)
     try:
-        with path.open(encoding="utf-8-sig", newline="") as handle:
-            first = next(csv.reader(handle), [])
+        text = line.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise DataError(Problem(file=display, row=1, problem=f"不是 UTF-8 编码的文本(第 {exc.start} 字节处)",
                                 expected="以 UTF-8 编码保存的 CSV 文件")) from None  # fmt: skip
+    first = next(csv.reader([text]), [])
     return [c.strip() for c in first]
 
 
@@ -398,6 +400,9 @@ class _Masker:
 # ---------------------------------------------------------------- value maps (small vocabularies)
 
 
+DISTRICT_EXPECTED = "记录所在区县(38 个区县之一)的标准名称、常用简称或 6 位行政区划代码,如 万州区、万州、500101"
+
+
 def _district_map(value: str) -> tuple[str, str] | CleanError:
     """(official name, code) of a 区县 written as a name or a 6-digit code, or the error to show."""
     from planlib.clean import district_table, normalise_district
@@ -407,17 +412,16 @@ def _district_map(value: str) -> tuple[str, str] | CleanError:
         table = district_table()
         hit = table[(table["code"] == text) & (table["kind"] == "district")]
         if hit.empty:
-            return CleanError(f"“{text}”不是重庆市 38 个区县的行政区划代码", "500101 等 38 个区县代码之一,或区县名称")
+            return CleanError(f"“{text}”不是重庆市 38 个区县的行政区划代码", DISTRICT_EXPECTED)
         return str(hit["name"].iloc[0]), text
     try:
         name = normalise_district(text)
-    except CleanError as exc:
-        return exc
+    except CleanError as exc:  # its words name the spelling and the closest names; a record must name a 区县
+        return CleanError(exc.problem, DISTRICT_EXPECTED)
     if name.kind != "district":
         table = district_table().set_index("name")
         rule = table["rule"].get(name.name) or ""
-        return CleanError(f"“{text}”是{name.name},不是区县{(':' + rule) if rule else ''}",
-                          "记录所在的区县(38 个区县之一)")  # fmt: skip
+        return CleanError(f"“{text}”是{name.name},不是区县{(':' + rule) if rule else ''}", DISTRICT_EXPECTED)
     return name.name, str(name.code)
 
 
