@@ -21,6 +21,7 @@ import math
 import numbers
 import re
 import unicodedata
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -982,11 +983,13 @@ def _mojibake_sample(text: str) -> str:
     return re.sub("[\u0080-\u009f]", "?", text[start : start + 8])
 
 
-def read_table(path: Path | str) -> pd.DataFrame:
+def read_table(path: Path | str, *, header_hint: Sequence[str] | None = None) -> pd.DataFrame:
     """Read a CSV in UTF-8, UTF-8 with BOM or GB18030/GBK: every cell as text, headers stripped.
 
     Raises :class:`CleanError` naming the file for anything that is not a readable CSV: another format
-    (Excel, UTF-16), an unknown encoding (with the byte offset), malformed rows, duplicate headers; and
+    (Excel, UTF-16), an unknown encoding (with the byte offset), columns separated by tabs or
+    semicolons instead of commas, malformed rows, duplicate headers, and — when ``header_hint`` names
+    the columns the header must hold — a header that sits below a title row (naming its line); and
     :class:`TableCellError` listing every cell (line, column) where an encoding accident left its
     traces (see :func:`encoding_accident`), with the same remedy as a wrongly encoded file.
     """
@@ -1010,10 +1013,13 @@ def read_table(path: Path | str) -> pd.DataFrame:
         offset = data.index(b"\x00")
         raise CleanError(f"“{name}”含有二进制内容(第 {offset} 字节),不是文本 CSV", _ENCODING_EXPECTED)
     text = _decode(data, name)
+    _refuse_other_delimiters(text, name)
 
     rows = _csv_rows(text, name)
     if not rows:
         raise CleanError(f"“{name}”没有表头", "第一行为表头的 CSV 文件")
+    if header_hint:
+        _refuse_title_rows(rows, header_hint, name)
     header = [h.strip().lstrip("\ufeff").strip() for h in rows[0][1]]
     duplicates = sorted({h for h in header if h and header.count(h) > 1})
     if duplicates:
@@ -1043,6 +1049,35 @@ def read_table(path: Path | str) -> pd.DataFrame:
     return pd.DataFrame(
         [[row[i] for i in keep] for row in body], columns=[header[i] for i in keep], dtype=str
     )
+
+
+_DELIMITERS = (("\t", "制表符(Tab)"), (";", "分号(;)"), ("；", "全角分号(；)"), ("|", "竖线(|)"))
+
+
+def _refuse_other_delimiters(text: str, name: str) -> None:
+    """A file whose columns are separated by tabs or semicolons reads as one column: say so, naming the line."""
+    for line_no, line in enumerate(text.splitlines()[:10], start=1):
+        for delimiter, label in _DELIMITERS:
+            if line.count(delimiter) >= 2 and line.count(delimiter) > line.count(","):
+                shown = line.replace("\t", "→")[:60]
+                raise CleanError(
+                    f"“{name}”的列用{label}分隔,不是逗号(第 {line_no} 行“{shown}”):整行会被读成一列",
+                    f"逗号分隔的 CSV;{_SAVE_AS_CSV},或把分隔符换成英文逗号",
+                )
+
+
+def _refuse_title_rows(rows: list[tuple[int, list[str]]], header: Sequence[str], name: str) -> None:
+    """The header must be the first line: a title or note above it is named, with the line the header is on."""
+    wanted = set(header)
+    if wanted <= {cell.strip().lstrip("\ufeff").strip() for cell in rows[0][1]}:
+        return
+    for line, row in rows[1:10]:
+        if wanted <= {cell.strip() for cell in row}:
+            above = "第 1 行" if line == 2 else f"第 1—{line - 1} 行"
+            raise CleanError(
+                f"“{name}”的表头在第 {line} 行,上面的{above}像是标题或说明",
+                f"第 1 行就是表头(列名 {', '.join(header)} 等);请删除表头上方的 {line - 1} 行",
+            )
 
 
 def _csv_rows(text: str, name: str) -> list[tuple[int, list[str]]]:

@@ -118,7 +118,7 @@ def _add_wait(parser: argparse.ArgumentParser) -> None:
 
 
 # Modules that add their own subcommands: each has ``add_commands(subparsers)``; imports in it stay lazy.
-COMMAND_MODULES: list[str] = ["planlib.commands.monitoring"]
+COMMAND_MODULES: list[str] = ["planlib.commands.monitoring", "planlib.commands.data"]
 
 
 def build_parser() -> argparse.ArgumentParser:

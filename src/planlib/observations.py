@@ -34,7 +34,9 @@ if TYPE_CHECKING:
 
 SERIES_FILE = PACKAGE_DIR / "series.yaml"
 CHOICE_FILE = PACKAGE_DIR / "settings" / "choice.yaml"
-RAW_GLOB = "**/*observations.csv"
+RAW_FILES_FILE = PACKAGE_DIR / "settings" / "raw_files.yaml"
+RAW_GLOB = "**/*observations.csv"  # the CSV files that load; settings/raw_files.yaml has every rule
+EXCEL_SUFFIXES = (".xlsx", ".xlsm")
 
 REQUIRED_COLUMNS = ["indicator", "year", "value", "unit", "source_title", "source_url", "confidence"]
 OPTIONAL_COLUMNS = ["district", "period", "kind", "published", "note", "quote"]
@@ -377,7 +379,12 @@ class Conflict:
                 f"选用 {self.chosen.shown()};{rest}")  # fmt: skip
 
     def involves(self, source_file: str) -> bool:
-        return self.chosen.source_file == source_file or any(o.source_file == source_file for o, _, _ in self.others)
+        """True when a value of the cell comes from ``source_file`` (or one of its worksheets)."""
+
+        def of(value: SourcedValue) -> bool:
+            return value.source_file == source_file or value.source_file.startswith(f"{source_file} 工作表")
+
+        return of(self.chosen) or any(of(o) for o, _, _ in self.others)
 
     def as_dict(self) -> dict:
         def one(v: SourcedValue) -> dict:
@@ -403,6 +410,7 @@ class LoadReport:
     unused_names: list[str] = field(default_factory=list)
     notices: list[str] = field(default_factory=list)  # footnote markers split off, special zones included
     conflicts: list[Conflict] = field(default_factory=list)
+    unloaded: list[tuple[str, str]] = field(default_factory=list)  # (file under data/raw, why and what to do)
 
     def conflict_lines(self) -> list[str]:
         """The summary of cells with different values: a count line, then one line per cell ([] if none)."""
@@ -419,6 +427,8 @@ class LoadReport:
             out.append(f"按 series.yaml 的 ignore 规则未载入:“{name}”——{reason}")
         for name in self.unused_names:
             out.append(f"series.yaml 中的名称在数据中未出现:“{name}”")
+        for path, why in self.unloaded:
+            out.append(f"未载入的文件:{path}——{why}")
         out += self.notices
         return out + self.conflict_lines()
 
@@ -430,16 +440,112 @@ class LoadReport:
             "ignored_names": dict(self.ignored_names), "unused_names": list(self.unused_names),
             "notices": list(self.notices), "choice_rule": CHOICE_RULE,
             "conflicts": [c.as_dict() for c in self.conflicts],
+            "unloaded": [{"file": path, "reason": why} for path, why in self.unloaded],
         }  # fmt: skip
 
 
 # ================================================================== loading
 
 
+def _glob_regex(pattern: str) -> re.Pattern:
+    """A glob pattern over a relative POSIX path: * within a name, **/ any folders (none included)."""
+    out, i = "", 0
+    while i < len(pattern):
+        if pattern.startswith("**/", i):
+            out, i = out + "(?:.*/)?", i + 3
+        elif pattern[i] == "*":
+            out, i = out + "[^/]*", i + 1
+        elif pattern[i] == "?":
+            out, i = out + "[^/]", i + 1
+        else:
+            out, i = out + re.escape(pattern[i]), i + 1
+    return re.compile(out + r"\Z")
+
+
+@dataclass(frozen=True)
+class RawFileRules:
+    """``settings/raw_files.yaml``: which files under data/raw load, which belong there otherwise, which to ignore."""
+
+    observations: tuple[str, ...]
+    others: tuple[tuple[str, str], ...]
+    ignored: tuple[str, ...]
+
+    @staticmethod
+    def _match(patterns: Iterable[str], rel: str) -> bool:
+        return any(_glob_regex(p).match(rel) for p in patterns)
+
+    def loads(self, rel: str) -> bool:
+        """Does a file at ``rel`` (relative to data/raw, or a bare name) load as observations?"""
+        return self._match(self.observations, rel) and not self.ignores(rel)
+
+    def ignores(self, rel: str) -> bool:
+        return self._match(self.ignored, rel)
+
+    def other_reason(self, rel: str) -> str | None:
+        """Why a file that does not load belongs in data/raw all the same, or None."""
+        return next((why for pattern, why in self.others if _glob_regex(pattern).match(rel)), None)
+
+
+@functools.cache
+def load_raw_file_rules(path: Path = RAW_FILES_FILE) -> RawFileRules:
+    """Read ``settings/raw_files.yaml``. Raises :class:`DataError` naming a missing or malformed entry."""
+    from planlib._config import load_mapping
+
+    raw = load_mapping(path, "raw_files.yaml:observations、others、ignored")
+    problems = []
+    others = []
+    for i, entry in enumerate(raw.get("others") or []):
+        if not isinstance(entry, dict) or not entry.get("pattern") or not entry.get("reason"):
+            problems.append(Problem(file=str(path), entry=f"others[{i}]", problem="须有 pattern 和 reason"))
+            continue
+        others.append((str(entry["pattern"]), str(entry["reason"])))
+    if not raw.get("observations"):
+        problems.append(Problem(file=str(path), entry="observations", problem="缺少必填字段"))
+    if problems:
+        raise DataError(problems)
+    return RawFileRules(tuple(map(str, raw["observations"])), tuple(others), tuple(map(str, raw.get("ignored") or ())))
+
+
+def _raw_files(base: Path) -> list[tuple[Path, str]]:
+    """Every file under ``base`` with its path relative to it (POSIX), in a stable order."""
+    return sorted((p, p.relative_to(base).as_posix()) for p in base.rglob("*") if p.is_file())
+
+
 def raw_observation_files(root: Path | None = None) -> list[Path]:
-    """The raw observation files, in a stable order."""
+    """The raw observation files (``settings/raw_files.yaml`` ``observations``), in a stable order."""
     base = root if root is not None else raw_dir()
-    return sorted(base.glob(RAW_GLOB))
+    rules = load_raw_file_rules()
+    return [p for p, rel in _raw_files(base) if rules.loads(rel)] if base.is_dir() else []
+
+
+_UNLOADED_WHY = {
+    ".csv": "CSV 文件名不以 observations.csv 结尾,不会作为观测数据载入;若是观测数据,请用 planlib add 添加,"
+            "或改名为“{stem}_observations.csv”;若是别的用途,请在 src/planlib/settings/raw_files.yaml 的 others 中登记",
+    ".xls": "旧版 Excel 工作簿(.xls)不能读取;请在 Excel 中另存为 .xlsx 工作簿(或 CSV UTF-8),再用 planlib add 添加",
+}  # fmt: skip
+_UNLOADED_OTHER = ("planlib 只载入 *observations.csv 和 .xlsx 文件;若是观测数据,请另存为其中一种并用 planlib add 添加;"
+                   "若是别的用途,请在 src/planlib/settings/raw_files.yaml 的 others 中登记")  # fmt: skip
+
+
+def unloaded_raw_files(root: Path | None = None) -> list[tuple[str, str]]:
+    """Files under data/raw that will not be loaded and are not known to belong there: (path, why and what to do).
+
+    Documentation, the district list, boundaries, the plan text, originals kept for provenance and
+    ``planlib add``'s provenance files are known (``settings/raw_files.yaml`` ``others``); lock and
+    hidden files are ignored. Paths are shown relative to the project root.
+    """
+    base = root if root is not None else raw_dir()
+    if not base.is_dir():
+        return []
+    rules = load_raw_file_rules()
+    out = []
+    for path, rel in _raw_files(base):
+        if rules.loads(rel) or rules.ignores(rel) or rules.other_reason(rel):
+            continue
+        suffix = path.suffix.lower()
+        why = _UNLOADED_WHY.get(".xls" if suffix in {".xls", ".et", ".ods", ".numbers"} else suffix, _UNLOADED_OTHER)
+        out.append((_display_path(path), why.format(stem=path.stem)))
+    return out
 
 
 def _today() -> dt.date:
@@ -447,52 +553,156 @@ def _today() -> dt.date:
     return dt.date.today()
 
 
-def read_raw_file(
-    path: Path, series_map: SeriesMap | None = None, *, today: dt.date | None = None
-) -> tuple[pd.DataFrame, LoadReport]:
-    """Parse one raw file into tidy rows (without the choice columns). Raises :class:`DataError` listing every bad cell.
+@dataclass(frozen=True)
+class SheetProblem(Problem):
+    """A :class:`Problem` in a worksheet: names the sheet, the row and the column (letter and header)."""
 
-    Nothing is partially returned: a file either loads whole or raises. ``today`` (default: the
-    current date) is the latest date a period may end and a source may be published on.
+    sheet: str | None = None
+    column: str | None = None  # the column letter (“E”); ``field`` is then the header as written
+
+    def __str__(self) -> str:
+        where = [self.file]
+        if self.sheet is not None:
+            where.append(f"工作表“{self.sheet}”")
+        if self.row is not None:
+            where.append(f"第 {self.row} 行")
+        if self.column is not None:
+            where.append(f"{self.column} 列" + (f"“{self.field}”" if self.field else ""))
+        elif self.field is not None:
+            where.append(f"字段“{self.field}”")
+        text = ",".join(where) + f":{self.problem}"
+        if self.expected:
+            text += f";应为:{self.expected}"
+        return text
+
+
+@dataclass
+class RawTable:
+    """One table of a raw file as text cells in the raw format's columns, with where each row was read.
+
+    ``frame`` has the raw columns (indicator, year, value …); ``lines`` gives, per row, the line of a CSV
+    (the header is line 1) or the row of a worksheet. For a worksheet, ``sheet`` is its name and
+    ``columns`` maps a raw column to (column letter, header as written), so every message names sheet,
+    row and column. ``series`` pre-resolves rows whose indicator a template names by the series' own
+    name; ``problems`` are those found while reading (already located).
     """
-    import pandas as pd
 
+    frame: pd.DataFrame
+    source_file: str
+    lines: list[int]
+    sheet: str | None = None
+    columns: dict[str, tuple[str, str]] = field(default_factory=dict)
+    series: list[str | None] | None = None
+    problems: list[Problem] = field(default_factory=list)
+
+    def problem(self, position: int | None, column: str | None, text: str, expected: str | None = None) -> Problem:
+        """A problem of the cell in row ``position`` (0-based; None: the whole table) and raw column ``column``."""
+        row = None if position is None else self.lines[position]
+        if self.sheet is None:
+            return Problem(file=self.source_file, row=row, field=column, problem=text, expected=expected)
+        letter, header = self.columns.get(column or "", (None, column))
+        return SheetProblem(file=self.source_file, row=row, field=header, problem=text, expected=expected,
+                            sheet=self.sheet, column=letter)  # fmt: skip
+
+    def locate(self, problem: Problem) -> Problem:
+        """A problem raised with the pseudo-line ``position + 2`` (as for a CSV), placed in this table."""
+        if self.sheet is None:
+            return problem
+        position = None if problem.row is None else problem.row - 2
+        return self.problem(position, problem.field, problem.problem, problem.expected)
+
+    @property
+    def where(self) -> str:
+        """The table as a source: the file, and the sheet of a workbook (“x.xlsx 工作表“全市””)."""
+        return self.source_file if self.sheet is None else f"{self.source_file} 工作表“{self.sheet}”"
+
+
+def _raw_tables(path: Path, display: str) -> list[RawTable]:
+    """The tables of one raw file: one for a CSV, one per data sheet of an Excel workbook."""
     from planlib import clean
 
-    smap = series_map or load_series_map()
-    today = today or _today()
-    display = _display_path(path)
+    if path.suffix.lower() in EXCEL_SUFFIXES:
+        from planlib.inputs.excel import read_workbook
+
+        return read_workbook(path, display)
     try:
-        table = clean.read_table(path)
+        table = clean.read_table(path, header_hint=REQUIRED_COLUMNS)
     except clean.TableCellError as exc:
         raise DataError([Problem(file=display, row=i.line, field=i.column, problem=i.problem, expected=i.expected)
                          for i in exc.issues]) from None  # fmt: skip
     except CleanError as exc:
         raise DataError(Problem(file=display, problem=exc.problem, expected=exc.expected)) from None
-    problems = _validate_structure(table, display)
-    flagged = {(p.row, p.field) for p in problems}
+    return [RawTable(table, display, [i + 2 for i in range(len(table))])]
 
-    report = LoadReport(files=[display], rows_read=len(table))
-    rows = []
-    for index, rec in enumerate(table.to_dict("records")):
-        line = index + 2  # header is line 1
-        name = rec["indicator"].strip()
-        sid = smap.by_name.get(name)
-        if sid is None:
-            if name in smap.ignore:
-                report.ignored_names[name] = smap.ignore[name]
-            else:
-                report.unknown_names.setdefault(name, []).append(f"{display}:{line}")
+
+def _read_raw(
+    path: Path, smap: SeriesMap, today: dt.date
+) -> tuple[pd.DataFrame, LoadReport, list[Problem], list[Problem]]:
+    """(tidy rows, report, problems, unknown names as problems) of one raw file, all found in one pass.
+
+    Raises :class:`DataError` only when the file cannot be read as a table at all.
+    """
+    import pandas as pd
+
+    display = _display_path(path)
+    tables = _raw_tables(path, display)
+    report = LoadReport(files=[display])
+    rows, problems, unknown = [], [], []
+    for table in tables:
+        report.rows_read += len(table.frame)
+        problems += table.problems
+        try:
+            found = _validate_structure(table.frame, table)
+        except DataError as exc:
+            problems += exc.problems
             continue
-        row, cell_problems = _tidy_row(rec, sid, smap, display, line, today)
-        new = [p for p in cell_problems if (line, p.field) not in flagged]  # the schema already named a cell
-        problems += new
-        if not cell_problems:
-            rows.append(row)
-            report.notices += _row_notices(row)
-    if problems:
-        raise DataError(sorted(problems, key=lambda p: (p.row or 0, p.field or "")))
+        flagged = {(p.row, p.field) for p in found}
+        table_problems = list(found)
+        for index, rec in enumerate(table.frame.to_dict("records")):
+            line = index + 2  # a pseudo-line while parsing; table.locate places it
+            name = rec["indicator"].strip()
+            sid = (table.series[index] if table.series else None) or smap.by_name.get(name)
+            if sid is None:
+                if name in smap.ignore:
+                    report.ignored_names[name] = smap.ignore[name]
+                elif name:
+                    report.unknown_names.setdefault(name, []).append(f"{table.where}:{table.lines[index]}")
+                    close = difflib.get_close_matches(name, list(smap.by_name), n=3, cutoff=0.4)
+                    hint = f"(相近的已知名称:{'、'.join(close)})" if close else ""
+                    expected = "src/planlib/series.yaml 中列出的名称;新指标请先在该文件登记"
+                    unknown.append(table.problem(index, "indicator", f"未知的指标名称“{name}”{hint}", expected))
+                continue
+            row, cell_problems = _tidy_row(rec, sid, smap, display, line, today)
+            table_problems += [p for p in cell_problems if (line, p.field) not in flagged]  # schema named it
+            if not cell_problems:
+                row["source_file"], row["source_line"] = table.where, table.lines[index]
+                rows.append(row)
+                report.notices += _row_notices(row)
+        problems += [table.locate(p) for p in table_problems]
     frame = pd.DataFrame(rows, columns=[c for c in TIDY_COLUMNS if c not in _CHOICE_COLUMNS])
+    return frame, report, _in_order(problems), _in_order(unknown)
+
+
+def _in_order(problems: list[Problem]) -> list[Problem]:
+    """Problems by sheet, row and column (whole-file problems first)."""
+    return sorted(problems, key=lambda p: (getattr(p, "sheet", None) or "", p.row or 0,
+                                           getattr(p, "column", None) or "", p.field or ""))  # fmt: skip
+
+
+def read_raw_file(
+    path: Path, series_map: SeriesMap | None = None, *, today: dt.date | None = None
+) -> tuple[pd.DataFrame, LoadReport]:
+    """Parse one raw file (CSV or Excel workbook) into tidy rows, without the choice columns.
+
+    Raises :class:`DataError` listing every bad cell (a workbook's messages name sheet, row and
+    column). Nothing is partially returned: a file either loads whole or raises. Unknown indicator
+    names are not errors here (``process`` reports them); ``check`` treats them as errors. ``today``
+    (default: the current date) is the latest date a period may end and a source may be published on.
+    """
+    smap = series_map or load_series_map()
+    frame, report, problems, _ = _read_raw(Path(path), smap, today or _today())
+    if problems:
+        raise DataError(problems)
     return frame, report
 
 
@@ -512,7 +722,14 @@ def load_observations(
     stamp = tuple((p, p.stat().st_mtime_ns, p.stat().st_size) if p.exists() else (p, 0, 0) for p in paths)
     frame, report = _load(stamp, today or _today())
     frame = frame.copy()
-    return (frame, report) if with_report else frame
+    if not with_report:
+        return frame
+    # loading the whole of data/raw: say what else it holds that is not loaded (outside the cache, which
+    # is keyed by the loaded files only)
+    from dataclasses import replace
+
+    whole = raw_dir().is_dir() and set(paths) >= {p.resolve() for p in raw_observation_files()}
+    return frame, replace(report, unloaded=unloaded_raw_files() if whole else [])
 
 
 @functools.lru_cache(maxsize=8)
@@ -657,30 +874,33 @@ def check_files(paths: Iterable[Path], *, today: dt.date | None = None) -> tuple
             problems.append(Problem(file=str(path), problem="文件不存在"))
             continue
         try:
-            frame, rep = read_raw_file(path, smap, today=today)
+            frame, rep, found, unknown = _read_raw(path, smap, today)
         except DataError as exc:
             problems.extend(exc.problems)
             continue
-        display = _display_path(path)
-        for name, where in sorted(rep.unknown_names.items()):
-            close = difflib.get_close_matches(name, list(smap.by_name), n=3, cutoff=0.4)
-            hint = f"(相近的已知名称:{'、'.join(close)})" if close else ""
-            for spot in where:
-                row = int(spot.rsplit(":", 1)[1])
-                problems.append(
-                    Problem(file=display, row=row, field="indicator",
-                            problem=f"未知的指标名称“{name}”{hint}",
-                            expected="src/planlib/series.yaml 中列出的名称;新指标请先在该文件登记")
-                )  # fmt: skip
-        if rep.unknown_names:
+        if found or unknown:
+            problems.extend(_in_order(found + unknown))  # every problem of the file at once
             continue
+        display = _display_path(path)
         lines.append(
             f"{display}: 通过 —— {rep.rows_read} 行,载入 {len(frame)} 行,"
             f"{frame['indicator_id'].nunique()} 个序列,{frame['region'].nunique()} 个地区"
         )
+        if note := _load_notice(path):
+            lines.append(f"  注意:{note}")
         lines += [f"  注意:{x}" for x in rep.lines()[1:]]
         lines += [f"  {x}" for x in _compare_with_raw(path, display, frame, smap, today)]
     return lines, problems
+
+
+def _load_notice(path: Path) -> str | None:
+    """Why ``planlib process`` would not load this file from data/raw, or None when it would."""
+    rules = load_raw_file_rules()
+    name = path.name
+    if rules.loads(name):
+        return None
+    return (f"文件名“{name}”不以 observations.csv 结尾,放进 data/raw 后 planlib process 不会载入它;"
+            f"请用 planlib add 添加(会按规则命名并记下来源),或改名为“{path.stem}_observations.csv”")
 
 
 # ---------------------------------------------------------------- the choice rule, applied
@@ -892,17 +1112,22 @@ def _display_path(path: Path) -> str:
         return str(path)
 
 
-def _validate_structure(table: pd.DataFrame, display: str) -> list[Problem]:
-    """Column presence (raises) and per-cell vocabularies, checked with pandera (returned as Problems)."""
+def _validate_structure(table: pd.DataFrame, raw: RawTable) -> list[Problem]:
+    """Column presence (raises) and per-cell vocabularies, checked with pandera (returned as Problems).
+
+    Problems carry the pseudo-line ``position + 2``; :meth:`RawTable.locate` places them.
+    """
     from planlib._schemas import raw_schema, raw_schema_failures
 
     missing = [c for c in REQUIRED_COLUMNS if c not in table.columns]
     if missing:
+        where = {} if raw.sheet is None else {"sheet": raw.sheet, "row": 1}
+        cls = Problem if raw.sheet is None else SheetProblem
         raise DataError(
-            Problem(file=display, problem=f"缺少必需的列:{'、'.join(missing)}",
-                    expected=f"表头含 {', '.join(REQUIRED_COLUMNS)}(可选 {', '.join(OPTIONAL_COLUMNS)})")
+            cls(file=raw.source_file, problem=f"缺少必需的列:{'、'.join(missing)}",
+                expected=f"表头含 {', '.join(REQUIRED_COLUMNS)}(可选 {', '.join(OPTIONAL_COLUMNS)})", **where)
         )  # fmt: skip
-    return raw_schema_failures(raw_schema(table.columns), table, display)
+    return raw_schema_failures(raw_schema(table.columns), table, raw.source_file)
 
 
 def _tidy_row(
