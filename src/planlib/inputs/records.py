@@ -610,18 +610,21 @@ def _inspect(path: Path, display: str, file_format: str, kind: str | None, setti
     maps = _vocabulary_maps(settings)
     coded_bad: dict[str, dict[str, CleanError]] = {}
     try:
-        for f in fields:
-            if f.name not in record.columns or f.check not in _CODED:
-                continue
-            values = con.execute(f"SELECT DISTINCT v_{f.name} FROM (SELECT {cols} FROM {src}) LIMIT {_MAX_DISTINCT + 1}"
-                                 ).fetchall()  # fmt: skip
+        coded = [f for f in fields if f.name in record.columns and f.check in _CODED]
+        distinct = {}
+        if coded:  # one pass over the file for every coded column
+            lists = ", ".join(f"list(DISTINCT v_{f.name}) AS {f.name}" for f in coded)
+            row = con.execute(f"SELECT {lists} FROM (SELECT {cols} FROM {src})").fetchone()
+            distinct = {f.name: row[i] or [] for i, f in enumerate(coded)}
+        for f in coded:
+            values = distinct[f.name]
             if len(values) > _MAX_DISTINCT:
                 problems.append(Problem(file=display, field=record.columns[f.name],
                                         problem=f"有超过 {_MAX_DISTINCT} 种不同的值,不是{f.label}代码",
                                         expected=f"{f.label}:{f.description}"))  # fmt: skip
                 continue
             bad = {}
-            for (value,) in values:
+            for value in values:
                 if value is None or value == "":
                     continue  # empty: the required check says so
                 result = maps[f.check](value)
