@@ -1059,7 +1059,8 @@ def _refuse_other_delimiters(text: str, name: str) -> None:
     for line_no, line in enumerate(text.splitlines()[:10], start=1):
         for delimiter, label in _DELIMITERS:
             if line.count(delimiter) >= 2 and line.count(delimiter) > line.count(","):
-                shown = line.replace("\t", "→")[:60]
+                shown = line.replace("\t", "→")
+                shown = shown if len(shown) <= 100 else shown[:100] + "…"
                 raise CleanError(
                     f"“{name}”的列用{label}分隔,不是逗号(第 {line_no} 行“{shown}”):整行会被读成一列",
                     f"逗号分隔的 CSV;{_SAVE_AS_CSV},或把分隔符换成英文逗号",

@@ -651,6 +651,8 @@ def _read_raw(
     for table in tables:
         report.rows_read += len(table.frame)
         problems += table.problems
+        if table.problems and table.frame.empty:
+            continue  # the sheet could not be read as a table (no header on top): said once, nothing to check
         try:
             found = _validate_structure(table.frame, table)
         except DataError as exc:
@@ -678,7 +680,10 @@ def _read_raw(
                 row["source_file"], row["source_line"] = table.where, table.lines[index]
                 rows.append(row)
                 report.notices += _row_notices(row)
-        problems += [table.locate(p) for p in table_problems]
+        # a cell already named while reading (a formula without a result) is not named again
+        read = {(p.row, getattr(p, "column", None)) for p in table.problems}
+        located = [table.locate(p) for p in table_problems]
+        problems += [p for p in located if (p.row, getattr(p, "column", None)) not in read]
     frame = pd.DataFrame(rows, columns=[c for c in TIDY_COLUMNS if c not in _CHOICE_COLUMNS])
     return frame, report, _in_order(problems), _in_order(unknown)
 
