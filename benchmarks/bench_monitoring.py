@@ -8,6 +8,7 @@ Each measurement runs in its own process (``--one WHAT``) so its peak RSS (``ru_
   where it lies) and :func:`planlib.indicators.monitoring.compute_monthly` (every monthly 区县 indicator and
   the disclosure control), 2 threads, timed separately;
 * ``duckdb-csv-512MB``: the same with DuckDB's memory limited to 512 MB (the CSV is several times larger);
+  peak RSS is VmHWM of each process;
 * ``pandas``: the same register aggregation written in pandas (read the CSV's needed columns, group by
   区县, month and event), then the same post-processing; its aggregate is checked equal to DuckDB's.
 
@@ -39,6 +40,10 @@ def _population():
 
 
 def _peak_mb() -> float:
+    """This process's peak resident set (VmHWM: per address space, so not inherited from the parent)."""
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
@@ -53,14 +58,15 @@ def run_duckdb(path: Path, memory_limit: str | None) -> dict:
     t1 = time.perf_counter()
     result = compute_monthly(records, MONTH, population=population)
     t2 = time.perf_counter()
-    from planlib.indicators.monitoring import REGISTER_SQL, _month_end
+    from planlib.indicators.monitoring import REGISTER_SQL
     from planlib.inputs.records import load_settings
 
     settings = load_settings()
-    groups = "".join(f", sum({g['id']}) AS {g['id']}" for g in settings["key_groups"])
+    ids = [g["id"] for g in settings["key_groups"]]
+    sql = REGISTER_SQL.format(groups="".join(f", sum({g}) AS {g}" for g in ids),
+                              groups_outer="".join(f", sum(a.{g}) AS {g}" for g in ids))
     t3 = time.perf_counter()
-    agg = records.con.execute(REGISTER_SQL.format(groups=groups),
-                              {"last_day": _month_end(MONTH), "youth": settings["youth"]}).df()
+    agg = records.con.execute(sql, {"month": MONTH}).df()
     t4 = time.perf_counter()
     records.close()
     checksum = int(agg["n"].sum())

@@ -80,10 +80,15 @@ def _u(i: str, seed: int, k: int) -> str:
     return f"((hash({i}, {seed}, {k}) % 1000003) / 1000003.0)"
 
 
-def _copy(con: duckdb.DuckDBPyConnection, select: str, path: Path) -> Path:
+def _copy(con: duckdb.DuckDBPyConnection, select: str, path: Path, dates: tuple[str, ...] = ()) -> Path:
+    """Write CSV (text) or Parquet (dates typed as DATE, as a database export would have them)."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    fmt = "PARQUET" if path.suffix == ".parquet" else "CSV, HEADER"
-    con.execute(f"COPY ({select}) TO '{path}' (FORMAT {fmt})")
+    if path.suffix == ".parquet":
+        if dates:
+            select = f"SELECT * REPLACE ({', '.join(f'CAST({d} AS DATE) AS {d}' for d in dates)}) FROM ({select})"
+        con.execute(f"COPY ({select}) TO '{path}' (FORMAT PARQUET)")
+    else:
+        con.execute(f"COPY ({select}) TO '{path}' (FORMAT CSV, HEADER)")
     return path
 
 
@@ -132,7 +137,7 @@ def write_registers(path: Path, rows: int, *, first: str = "2025-01", last: str 
            '{SYNTHETIC_LABEL}' AS synthetic {ident}
     FROM placed ORDER BY i
     """
-    out = _copy(con, body, Path(path))
+    out = _copy(con, body, Path(path), ("event_date",))
     con.close()
     return out
 
@@ -203,7 +208,7 @@ def write_postings(path: Path, rows: int, *, first: str = "2025-01", last: str =
            '{SYNTHETIC_LABEL}' AS synthetic {ident}
     FROM placed ORDER BY i
     """
-    out = _copy(con, body, Path(path))
+    out = _copy(con, body, Path(path), ("date",))
     con.close()
     return out
 

@@ -130,7 +130,7 @@ def test_columns_satisfy_the_rule_for_any_threshold(tmp_path, threshold):
     settings = settings_with(tmp_path, threshold=threshold)
     with R.open_records([path], settings=settings, today=TODAY) as records:
         result = M.compute_monthly(records, "2026-10", population=POPULATION, settings=settings, today=TODAY)
-        raw = records.con.execute("SELECT count(*) FROM registers").fetchone()[0]
+        raw = records.con.execute("SELECT count(*) FROM registers").fetchall()[0][0]
     assert raw == 4000
     v = result.values
     counts = [s for s, spec in M.series_table(settings).items() if spec.disclosure == "count"]

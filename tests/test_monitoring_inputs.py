@@ -117,7 +117,7 @@ def test_identifier_columns_are_not_read_and_keys_are_hashed(tmp_path):
     ]
     with R.open_records([path], today=TODAY) as records:
         columns = [r[0] for r in records.con.execute("DESCRIBE registers").fetchall()]
-        key = records.con.execute("SELECT person_key FROM registers").fetchone()[0]
+        key = records.con.execute("SELECT person_key FROM registers").fetchall()[0][0]
     assert "person_id" not in columns and "姓名" not in columns and isinstance(key, int)
 
 

@@ -47,12 +47,17 @@ SYNTHETIC_TITLE = "合成测试数据(SYNTHETIC,非真实数据)"
 
 # ---------------------------------------------------------------- the record-level aggregations (DuckDB SQL)
 
-# 登记 events per 区县, month and meaning, with the 重点群体 and 青年 counts ({groups}: "sum(g) AS g, …")
+# 登记 events per 区县, month and meaning, with the 青年 and 重点群体 counts ({groups}: ", sum(g) AS g, …"):
+# aggregated on the values as written, then the few result rows are mapped through the lookup tables
 REGISTER_SQL = """
-SELECT district_code, strftime(date_trunc('month', event_date), '%Y-%m') AS month, event, count(*) AS n,
-       count(*) FILTER (WHERE age_group = $youth) AS youth{groups}
-FROM registers
-WHERE event_date <= $last_day
+WITH agg AS (
+  SELECT district, event, month, count(*) AS n, sum(youth) AS youth{groups}
+  FROM registers
+  GROUP BY ALL
+)
+SELECT d.code AS district_code, a.month, e.meaning AS event, sum(a.n) AS n, sum(a.youth) AS youth{groups_outer}
+FROM agg a JOIN _district d ON d.raw = a.district JOIN _event e ON e.raw = a.event
+WHERE a.month <= $month
 GROUP BY ALL
 """
 
@@ -487,7 +492,7 @@ def compute_monthly(
     names = _district_names()
     if population is None:
         population = _population(settings)
-    params = {"last_day": last_day}
+    params = {"last_day": last_day, "month": month}
     long_rows: list[pd.DataFrame] = []
     opening: set[tuple[str, str]] = set()
     covered: list[str] = []
@@ -497,11 +502,11 @@ def compute_monthly(
         covered.append("registers")
     enterprise_agg = None
     if "enterprises" in records.kinds:
-        enterprise_agg = records.con.execute(ENTERPRISE_SQL, params).df()
+        enterprise_agg = records.con.execute(ENTERPRISE_SQL, {"last_day": last_day}).df()
         long_rows.append(_enterprise_series(enterprise_agg, settings, names))
     posting_agg = None
     if "postings" in records.kinds:
-        posting_agg = records.con.execute(POSTING_SQL, params).df()
+        posting_agg = records.con.execute(POSTING_SQL, {"last_day": last_day}).df()
         long_rows.append(_posting_series(posting_agg, names))
     raw = pd.concat(long_rows, ignore_index=True) if long_rows else pd.DataFrame(
         columns=["series", "region", "region_code", "month", "value"])
@@ -586,8 +591,9 @@ def _registers(records: RecordSet, params: dict, settings: MonitoringSettings, p
     import pandas as pd
 
     groups = [g["id"] for g in settings["key_groups"]]
-    sql = REGISTER_SQL.format(groups="".join(f", sum({g}) AS {g}" for g in groups))
-    agg = records.con.execute(sql, {**params, "youth": settings["youth"]}).df()
+    sql = REGISTER_SQL.format(groups="".join(f", sum({g}) AS {g}" for g in groups),
+                              groups_outer="".join(f", sum(a.{g}) AS {g}" for g in groups))  # fmt: skip
+    agg = records.con.execute(sql, {"month": params["month"]}).df()
     counts = ["n", "youth", *groups]
     wide = agg.pivot_table(index=["district_code", "month"], columns="event", values=counts, aggfunc="sum",
                            fill_value=0)  # fmt: skip

@@ -280,6 +280,8 @@ class RecordFile:
     synthetic: bool = False
     first_date: str | None = None
     last_date: str | None = None
+    values: dict[str, dict[str, str]] = field(default_factory=dict)  # coded field → value as written → meaning
+    types: dict[str, str] = field(default_factory=dict)  # field → the column's DuckDB type (VARCHAR for CSV)
 
     @property
     def name(self) -> str:
@@ -320,8 +322,7 @@ def source_sql(path: Path, file_format: str) -> str:
     """The DuckDB table function reading ``path`` in place (all CSV cells as text)."""
     if file_format == "parquet":
         return f"read_parquet({_sql_str(str(path))})"
-    return (f"read_csv({_sql_str(str(path))}, header=true, all_varchar=true, delim=',', quote='\"', escape='\"', "
-            f"sample_size=-1)")  # fmt: skip
+    return f"read_csv({_sql_str(str(path))}, header=true, all_varchar=true, delim=',', quote='\"', escape='\"')"
 
 
 def _header(path: Path, file_format: str, con: duckdb.DuckDBPyConnection, display: str) -> list[str]:
@@ -598,6 +599,10 @@ def _inspect(path: Path, display: str, file_format: str, kind: str | None, setti
     if problems:
         raise DataError(problems)
 
+    if file_format == "parquet":
+        described = dict(con.execute(f"SELECT column_name, column_type FROM (DESCRIBE SELECT * FROM "
+                                      f"{source_sql(path, 'parquet')})").fetchall())  # fmt: skip
+        record.types = {name: str(described.get(col, "VARCHAR")) for name, col in record.columns.items()}
     masker = _Masker(settings)
     src = source_sql(path, file_format)
     cols = ", ".join(f"trim(CAST({_ident(col)} AS VARCHAR)) AS v_{name}" for name, col in record.columns.items())
@@ -611,42 +616,47 @@ def _inspect(path: Path, display: str, file_format: str, kind: str | None, setti
     coded_bad: dict[str, dict[str, CleanError]] = {}
     try:
         coded = [f for f in fields if f.name in record.columns and f.check in _CODED]
-        distinct = {}
-        if coded:  # one pass over the file for every coded column
-            lists = ", ".join(f"list(DISTINCT v_{f.name}) AS {f.name}" for f in coded)
-            row = con.execute(f"SELECT {lists} FROM (SELECT {cols} FROM {src})").fetchone()
-            distinct = {f.name: row[i] or [] for i, f in enumerate(coded)}
-        for f in coded:
-            values = distinct[f.name]
-            if len(values) > _MAX_DISTINCT:
-                problems.append(Problem(file=display, field=record.columns[f.name],
-                                        problem=f"有超过 {_MAX_DISTINCT} 种不同的值,不是{f.label}代码",
-                                        expected=f"{f.label}:{f.description}"))  # fmt: skip
-                continue
-            bad = {}
-            for value in values:
-                if value is None or value == "":
-                    continue  # empty: the required check says so
-                result = maps[f.check](value)
-                if isinstance(result, CleanError):
-                    bad[value] = result
-            if bad:
-                coded_bad[f.name] = bad
+        # one pass over the file: every check's count, and each coded column's values with their counts
+        # (as written, untrimmed: the views match them exactly, without touching every row again)
         stats_sql = ", ".join([f"count(*) FILTER (WHERE {c.sql}) AS c{i}" for i, c in enumerate(checks)]
-                              + [f"count(*) FILTER (WHERE v_{n} IN ({', '.join(_sql_str(v) for v in bad)})) AS b_{n}"
-                                 for n, bad in coded_bad.items()] + ["count(*) AS n_rows"])  # fmt: skip
-        extra = []
+                              + [f"histogram(r_{f.name}) AS h_{f.name}" for f in coded] + ["count(*) AS n_rows"])
         date_field = {"registers": "event_date", "postings": "date", "enterprises": "month"}[kind]
-        extra.append(f"min(v_{date_field}) AS first_date, max(v_{date_field}) AS last_date")
+        extra = [f"min(v_{date_field}) AS first_date, max(v_{date_field}) AS last_date"]
         if "synthetic" in record.columns:
             extra.append("count(*) FILTER (WHERE v_synthetic IS NOT NULL AND v_synthetic <> '') AS n_synthetic")
+        raw_cols = "".join(f", CAST({_ident(record.columns[f.name])} AS VARCHAR) AS r_{f.name}" for f in coded)
         key = "person_id" if kind == "registers" else ("enterprise_id" if kind == "enterprises" else None)
         sample = []
         if key:
             sample = [r[0] for r in con.execute(f"SELECT v_{key} FROM (SELECT {cols} FROM {src}) LIMIT 1000").fetchall()]
-        stats = con.execute(f"SELECT {stats_sql}, {', '.join(extra)} FROM (SELECT {cols} FROM {src})").fetchone()
+        stats = con.execute(f"SELECT {stats_sql}, {', '.join(extra)} FROM (SELECT {cols}{raw_cols} FROM {src})").fetchall()[0]
         names = [d[0] for d in con.description]
         stats = dict(zip(names, stats, strict=True))
+        for f in coded:
+            counts = dict(stats[f"h_{f.name}"] or {})
+            if len(counts) > _MAX_DISTINCT:
+                problems.append(Problem(file=display, field=record.columns[f.name],
+                                        problem=f"有超过 {_MAX_DISTINCT} 种不同的值,不是{f.label}代码",
+                                        expected=f"{f.label}:{f.description}"))  # fmt: skip
+                continue
+            bad: dict[str, CleanError] = {}
+            mapped: dict[str, str] = {}
+            n_bad = 0
+            for raw, n in counts.items():
+                value = (raw or "").strip()
+                if value == "":
+                    mapped[raw or ""] = ""
+                    continue  # empty: the required check says so
+                result = maps[f.check](value)
+                if isinstance(result, CleanError):
+                    bad[value] = result
+                    n_bad += n
+                else:
+                    mapped[raw] = result
+            record.values[f.name] = mapped
+            if bad:
+                coded_bad[f.name] = bad
+                stats[f"b_{f.name}"] = n_bad
         record.rows = int(stats["n_rows"])
         record.first_date, record.last_date = stats["first_date"], stats["last_date"]
         record.synthetic = bool(stats.get("n_synthetic"))
@@ -672,7 +682,7 @@ def _locate(con, path, display, file_format, record, checks, failing, coded_bad,
     select_cols = ", ".join(f"v_{n}" for n in record.columns)
     base = (f"SELECT {row_expr} AS line, {cols} FROM {src_rows}" if file_format == "parquet"
             else f"SELECT {row_expr} AS line, * FROM (SELECT {cols} FROM {src_rows})")  # fmt: skip
-    threads = con.execute("SELECT current_setting('threads')").fetchone()[0]
+    threads = con.execute("SELECT current_setting('threads')").fetchall()[0][0]
     con.execute("SET threads = 1")  # row_number() over () follows the file's order on one thread
     try:
         con.execute(f"CREATE OR REPLACE TEMP TABLE _located AS {base}")
@@ -722,11 +732,13 @@ class RecordSet:
     """Validated record files opened as DuckDB views, queried where they lie.
 
     Views (one per kind, the union of its files; only kinds with files exist): ``registers`` (person_key,
-    district_code, event, event_date, industry, age_group, one 0/1 column per 重点群体 flag),
-    ``enterprises`` (enterprise_key, district_code, industry, month, jobs_start, jobs_end, jobs_cut,
-    jobs_added, cut_reason) and ``postings`` (date, district_code, industry, posting_type, count).
-    ``event`` and ``posting_type`` carry their meaning (employment / unemployment / exit / opening,
-    vacancies / applicants); codes are resolved through small lookup tables joined by the views.
+    district and event as written in the file, month ``YYYY-MM``, industry as written, youth and one
+    0/1 column per 重点群体 flag), ``enterprises`` (enterprise_key, district_code, industry, month,
+    jobs_start, jobs_end, jobs_cut, jobs_added, cut_reason) and ``postings`` (date, district_code,
+    industry, posting_type ``vacancies`` / ``applicants``, count). The lookup tables ``_district`` (raw →
+    code), ``_event`` (raw → employment / unemployment / exit / opening), ``_industry`` and ``_posting`` map
+    every value as written (validation saw them all); a register query aggregates first and maps its
+    result, so 10⁷ records are never joined row by row.
     """
 
     con: duckdb.DuckDBPyConnection
@@ -811,67 +823,79 @@ def open_records(
 
 def _create_views(con: duckdb.DuckDBPyConnection, files: dict[str, list[RecordFile]],
                   settings: MonitoringSettings) -> None:  # fmt: skip
-    """Lookup tables for the codes, and one view per kind over its files (typed, keys hashed)."""
+    """Lookup tables for the codes as written in the files, and one view per kind over its files."""
     import pandas as pd
 
     salt = secrets.token_hex(16)  # per record set, never stored: a hash cannot be looked up elsewhere
-    districts = {}
+    seen: dict[str, dict[str, str]] = {"district": {}, "event": {}, "industry": {}, "record_type": {}}
     for kind_files in files.values():
         for f in kind_files:
-            col = f.columns["district"]
-            for (value,) in con.execute(f"SELECT DISTINCT trim(CAST({_ident(col)} AS VARCHAR)) FROM "
-                                        f"{source_sql(f.path, f.file_format)}").fetchall():  # fmt: skip
-                hit = _district_map(value)
-                if not isinstance(hit, CleanError):
-                    districts[value] = hit[1]
+            for name, mapping in seen.items():
+                mapping.update({raw: value for raw, value in f.values.get(name, {}).items() if value})
+    meanings = {"event": settings["events"], "record_type": settings["posting_types"]}
     lookups = {
-        "_district": pd.DataFrame({"raw": list(districts), "code": list(districts.values())}),
-        "_event": pd.DataFrame({"raw": list(settings["events"]), "meaning": list(settings["events"].values())}),
-        "_posting": pd.DataFrame({"raw": list(settings["posting_types"]),
-                                  "meaning": list(settings["posting_types"].values())}),
-        "_industry": pd.DataFrame({"raw": [*settings.industry_names, *settings.industry_names.values(),
-                                           *(k.lower() for k in settings.industry_names)],
-                                   "code": [*settings.industry_names, *settings.industry_names,
-                                            *settings.industry_names]}),
+        "_district": pd.DataFrame({"raw": list(seen["district"]), "code": list(seen["district"].values())}),
+        "_industry": pd.DataFrame({"raw": list(seen["industry"]), "code": list(seen["industry"].values())}),
+        "_event": pd.DataFrame({"raw": list(seen["event"]),
+                                "meaning": [meanings["event"][v] for v in seen["event"].values()]}),
+        "_posting": pd.DataFrame({"raw": list(seen["record_type"]),
+                                  "meaning": [meanings["record_type"][v] for v in seen["record_type"].values()]}),
     }  # fmt: skip
     for name, frame in lookups.items():
-        con.register(f"{name}_df", frame)
+        con.register(f"{name}_df", frame.astype(str))
         con.execute(f"CREATE OR REPLACE TEMP TABLE {name} AS SELECT * FROM {name}_df")
         con.unregister(f"{name}_df")
-    fields = formats(settings)
     for kind, kind_files in files.items():
-        parts = []
-        for f in kind_files:
-            parts.append(_file_view_sql(f, fields[kind], settings, salt))
+        parts = [_file_view_sql(f, settings, salt) for f in kind_files]
         con.execute(f"CREATE OR REPLACE TEMP VIEW {kind} AS " + " UNION ALL ".join(parts))
 
 
-def _file_view_sql(f: RecordFile, fields: Sequence[Field], settings: MonitoringSettings, salt: str) -> str:
-    def col(name: str) -> str:
-        return f"trim(CAST(r.{_ident(f.columns[name])} AS VARCHAR))" if name in f.columns else "NULL"
+_TEXT_TYPES = ("VARCHAR", "")
+
+
+def _file_view_sql(f: RecordFile, settings: MonitoringSettings, salt: str) -> str:
+    """The view over one file. Registers keep codes as written (the aggregation maps its few result rows
+    through the lookup tables, never every record); the smaller kinds are resolved row by row."""
+
+    def raw(name: str) -> str:
+        if name not in f.columns:
+            return "NULL"
+        column = f"r.{_ident(f.columns[name])}"
+        return column if f.types.get(name, "VARCHAR") in _TEXT_TYPES else f"CAST({column} AS VARCHAR)"
+
+    def text(name: str) -> str:
+        return f"trim({raw(name)})" if name in f.columns else "NULL"
+
+    def among(name: str, wanted: Callable[[str], bool]) -> str:
+        """1 where the value as written means ``wanted`` (from the values validation saw), else 0."""
+        if name not in f.columns:
+            return "0"
+        hits = [r for r, v in f.values.get(name, {}).items() if wanted(v)]
+        if f.types.get(name, "VARCHAR") not in _TEXT_TYPES and name != "age_group":
+            return f"CAST(r.{_ident(f.columns[name])} AS INTEGER)"  # a numeric or boolean 0/1 column
+        return f"CASE WHEN {raw(name)} IN ({', '.join(map(_sql_str, hits))}) THEN 1 ELSE 0 END" if hits else "0"
 
     src = source_sql(f.path, f.file_format)
-    true = ", ".join(_sql_str(v) for v in _FLAG_TRUE)
     if f.kind == "registers":
-        flags = ", ".join(f"CASE WHEN {col(g['column'])} IN ({true}) THEN 1 ELSE 0 END AS {_ident(g['id'])}"
-                          for g in settings["key_groups"])  # fmt: skip
-        return (f"SELECT hash({_sql_str(salt)} || {col('person_id')}) AS person_key, d.code AS district_code, "
-                f"e.meaning AS event, CAST({col('event_date')} AS DATE) AS event_date, i.code AS industry, "
-                f"NULLIF({col('age_group')}, '') AS age_group{', ' + flags if flags else ''} "
-                f"FROM {src} r JOIN _district d ON d.raw = {col('district')} JOIN _event e ON e.raw = {col('event')} "
-                f"LEFT JOIN _industry i ON i.raw = {col('industry')}")  # fmt: skip
+        flags = "".join(f", {among(g['column'], lambda v: v == '1')} AS {_ident(g['id'])}" for g in settings["key_groups"])
+        dated = f.types.get("event_date", "VARCHAR")
+        month = (f"substr({text('event_date')}, 1, 7)" if dated in _TEXT_TYPES
+                 else f"strftime(r.{_ident(f.columns['event_date'])}, '%Y-%m')")  # fmt: skip
+        return (f"SELECT hash({_sql_str(salt)} || {raw('person_id')}) AS person_key, {raw('district')} AS district, "
+                f"{raw('event')} AS event, {month} AS month, {raw('industry')} AS industry, "
+                f"{among('age_group', lambda v: v == settings['youth'])} AS youth{flags} FROM {src} r")  # fmt: skip
     if f.kind == "enterprises":
-        ints = ", ".join(f"CAST(CAST({col(n)} AS DOUBLE) AS BIGINT) AS {n}"
+        ints = ", ".join(f"CAST(CAST({raw(n)} AS DOUBLE) AS BIGINT) AS {n}"
                          for n in ("jobs_start", "jobs_end", "jobs_cut", "jobs_added"))  # fmt: skip
-        return (f"SELECT hash({_sql_str(salt)} || {col('enterprise_id')}) AS enterprise_key, d.code AS district_code, "
-                f"i.code AS industry, CAST({col('month')} || '-01' AS DATE) AS month, {ints}, "
-                f"NULLIF({col('cut_reason')}, '') AS cut_reason "
-                f"FROM {src} r JOIN _district d ON d.raw = {col('district')} "
-                f"JOIN _industry i ON i.raw = {col('industry')}")  # fmt: skip
-    return (f"SELECT CAST({col('date')} AS DATE) AS date, d.code AS district_code, i.code AS industry, "
-            f"p.meaning AS posting_type, CAST(CAST({col('count')} AS DOUBLE) AS BIGINT) AS count "
-            f"FROM {src} r JOIN _district d ON d.raw = {col('district')} JOIN _industry i ON i.raw = {col('industry')} "
-            f"JOIN _posting p ON p.raw = {col('record_type')}")  # fmt: skip
+        return (f"SELECT hash({_sql_str(salt)} || {raw('enterprise_id')}) AS enterprise_key, d.code AS district_code, "
+                f"i.code AS industry, CAST({text('month')} || '-01' AS DATE) AS month, {ints}, "
+                f"NULLIF({text('cut_reason')}, '') AS cut_reason "
+                f"FROM {src} r JOIN _district d ON d.raw = {raw('district')} "
+                f"JOIN _industry i ON i.raw = {raw('industry')}")  # fmt: skip
+    return (f"SELECT CAST({text('date')} AS DATE) AS date, d.code AS district_code, i.code AS industry, "
+            f"p.meaning AS posting_type, CAST(CAST({raw('count')} AS DOUBLE) AS BIGINT) AS count "
+            f"FROM {src} r JOIN _district d ON d.raw = {raw('district')} JOIN _industry i ON i.raw = {raw('industry')} "
+            f"JOIN _posting p ON p.raw = {raw('record_type')}")  # fmt: skip
 
 
 def check_files(paths: Sequence[Path | str], *, today: dt.date | None = None) -> tuple[list[str], list[Problem]]:
