@@ -1,23 +1,31 @@
-"""Make the shipped fonts, once, reproducibly: Noto Sans SC Regular and Bold with every character the
-upstream font has, into src/planlib/fonts/ (with OFL.txt and fonts.json).
+"""Make the shipped fonts, once, reproducibly: Noto Sans SC and Noto Serif SC, Regular and Bold, each with
+every character the upstream font has, into src/planlib/fonts/ (with OFL.txt and fonts.json).
 
-Source: the npm package @expo-google-fonts/noto-sans-sc@0.4.3 (static TTFs of Noto Sans SC 2.004,
-SIL OFL 1.1). From the repository root:
+Sources: two npm packages of static TTFs, both SIL OFL 1.1 —
 
-    npm pack @expo-google-fonts/noto-sans-sc@0.4.3        # → expo-google-fonts-noto-sans-sc-0.4.3.tgz
-    .venv/bin/python scripts/subset_fonts.py expo-google-fonts-noto-sans-sc-0.4.3.tgz
+* ``@expo-google-fonts/noto-sans-sc@0.4.3`` (Noto Sans SC 2.004): figures, the HTML site, PDF headings
+  and tables;
+* ``@expo-google-fonts/noto-serif-sc@0.4.3`` (Noto Serif SC 2.003): PDF body text (the 宋体-like face
+  an official Chinese report is set in) and the PDF cover title.
 
-The script checks the tarball's SHA-256 (a different file is refused), reads the two TTFs from it
-without unpacking, and keeps every code point of the upstream cmap — 20,976 CJK Unified Ideographs
-(simplified and traditional, e.g. 瀼 U+703C, 重慶 發佈), 6,582 of Extension A, 220 of Extension B and
-later, enclosed numbers (①–⑳, ⑪, ㉑–㊿), CJK, general and full-width punctuation, Latin, Greek,
-Cyrillic, kana, bopomofo: 30,890 in all — because a character that a user's data brings must render,
-not turn into a tofu box. It drops only what a report never uses: vertical metrics (vhea/vmtx) and
-hinting (the upstream TTFs carry none). The glyph outlines are 96 % of the size, so that is as small
-as full coverage allows (about 10.4 MB a face). The fonts' modification date is set to their creation
-date, so the same inputs and fontTools version give the same bytes; fonts.json records the package,
-version, the SHA-256 of the tarball, of each input and output file, the fontTools version and the
-coverage. planlib never fetches fonts at run time.
+From the repository root (each tarball is recognised by its SHA-256; a different file is refused; both
+are needed, since fonts.json and OFL.txt describe every shipped family)::
+
+    npm pack @expo-google-fonts/noto-sans-sc@0.4.3      # → expo-google-fonts-noto-sans-sc-0.4.3.tgz
+    npm pack @expo-google-fonts/noto-serif-sc@0.4.3     # → expo-google-fonts-noto-serif-sc-0.4.3.tgz
+    .venv/bin/python scripts/subset_fonts.py expo-google-fonts-noto-sans-sc-0.4.3.tgz \
+        expo-google-fonts-noto-serif-sc-0.4.3.tgz
+
+The script reads the TTFs from the tarballs without unpacking and keeps every code point of the
+upstream cmap (Sans 30,890, Serif 30,928: all CJK Unified Ideographs — simplified and traditional, e.g.
+瀼 U+703C, 重慶 發佈 —, Extension A, some of Extension B, enclosed numbers ①–⑳ ⑪ ㉑–㊿, CJK, general
+and full-width punctuation, Latin, Greek, Cyrillic, kana, bopomofo), because a character that a user's
+data brings must render, not turn into a tofu box. It drops only what a report never uses: vertical
+metrics (vhea/vmtx) and hinting (instructions, fpgm/prep/cvt). The glyph outlines are most of the size,
+so that is as small as full coverage allows (10–12 MB a face). The fonts' modification date is set to
+their creation date, so the same inputs and fontTools version give the same bytes; fonts.json records,
+per family, the package, version, the SHA-256 of the tarball, of each input and output file, the
+fontTools version and the coverage. planlib never fetches fonts at run time.
 """
 
 from __future__ import annotations
@@ -29,6 +37,7 @@ import json
 import sys
 import tarfile
 import unicodedata
+from dataclasses import dataclass
 from pathlib import Path
 
 import fontTools
@@ -37,10 +46,30 @@ from fontTools.ttLib import TTFont
 
 REPO = Path(__file__).resolve().parents[1]
 OUT = REPO / "src" / "planlib" / "fonts"
-PACKAGE = "@expo-google-fonts/noto-sans-sc"
-VERSION = "0.4.3"
-TARBALL_SHA256 = "0d69d0f4971d2ff574e3d93cbc218dc950bf3f3f8f8e2c008d97687ed53aee59"
-WEIGHTS = {"Regular": "package/400Regular/NotoSansSC_400Regular.ttf", "Bold": "package/700Bold/NotoSansSC_700Bold.ttf"}
+RECORD = OUT / "fonts.json"
+
+
+@dataclass(frozen=True)
+class Family:
+    name: str  # the family name in the font (what Typst, matplotlib and CSS ask for)
+    file_stem: str  # NotoSansSC → NotoSansSC-Regular.ttf
+    package: str
+    version: str
+    tarball_sha256: str
+    upstream: str  # the font's own version, as its name table says
+    weights: dict[str, str]  # style → member of the tarball
+
+
+FAMILIES = (
+    Family("Noto Sans SC", "NotoSansSC", "@expo-google-fonts/noto-sans-sc", "0.4.3",
+           "0d69d0f4971d2ff574e3d93cbc218dc950bf3f3f8f8e2c008d97687ed53aee59", "Noto Sans SC 2.004",
+           {"Regular": "package/400Regular/NotoSansSC_400Regular.ttf",
+            "Bold": "package/700Bold/NotoSansSC_700Bold.ttf"}),
+    Family("Noto Serif SC", "NotoSerifSC", "@expo-google-fonts/noto-serif-sc", "0.4.3",
+           "ff6bcf5ba68d92dfecc05544bb150f9e724741a932354a0dd97e7289c40a3f5e", "Noto Serif SC 2.003",
+           {"Regular": "package/400Regular/NotoSerifSC_400Regular.ttf",
+            "Bold": "package/700Bold/NotoSerifSC_700Bold.ttf"}),
+)  # fmt: skip
 DROP_TABLES = ["vhea", "vmtx"]  # vertical writing only; Typst, matplotlib and the site set text horizontally
 TEXT_GLOBS = ["data/raw/**/*.csv", "data/raw/**/*.md", "src/planlib/**/*.yaml", "notebooks/**/*.ipynb"]
 BLOCKS = {  # reported in fonts.json: how many code points of each range the fonts keep
@@ -109,38 +138,68 @@ def make_font(source: bytes, target: Path) -> dict:
             "blocks": {name: sum(lo <= c <= hi for c in cmap) for name, (lo, hi) in BLOCKS.items()}}
 
 
-def main(tarball: Path) -> None:
-    data = tarball.read_bytes()
-    if _digest(data) != TARBALL_SHA256:
-        raise SystemExit(f"{tarball}: SHA-256 {_digest(data)} is not that of {PACKAGE}@{VERSION} ({TARBALL_SHA256})")
-    OUT.mkdir(parents=True, exist_ok=True)
-    manifest: dict = {
-        "source": f"npm {PACKAGE}@{VERSION} (Noto Sans SC 2.004, SIL OFL 1.1)",
-        "package": PACKAGE, "version": VERSION, "tarball_sha256": TARBALL_SHA256,
+def make_family(family: Family, data: bytes) -> tuple[dict, str]:
+    """Both weights of ``family`` from its npm tarball ``data``; returns its fonts.json entry and licence."""
+    entry: dict = {
+        "source": f"npm {family.package}@{family.version} ({family.upstream}, SIL OFL 1.1)",
+        "package": family.package, "version": family.version, "tarball_sha256": family.tarball_sha256,
         "npm_integrity": "sha512-" + base64.b64encode(hashlib.sha512(data).digest()).decode(),
         "made_by": f"scripts/subset_fonts.py with fontTools {fontTools.version}",
         "kept": "every code point of the upstream font; dropped: " + ", ".join(DROP_TABLES) + " and hinting",
         "files": {},
     }  # fmt: skip
     with tarfile.open(fileobj=io.BytesIO(data)) as tar:
-        sources = {style: tar.extractfile(member).read() for style, member in WEIGHTS.items()}
+        sources = {style: tar.extractfile(member).read() for style, member in family.weights.items()}
         licence = tar.extractfile("package/LICENSE_FONT").read().decode("utf-8")
-    wanted = gb2312_chars() | repo_chars()
+    gb2312 = gb2312_chars()
+    wanted = gb2312 | repo_chars()
     for style, source in sources.items():
-        target = OUT / f"NotoSansSC-{style}.ttf"
+        target = OUT / f"{family.file_stem}-{style}.ttf"
         info = make_font(source, target)
         with TTFont(target) as font:
             cmap = font.getBestCmap()
+            if font["name"].getDebugName(1) != family.name:
+                raise SystemExit(f"{target.name}: family {font['name'].getDebugName(1)!r}, expected {family.name!r}")
         missing = sorted(c for c in wanted if ord(c) not in cmap)
-        if any(c in gb2312_chars() for c in missing):
+        if any(c in gb2312 for c in missing):
             raise SystemExit(f"{target.name}: GB 2312 characters missing: {''.join(missing)}")
         info["repository_chars_not_in_font"] = [f"U+{ord(c):04X} {unicodedata.name(c, '?')}" for c in missing]
-        manifest["files"][target.name] = info
+        entry["files"][target.name] = info
         print(f"{target.name}: {info['bytes'] / 1e6:.2f} MB, {info['codepoints']} code points;"
               f" repository characters not in the font: {''.join(missing) or 'none'}")
-    (OUT / "fonts.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
-    (OUT / "OFL.txt").write_text(licence, encoding="utf-8")
+    return entry, licence
+
+
+def ofl_text(licences: dict[str, str]) -> str:
+    """One OFL.txt for all shipped families: each family's own licence text (its copyright line differs)."""
+    parts = []
+    for name, text in licences.items():
+        family = next(f for f in FAMILIES if f.name == name)
+        files = ", ".join(f"{family.file_stem}-{style}.ttf" for style in family.weights)
+        parts.append(f"==== {name} ({files}; npm {family.package}@{family.version}) ====\n\n{text.strip()}\n")
+    return "\n\n".join(parts)
+
+
+def main(tarballs: list[Path]) -> None:
+    by_digest = {f.tarball_sha256: f for f in FAMILIES}
+    given: dict[str, bytes] = {}
+    for tarball in tarballs:
+        data = tarball.read_bytes()
+        family = by_digest.get(_digest(data))
+        if family is None:
+            known = "; ".join(f"{f.package}@{f.version} ({f.tarball_sha256})" for f in FAMILIES)
+            raise SystemExit(f"{tarball}: SHA-256 {_digest(data)} is none of the known tarballs: {known}")
+        given[family.name] = data
+    absent = [f"{f.package}@{f.version}" for f in FAMILIES if f.name not in given]
+    if absent:
+        raise SystemExit(f"missing tarballs: {', '.join(absent)} (fonts.json and OFL.txt cover every family)")
+    OUT.mkdir(parents=True, exist_ok=True)
+    families, licences = {}, {}
+    for family in FAMILIES:
+        families[family.name], licences[family.name] = make_family(family, given[family.name])
+    RECORD.write_text(json.dumps({"families": families}, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    (OUT / "OFL.txt").write_text(ofl_text(licences), encoding="utf-8")
 
 
 if __name__ == "__main__":
-    main(Path(sys.argv[1]))
+    main([Path(p) for p in sys.argv[1:]])
