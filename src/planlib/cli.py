@@ -79,21 +79,25 @@ def _cmd_list(args: argparse.Namespace) -> int:
 
 def _cmd_build(args: argparse.Namespace) -> int:
 
+    from planlib.publish import quarto
     from planlib.publish.build import build
 
     formats = tuple(f.strip() for f in args.to.split(",") if f.strip())
     engine = args.engine
-    if engine == "auto":
-        # the offline engine until the Quarto engine meets the same contract (issue 11): a Quarto on PATH
-        # must never silently change what `make report` publishes
+    if engine == "auto":  # Quarto only where it is on PATH and of a version the engine supports
         engine = "offline"
-    if engine == "quarto":
-        from planlib.publish.quarto import build_quarto
-
-        result = build_quarto(args.only or None, formats, jobs=args.jobs)
-    else:
+        if quarto.find_quarto() is not None:
+            try:
+                quarto.check()
+                engine = "quarto"
+            except quarto.QuartoUnavailable as exc:
+                print(f"使用离线引擎(Quarto 引擎不可用:{exc})", file=sys.stderr)
+    try:
         result = build(args.only or None, formats, jobs=args.jobs, progress=not args.quiet, force=args.force,
-                       wait=_wait_seconds(args.wait))  # fmt: skip
+                       wait=_wait_seconds(args.wait), engine=engine)  # fmt: skip
+    except quarto.QuartoUnavailable as exc:
+        print(f"无法使用 Quarto 引擎:{exc}", file=sys.stderr)
+        return 1
     for notice in result.notices:
         print(notice)
     for rid in result.no_notebook:
@@ -151,7 +155,7 @@ def build_parser() -> argparse.ArgumentParser:
     bld.add_argument("--only", nargs="+", metavar="ID", help="只生成这些报告(如 annual-2023)")
     bld.add_argument("--to", default="html,pdf", help="输出格式,逗号分隔:html,pdf")
     bld.add_argument("--engine", choices=["auto", "offline", "quarto"], default="auto",
-                     help="auto:PATH 中有 quarto 则用 quarto,否则离线引擎")
+                     help="auto:PATH 中有受支持版本的 quarto 则用 quarto,否则用离线引擎")
     bld.add_argument("--jobs", type=int, default=min(4, os.cpu_count() or 1),
                      help="并行生成的报告数(默认:CPU 核数,最多 4)")
     bld.add_argument("--force", action="store_true", help="忽略缓存,全部重新生成")

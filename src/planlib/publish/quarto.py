@@ -1,83 +1,288 @@
-"""The Quarto engine: execute notebooks into ``reports/`` with papermill, then ``quarto render``.
+"""The Quarto engine: one ``quarto render`` per report typesets every format asked for (HTML, Typst → PDF,
+Word), as a standalone Quarto project in the report's scratch folder.
 
-Quarto is not installable on machines without internet access beyond PyPI (its PyPI package downloads
-the binary), so this engine runs only where a ``quarto`` binary is on PATH; the offline engine is the
-default elsewhere. Both write the same layout: ``reports/_site/<id>.html``, ``<id>.pdf``, ``index.html``.
+Same contract as the offline engine (see :class:`planlib.publish.build.RenderJob`): ``build.py`` has
+executed the notebook once (papermill) and turned it into one pandoc-Markdown document; this engine writes
+``out/<id>.html``, ``<id>.pdf`` (and ``<id>.docx``) or raises. Everything Quarto sees and writes stays in
+the scratch folder ``reports/_build/<id>``:
+
+* ``_quarto.yml`` — a project file of its own (``templates/quarto/project.yaml`` plus the report's input
+  and ``lib-dir``), so Quarto never treats the repository's ``reports/`` as the project and never touches
+  ``reports/_site``;
+* ``<id>.qmd`` — front matter (titles as escaped Markdown, the formats asked for, the include files) and
+  the document;
+* ``fonts/`` — hard links to the shipped fonts (Quarto rewrites an absolute ``font-paths``, a relative
+  folder survives);
+* ``_planlib/`` — the template partials (Typst cover and page, HTML title block with the download links)
+  and the page header, footer and style, written here with every text escaped (:mod:`planlib.escape`);
+* ``<id>/libs`` — the page's scripts and styles (Quarto's ``lib-dir``): they travel with the report's
+  figures and tables into ``reports/_site/<id>/``, so the site has no ``*_files`` or ``site_libs`` folder.
+
+The page makes no external request: fonts come from the site's ``fonts/``, no MathJax
+(``html-math-method: plain``), no CDN. Quarto's warnings are printed to stderr, prefixed with the report
+id, except the few known to be harmless (``templates/quarto/warnings.yaml``, each with its reason).
 """
 
 from __future__ import annotations
 
+import functools
+import os
+import re
 import shutil
+import signal
 import subprocess
-import time
+import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import nbformat
 import yaml
 
-from planlib._assets import ENV as ASSETS_ENV
-from planlib._lock import run_lock
-from planlib._paths import project_root
-from planlib.publish.build import BuildResult, lock_path, site_dir
-from planlib.publish.manifest import Report, load_manifest
-from planlib.publish.notebook import ReportError, execute
-from planlib.style import copy_fonts
+from planlib.errors import DataError
+from planlib.escape import html_text, md_text, typst_string
+from planlib.style import FONT_DIR, glyph_problems
+
+if TYPE_CHECKING:
+    from planlib.publish.build import RenderJob
+
+TEMPLATES = Path(__file__).parent / "templates"
+QUARTO_TEMPLATES = TEMPLATES / "quarto"
+# The oldest Quarto this engine is tested with (CI installs it: ../shared/tools/quarto/install.sh). The
+# engine replaces Quarto's Typst template partials (typst-template.typ, typst-show.typ), whose interface and
+# bundled Typst version change between minor releases, and relies on `lib-dir` in a default project, on
+# `fig-alt` reaching Typst's image(alt: …) and on labelled table captions in Typst: older releases are
+# refused rather than allowed to publish a page without alt text or a PDF without table captions.
+MIN_VERSION = (1, 11, 0)
+# planlib's output format -> Quarto's format name (its output file has the planlib suffix: <id>.pdf …)
+QUARTO_FORMATS = {"html": "html", "pdf": "typst", "docx": "docx"}
+SUPPORT = "_planlib"  # the scratch project's folder for partials and include files
+INSTALL_HINT = "安装 Quarto(https://quarto.org/docs/get-started/),或使用 --engine offline"
 
 
-def front_matter(report: Report, formats: tuple[str, ...]) -> nbformat.NotebookNode:
-    """A raw YAML cell Quarto reads as the document's metadata (title and one format per output)."""
-    fmts = {"html": "default"}
-    if "pdf" in formats:
-        fmts["typst"] = "default"
-    meta = {"title": report.title, "subtitle": report.subtitle, "format": fmts}
-    return nbformat.v4.new_raw_cell("---\n" + yaml.safe_dump(meta, allow_unicode=True, sort_keys=False) + "---")
+class QuartoUnavailable(RuntimeError):
+    """Quarto cannot be used here: no ``quarto`` on PATH, a version below :data:`MIN_VERSION`, or a binary
+    that does not run. The message says what was found and what is needed, in Chinese."""
 
 
-def prepare(report: Report, root: Path, formats: tuple[str, ...]) -> Path:
-    """Execute the report's notebook into ``reports/<id>.ipynb`` and prepend its front matter."""
-    reports = root / "reports"
-    out = reports / f"{report.id}.ipynb"
-    execute(report.id, root / report.notebook, out, report.parameters, cwd=reports, env={ASSETS_ENV: report.id})
-    nb = nbformat.read(out, as_version=4)
-    nb.cells = [c for c in nb.cells if "remove" not in c.get("metadata", {}).get("tags", [])]
-    for cell in nb.cells:  # Quarto shows Markdown outputs as Markdown with output: asis
-        if cell.cell_type == "code":
-            cell.source = "#| output: asis\n" + cell.source
-    nb.cells.insert(0, front_matter(report, formats))
-    nbformat.write(nb, out)
-    return out
+def find_quarto() -> str | None:
+    """The ``quarto`` binary on PATH, or None."""
+    return shutil.which("quarto")
 
 
-def build_quarto(only: list[str] | None, formats: tuple[str, ...], *, jobs: int = 1) -> BuildResult:
-    quarto = shutil.which("quarto")
-    if quarto is None:
-        raise FileNotFoundError("PATH 中没有 quarto;请安装 Quarto ≥ 1.5,或使用 --engine offline")
-    root = project_root()
-    with run_lock(lock_path(root), "报告构建"):  # one build at a time, whichever the engine
-        return _build_quarto_locked(quarto, root, only, formats)
+def _version_text(version: tuple[int, ...]) -> str:
+    return ".".join(str(part) for part in version)
 
 
-def _build_quarto_locked(quarto: str, root: Path, only: list[str] | None, formats: tuple[str, ...]) -> BuildResult:
-    started = time.perf_counter()
-    manifest = load_manifest(root / "reports" / "manifest.yaml")
-    selected = [manifest.get(i) for i in only] if only else list(manifest.reports)
-    result = BuildResult(site=site_dir(root))
-    for report in selected:
-        if not (root / report.notebook).is_file():
-            result.no_notebook.append(report.id)
+def quarto_version(binary: str) -> tuple[int, ...]:
+    """``(major, minor, patch)`` from ``quarto --version``; raises :class:`QuartoUnavailable` if the binary
+    does not run or prints no version."""
+    try:
+        proc = subprocess.run([binary, "--version"], capture_output=True, timeout=120)
+    except (OSError, subprocess.TimeoutExpired) as exc:
+        raise QuartoUnavailable(f"{binary}:无法运行 quarto --version({exc});应为:可运行的 Quarto "
+                                f"{_version_text(MIN_VERSION)} 或更高;或{INSTALL_HINT}") from None  # fmt: skip
+    text = proc.stdout.decode("utf-8", errors="replace").strip()
+    match = re.match(r"(\d+)\.(\d+)(?:\.(\d+))?", text)
+    if proc.returncode != 0 or match is None:
+        shown = (text or proc.stderr.decode("utf-8", errors="replace").strip())[:200] or "(无输出)"
+        raise QuartoUnavailable(f"{binary}:quarto --version 没有给出版本号(输出:{shown});应为:Quarto "
+                                f"{_version_text(MIN_VERSION)} 或更高;或{INSTALL_HINT}")  # fmt: skip
+    return tuple(int(part or 0) for part in match.groups())
+
+
+def check() -> None:
+    """Raise :class:`QuartoUnavailable` unless a ``quarto`` of at least :data:`MIN_VERSION` is on PATH."""
+    binary = find_quarto()
+    if binary is None:
+        raise QuartoUnavailable(f"PATH 中没有 quarto;应为:Quarto {_version_text(MIN_VERSION)} 或更高;或{INSTALL_HINT}")
+    version = quarto_version(binary)
+    if version < MIN_VERSION:
+        raise QuartoUnavailable(f"{binary}:Quarto {_version_text(version)} 低于 planlib 支持的最低版本;"
+                                f"应为:Quarto {_version_text(MIN_VERSION)} 或更高;或{INSTALL_HINT}")  # fmt: skip
+
+
+def render(job: RenderJob) -> None:
+    """Typeset ``job`` with one ``quarto render`` for all of ``job.formats``; move ``<id>.<format>`` into
+    ``job.out``.
+
+    Raises ValueError for a format Quarto is not set up for here, :class:`planlib.errors.DataError` before
+    typesetting if the PDF would need a character the shipped fonts lack, :class:`QuartoUnavailable` if
+    ``quarto`` is gone, and RuntimeError with Quarto's own message if the render fails or leaves an output
+    out."""
+    rid = job.report.id
+    unknown = [f for f in job.formats if f not in QUARTO_FORMATS]
+    if unknown:
+        raise ValueError(f"Quarto 引擎不能生成 {'、'.join(unknown)};可生成 {'、'.join(QUARTO_FORMATS)}")
+    binary = find_quarto()
+    if binary is None:
+        raise QuartoUnavailable(f"PATH 中没有 quarto;{INSTALL_HINT}")
+    if "pdf" in job.formats:
+        _check_pdf_text(job)
+    qmd = write_project(job)
+    job.stage("Quarto 排版")
+    output = _run_quarto([binary, "render", qmd.name], cwd=job.build)
+    for warning in shown_warnings(output):
+        print(f"报告 {rid}:Quarto 警告:{warning}", file=sys.stderr)
+    for fmt in job.formats:
+        produced = job.build / f"{rid}.{fmt}"
+        if not produced.is_file():
+            raise RuntimeError(f"quarto render 没有生成 {produced.name}")
+        os.replace(produced, job.out / f"{rid}.{fmt}")
+
+
+def _check_pdf_text(job: RenderJob) -> None:
+    """Every character of the PDF can be drawn with the shipped fonts (the body and titles as the offline
+    engine checks them, and the cover lines only this engine prints); else DataError naming them."""
+    from planlib.publish.offline import check_fonts
+
+    report = job.report
+    check_fonts(job.markdown, title=report.title, subtitle=report.subtitle, date=report.cover_date, report=report.id)
+    problems = []
+    for label, text in (("规划名称", report.plan_title), ("评估单位", report.evaluator)):
+        problems += glyph_problems(text, file=f"报告 {report.id}", entry=label)
+    if problems:
+        raise DataError(problems)
+
+
+def body_fonts() -> tuple[str, ...]:
+    """Typst's body font list: Noto Serif SC first when planlib ships it, Noto Sans SC always."""
+    serif = any(FONT_DIR.glob("NotoSerifSC-*.ttf"))
+    return ("Noto Serif SC", "Noto Sans SC") if serif else ("Noto Sans SC",)
+
+
+def _raw(fmt: str, text: str) -> str:
+    """``text`` as a pandoc raw inline of ``fmt`` (for a metadata value that must reach a template as is)."""
+    fence = "`" * (max((len(run) for run in re.findall(r"`+", text)), default=0) + 1)
+    return f"{fence}{text}{fence}{{={fmt}}}"
+
+
+def _link_fonts(folder: Path) -> None:
+    """Hard links to the shipped fonts in ``folder`` (a copy where the file system has no hard links)."""
+    folder.mkdir(exist_ok=True)
+    for font in sorted(FONT_DIR.glob("*.ttf")):
+        target = folder / font.name
+        if target.exists():
             continue
         try:
-            prepare(report, root, formats)
-            result.built.append(report.id)
-        except ReportError as exc:
-            result.failed[report.id] = str(exc)
-    copy_fonts(root / "reports" / "fonts")  # fonts.css serves them with the site
-    if result.built:
-        to = [f for f in ("html", "typst") if f == "html" or "pdf" in formats]
-        for fmt in to:
-            proc = subprocess.run([quarto, "render", str(root / "reports"), "--to", fmt], capture_output=True,
-                                  text=True)  # fmt: skip
-            if proc.returncode != 0:
-                result.failed["quarto"] = proc.stderr[-2000:]
-    result.seconds = time.perf_counter() - started
-    return result
+            os.link(font, target)
+        except OSError:
+            shutil.copyfile(font, target)
+
+
+def write_project(job: RenderJob) -> Path:
+    """Write the standalone Quarto project of ``job`` into ``job.build`` (see the module's docstring) and
+    return its ``<id>.qmd``."""
+    from planlib.publish.offline import footer_text
+
+    report, rid, build = job.report, job.report.id, job.build
+    project = yaml.safe_load((QUARTO_TEMPLATES / "project.yaml").read_text(encoding="utf-8"))
+    project["project"].update({"render": [f"{rid}.qmd"], "lib-dir": f"{rid}/libs"})
+    (build / "_quarto.yml").write_text(_yaml(project), encoding="utf-8")
+    _link_fonts(build / "fonts")
+
+    support = build / SUPPORT
+    support.mkdir(exist_ok=True)
+    for name in ("title-block.html", "typst-template.typ", "typst-show.typ", "planlib-quarto.lua", "planlib-alt.lua"):
+        shutil.copyfile(QUARTO_TEMPLATES / name, support / name)
+    shutil.copyfile(TEMPLATES / "typst-literal.lua", support / "typst-literal.lua")
+    css = "".join((folder / "style.css").read_text(encoding="utf-8") for folder in (TEMPLATES, QUARTO_TEMPLATES))
+    (support / "head.html").write_text(f"<style>\n{css}</style>\n", encoding="utf-8")
+    nav = f'<nav class="site-nav"><a href="index.html">{html_text(job.site_title)}</a> › 报告</nav>\n'
+    (support / "before.html").write_text(nav, encoding="utf-8")
+    footer = f'<footer class="site-footer">{html_text(footer_text(job.notes))}</footer>\n'
+    (support / "after.html").write_text(footer, encoding="utf-8")
+    meta = {"title": report.title, "subtitle": report.subtitle, "plan": report.plan_title,
+            "evaluator": report.evaluator, "date": report.cover_date, "generator": footer_text(job.notes)}  # fmt: skip
+    fields = [f"  {key}: {typst_string(value)}," for key, value in meta.items()]
+    fonts = ", ".join(typst_string(f) for f in body_fonts())
+    fields += [f"  body-font: ({fonts},),", f"  heading-font: ({typst_string('Noto Sans SC')},),"]
+    (support / "meta.typ").write_text("#let planlib-meta = (\n" + "\n".join(fields) + "\n)\n", encoding="utf-8")
+
+    # alt text and table labels as Quarto reads them: before Quarto turns figures and tables into floats
+    filters: list = [{"path": f"{SUPPORT}/planlib-quarto.lua", "at": "pre-ast"},
+                     {"path": f"{SUPPORT}/planlib-alt.lua", "at": "post-render"}]  # fmt: skip
+    formats: dict[str, dict] = {}
+    if "html" in job.formats:
+        formats["html"] = {"filters": filters, "template-partials": [f"{SUPPORT}/title-block.html"],
+                           "include-in-header": [f"{SUPPORT}/head.html"],
+                           "include-before-body": [f"{SUPPORT}/before.html"],
+                           "include-after-body": [f"{SUPPORT}/after.html"]}  # fmt: skip
+    if "pdf" in job.formats:
+        formats["typst"] = {"template-partials": [f"{SUPPORT}/typst-template.typ", f"{SUPPORT}/typst-show.typ"],
+                            "include-in-header": [f"{SUPPORT}/meta.typ"],
+                            "filters": [*filters, f"{SUPPORT}/typst-literal.lua"]}  # fmt: skip
+    if "docx" in job.formats:
+        formats["docx"] = {"filters": filters}
+    front: dict = {"title": md_text(report.title), "subtitle": md_text(report.subtitle),
+                   "pagetitle": md_text(f"{report.title} — {job.site_title}"), "format": formats}  # fmt: skip
+    links = " ".join(f'<a href="{html_text(href)}">{html_text(label)}</a>' for label, href in job.downloads)
+    if links:
+        front["planlib-downloads"] = _raw("html", links)
+    qmd = build / f"{rid}.qmd"
+    qmd.write_text(f"---\n{_yaml(front)}---\n\n{job.markdown}", encoding="utf-8")
+    return qmd
+
+
+def _yaml(data: dict) -> str:
+    return yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=1 << 30)
+
+
+def _run_quarto(args: list[str], cwd: Path) -> str:
+    """Run Quarto in ``cwd``; return what it printed (stdout and stderr). RuntimeError with the end of its
+    output if it fails. Quarto runs in a process group of its own, which is killed if this process is
+    interrupted (a build stopped with Ctrl-C leaves no pandoc or Typst behind)."""
+    from planlib.publish.offline import source_date_epoch
+
+    # a caller's own Quarto render (reports/_quarto.yml's pre-render) must not make that project ours
+    env = {key: value for key, value in os.environ.items()
+           if not key.startswith(("QUARTO_PROJECT", "QUARTO_USE_FILE_FOR"))}  # fmt: skip
+    env.update({"SOURCE_DATE_EPOCH": str(source_date_epoch()), "TYPST_IGNORE_SYSTEM_FONTS": "true"})
+    proc = subprocess.Popen(args, cwd=cwd, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                            start_new_session=True)  # fmt: skip
+    try:
+        raw, _ = proc.communicate()
+    except BaseException:
+        try:
+            os.killpg(proc.pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+        proc.wait()
+        raise
+    output = _ANSI.sub("", raw.decode("utf-8", errors="replace"))
+    if proc.returncode != 0:
+        tail = "\n".join(output.strip().splitlines()[-25:])
+        raise RuntimeError(f"quarto render 失败(退出码 {proc.returncode}):\n{tail}")
+    return output
+
+
+_ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
+# pandoc's "[WARNING] …", Quarto's "WARN: …" and "WARNING (filter.lua:128) …" (the location is Quarto's own
+# code, of no use to a reader), Typst's "warning: …"
+_WARNING = re.compile(r"^(?:\[WARNING\]|WARN(?:ING)?\b(?:\s*\([^)]*\))?:?|warning:)\s*(.*)$", re.IGNORECASE)
+
+
+def warnings_in(output: str) -> list[str]:
+    """The warnings in Quarto's output (see ``_WARNING``), each as one line (its indented continuation lines
+    joined), each once (the HTML and the PDF pass repeat them), in order."""
+    found: list[list[str]] = []
+    current: list[str] | None = None
+    for line in _ANSI.sub("", output).splitlines():
+        match = _WARNING.match(line.strip())
+        if match:
+            current = [match.group(1).strip()]
+            found.append(current)
+        elif current is not None and line[:1] in (" ", "\t") and line.strip():
+            current.append(line.strip())
+        else:
+            current = None
+    return list(dict.fromkeys(" ".join(parts) for parts in found))
+
+
+@functools.cache
+def _ignored() -> tuple[re.Pattern, ...]:
+    entries = yaml.safe_load((QUARTO_TEMPLATES / "warnings.yaml").read_text(encoding="utf-8"))["ignore"]
+    return tuple(re.compile(entry["pattern"]) for entry in entries)
+
+
+def shown_warnings(output: str) -> list[str]:
+    """:func:`warnings_in` without those ``templates/quarto/warnings.yaml`` lists as harmless."""
+    return [w for w in warnings_in(output) if not any(p.search(w) for p in _ignored())]
