@@ -31,7 +31,7 @@ def problems(path: Path, kind: str | None = None) -> list[str]:
 
 
 def reg(*rows: list[object]) -> list[list[object]]:
-    return [list(r) + [0, 0, 0, LABEL] for r in rows]
+    return [[*r, 0, 0, 0, LABEL] for r in rows]
 
 
 def test_register_cells_are_checked_with_line_field_and_expectation(tmp_path):
@@ -195,7 +195,7 @@ def identifier_strings(files: dict[str, Path]) -> set[str]:
 
 
 def test_bulletin_is_built_with_the_monthly_title_and_synthetic_warning(bulletin):
-    root, files, code = bulletin
+    root, _, code = bulletin
     assert code == 0
     site = root / "reports" / "_site"
     html = (site / "monthly-2026-10.html").read_text(encoding="utf-8")

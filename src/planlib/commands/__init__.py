@@ -1,1 +1,1 @@
-"""Subcommands of ``planlib`` that live beside what they drive (``planlib monitor`` in :mod:`planlib.commands.monitoring`)."""
+"""Subcommands of ``planlib`` that live beside what they drive (:mod:`planlib.commands.monitoring`)."""

@@ -55,9 +55,10 @@ WITH agg AS (
   FROM registers
   GROUP BY ALL
 )
-SELECT d.code AS district_code, a.month, e.meaning AS event, sum(a.n) AS n, sum(a.youth) AS youth{groups_outer}
+SELECT d.code AS district_code, left(CAST(a.month AS VARCHAR), 7) AS month, e.meaning AS event, sum(a.n) AS n,
+       sum(a.youth) AS youth{groups_outer}
 FROM agg a JOIN _district d ON d.raw = a.district JOIN _event e ON e.raw = a.event
-WHERE a.month <= $month
+WHERE left(CAST(a.month AS VARCHAR), 7) <= $month
 GROUP BY ALL
 """
 
@@ -65,7 +66,8 @@ GROUP BY ALL
 ENTERPRISE_SQL = """
 SELECT district_code, industry, strftime(month, '%Y-%m') AS month, count(*) AS n,
        count(*) FILTER (WHERE jobs_end > jobs_start) AS n_up, count(*) FILTER (WHERE jobs_end < jobs_start) AS n_down,
-       sum(jobs_start) AS jobs_start, sum(jobs_end) AS jobs_end, sum(jobs_cut) AS jobs_cut, sum(jobs_added) AS jobs_added
+       sum(jobs_start) AS jobs_start, sum(jobs_end) AS jobs_end, sum(jobs_cut) AS jobs_cut,
+       sum(jobs_added) AS jobs_added
 FROM enterprises
 WHERE month <= $last_day
 GROUP BY ALL
@@ -336,9 +338,11 @@ class MonthlyResult:
         rows = []
         frames = [self.values[~self.values["suppressed"]][["series", "region", "region_code", "month", "value"]]]
         heat = self.heat.dropna(subset=["index"])
-        frames.append(pd.DataFrame({"series": HEAT_SERIES.id, "region": heat["region"], "region_code": heat["region_code"],
-                                    "month": heat["month"], "value": heat["index"].round(2)}))  # fmt: skip
-        for column, prefix in (("vacancy_ratio", "mon_industry_vacancy_ratio_"), ("diffusion", "mon_industry_diffusion_")):
+        frames.append(pd.DataFrame({"series": HEAT_SERIES.id, "region": heat["region"],
+                                    "region_code": heat["region_code"], "month": heat["month"],
+                                    "value": heat["index"].round(2)}))  # fmt: skip
+        for column, prefix in (("vacancy_ratio", "mon_industry_vacancy_ratio_"),
+                               ("diffusion", "mon_industry_diffusion_")):  # fmt: skip
             ind = self.industry.dropna(subset=[column])
             ind = ind[ind["industry"] != "全部"]
             frames.append(pd.DataFrame({"series": prefix + ind["industry"].str.lower(), "region": MUNICIPALITY,
@@ -421,7 +425,8 @@ def load_monthly(month: str, folder: Path | str | None = None) -> MonthlyResult:
     meta_path = folder / "meta.json"
     if not meta_path.is_file():
         raise DataError(Problem(file=str(folder), problem=f"没有 {month} 的监测结果",
-                                expected=f"先运行 planlib monitor run --month {month} 并给出登记、企业样本或招聘求职文件"))
+                                expected=f"先运行 planlib monitor run --month {month},"
+                                         "并给出登记、企业样本或招聘求职文件"))  # fmt: skip
     meta = json.loads(meta_path.read_text(encoding="utf-8"))
 
     def read(name: str) -> pd.DataFrame:

@@ -174,7 +174,8 @@ def _load_settings(path: Path) -> MonitoringSettings:
     problems = []
     for letter in spec["key_industries"]:
         if letter not in spec["industries"]:
-            problems.append(Problem(file=str(path), entry="key_industries", problem=f"“{letter}”不是 industries 中的门类",
+            problems.append(Problem(file=str(path), entry="key_industries",
+                                    problem=f"“{letter}”不是 industries 中的门类",
                                     expected="industries 中的门类字母"))  # fmt: skip
     if spec["youth"] not in spec["age_groups"]:
         problems.append(Problem(file=str(path), entry="youth", problem=f"“{spec['youth']}”不在 age_groups 中"))
@@ -363,7 +364,8 @@ def _read_error(exc: Exception, display: str) -> DataError:
                                  expected="以 UTF-8 编码保存的 CSV 文件"))  # fmt: skip
     found = re.search(r"Expected Number of Columns: (\d+) Found: (\d+)", text)
     if found:
-        return DataError(Problem(file=display, row=row, problem=f"该行有 {found.group(2)} 个字段,表头有 {found.group(1)} 列",
+        return DataError(Problem(file=display, row=row,
+                                 problem=f"该行有 {found.group(2)} 个字段,表头有 {found.group(1)} 列",
                                  expected="每行的字段数与表头相同;含逗号的值须加英文双引号"))  # fmt: skip
     return DataError(Problem(file=display, row=row, problem=f"无法按 CSV 读取({_first_line(exc)})",
                              expected="UTF-8 编码、逗号分隔、首行为表头的 CSV 文件"))  # fmt: skip
@@ -481,13 +483,36 @@ class _Check:
     expected: str
 
 
-def _value_checks(fields: Sequence[Field], present: dict[str, str], today: dt.date) -> list[_Check]:
+_DATE_TYPES = ("DATE", "TIMESTAMP", "TIMESTAMP WITH TIME ZONE", "TIMESTAMP_NS", "TIMESTAMP_MS", "TIMESTAMP_S")
+_INT_TYPES = ("TINYINT", "SMALLINT", "INTEGER", "BIGINT", "HUGEINT", "UTINYINT", "USMALLINT", "UINTEGER", "UBIGINT")
+
+
+def _value_checks(fields: Sequence[Field], present: dict[str, str], today: dt.date,
+                  types: dict[str, str] | None = None) -> list[_Check]:  # fmt: skip
+    """The checks of each present field, as SQL on its trimmed text ``v_<field>``; a Parquet column whose type
+    already guarantees the form (DATE, an integer type) is checked on its typed value ``t_<field>`` only for
+    what the type does not say (missing, in the future, negative), without turning every value into text."""
     out: list[_Check] = []
     day = today.isoformat()
+    types = types or {}
     for f in fields:
         if f.name not in present:
             continue
-        v = f"v_{f.name}"
+        v, t, kind = f"v_{f.name}", f"t_{f.name}", types.get(f.name, "VARCHAR")
+        if f.check == "date" and kind in _DATE_TYPES:
+            if f.required:
+                out.append(_Check(f.name, f"{t} IS NULL", lambda r: "值为空", f"{f.label}:{f.description}"))
+            out.append(_Check(f.name, f"CAST({t} AS DATE) > DATE {_sql_str(day)}",
+                              lambda r, n=f.name: f"日期 {r[n]} 晚于今天({day}),不可能已经发生", "已经过去的日期"))
+            continue
+        if f.check in ("count", "positive") and kind in _INT_TYPES:
+            least = 1 if f.check == "positive" else 0
+            if f.required:
+                out.append(_Check(f.name, f"{t} IS NULL", lambda r: "值为空", f"{f.label}:{f.description}"))
+            out.append(_Check(f.name, f"{t} < {least}",
+                              lambda r, n=f.name, least=least: f"“{r[n]}”不是{'正' if least else '非负'}整数",
+                              "正整数" if least else "0 或正整数"))  # fmt: skip
+            continue
         if f.required:
             out.append(_Check(f.name, f"({v} IS NULL OR {v} = '')", lambda r: "值为空", f"{f.label}:{f.description}"))
             present_sql = f"{v} IS NOT NULL AND {v} <> ''"
@@ -506,7 +531,8 @@ def _value_checks(fields: Sequence[Field], present: dict[str, str], today: dt.da
                                       f"OR TRY_CAST({v} || '-01' AS DATE) IS NULL)",
                               lambda r, n=f.name: f"月份“{r[n]}”不是 YYYY-MM 格式或不存在",
                               "YYYY-MM 格式的月份,如 2026-10"))  # fmt: skip
-            out.append(_Check(f.name, f"({present_sql}) AND last_day(TRY_CAST({v} || '-01' AS DATE)) > DATE {_sql_str(day)}",
+            out.append(_Check(f.name, f"({present_sql}) AND last_day(TRY_CAST({v} || '-01' AS DATE)) "
+                                      f"> DATE {_sql_str(day)}",
                               lambda r, n=f.name: f"月份 {r[n]} 尚未结束(今天是 {day}),不可能已有该月的监测数据",
                               "已经结束的月份"))  # fmt: skip
         elif f.check in ("count", "positive"):
@@ -567,7 +593,8 @@ def _inspect(path: Path, display: str, file_format: str, kind: str | None, setti
     header = _header(path, file_format, con, display)
     kind = kind or detect_kind(header)
     if kind is None:
-        raise DataError(Problem(file=display, row=1, problem="无法判断文件类型:表头中没有 person_id、enterprise_id 或 record_type",
+        raise DataError(Problem(file=display, row=1,
+                                problem="无法判断文件类型:表头中没有 person_id、enterprise_id 或 record_type",
                                 expected="登记文件含 person_id(人员编号),企业样本含 enterprise_id(企业编号),"
                                          "招聘求职文件含 record_type(类型)"))  # fmt: skip
     fields = formats(settings)[kind]
@@ -605,10 +632,12 @@ def _inspect(path: Path, display: str, file_format: str, kind: str | None, setti
         record.types = {name: str(described.get(col, "VARCHAR")) for name, col in record.columns.items()}
     masker = _Masker(settings)
     src = source_sql(path, file_format)
-    cols = ", ".join(f"trim(CAST({_ident(col)} AS VARCHAR)) AS v_{name}" for name, col in record.columns.items())
+    # v_: the trimmed text of a cell; t_: the cell as typed (Parquet). DuckDB computes only what a query uses.
+    cols = ", ".join(f"trim(CAST({_ident(col)} AS VARCHAR)) AS v_{name}, {_ident(col)} AS t_{name}"
+                     for name, col in record.columns.items())  # fmt: skip
     row_expr = ("file_row_number + 1" if file_format == "parquet" else "row_number() OVER () + 1")
     src_rows = (f"read_parquet({_sql_str(str(path))}, file_row_number=true)" if file_format == "parquet" else src)
-    checks = _value_checks(fields, record.columns, today)
+    checks = _value_checks(fields, record.columns, today, record.types)
     if kind == "enterprises":
         checks.append(_balance_check())
     # coded columns: every distinct value is resolved once in Python (names → codes), bad values listed
@@ -621,15 +650,18 @@ def _inspect(path: Path, display: str, file_format: str, kind: str | None, setti
         stats_sql = ", ".join([f"count(*) FILTER (WHERE {c.sql}) AS c{i}" for i, c in enumerate(checks)]
                               + [f"histogram(r_{f.name}) AS h_{f.name}" for f in coded] + ["count(*) AS n_rows"])
         date_field = {"registers": "event_date", "postings": "date", "enterprises": "month"}[kind]
-        extra = [f"min(v_{date_field}) AS first_date, max(v_{date_field}) AS last_date"]
+        dated = f"t_{date_field}" if record.types.get(date_field) in _DATE_TYPES else f"v_{date_field}"
+        extra = [f"CAST(min({dated}) AS VARCHAR) AS first_date, CAST(max({dated}) AS VARCHAR) AS last_date"]
         if "synthetic" in record.columns:
             extra.append("count(*) FILTER (WHERE v_synthetic IS NOT NULL AND v_synthetic <> '') AS n_synthetic")
         raw_cols = "".join(f", CAST({_ident(record.columns[f.name])} AS VARCHAR) AS r_{f.name}" for f in coded)
         key = "person_id" if kind == "registers" else ("enterprise_id" if kind == "enterprises" else None)
         sample = []
         if key:
-            sample = [r[0] for r in con.execute(f"SELECT v_{key} FROM (SELECT {cols} FROM {src}) LIMIT 1000").fetchall()]
-        stats = con.execute(f"SELECT {stats_sql}, {', '.join(extra)} FROM (SELECT {cols}{raw_cols} FROM {src})").fetchall()[0]
+            sample = [r[0] for r in con.execute(f"SELECT v_{key} FROM (SELECT {cols} FROM {src}) LIMIT 1000")
+                      .fetchall()]  # fmt: skip
+        stats = con.execute(f"SELECT {stats_sql}, {', '.join(extra)} FROM (SELECT {cols}{raw_cols} FROM {src})"
+                            ).fetchall()[0]  # fmt: skip
         names = [d[0] for d in con.description]
         stats = dict(zip(names, stats, strict=True))
         for f in coded:
@@ -711,7 +743,8 @@ def _locate(con, path, display, file_format, record, checks, failing, coded_bad,
                 err = bad[value]
                 text = err.problem
                 if masker.looks_like(value):
-                    text = f"值{masker.shown(value)}不是有效的{dict((f.name, f.label) for f in formats()[record.kind])[name]}"
+                    label = {f.name: f.label for f in formats()[record.kind]}[name]
+                    text = f"值{masker.shown(value)}不是有效的{label}"
                 problems.append(Problem(file=display, field=record.columns[name], problem=text, expected=err.expected,
                                         **where(line)))  # fmt: skip
             total = int(stats[f"b_{name}"])
@@ -732,8 +765,9 @@ class RecordSet:
     """Validated record files opened as DuckDB views, queried where they lie.
 
     Views (one per kind, the union of its files; only kinds with files exist): ``registers`` (person_key,
-    district and event as written in the file, month ``YYYY-MM``, industry as written, youth and one
-    0/1 column per 重点群体 flag), ``enterprises`` (enterprise_key, district_code, industry, month,
+    district and event as written in the file, month (``YYYY-MM`` text, or the first day of the month for
+    a DATE column), industry as written, youth and one 0/1 column per 重点群体 flag), ``enterprises``
+    (enterprise_key, district_code, industry, month,
     jobs_start, jobs_end, jobs_cut, jobs_added, cut_reason) and ``postings`` (date, district_code,
     industry, posting_type ``vacancies`` / ``applicants``, count). The lookup tables ``_district`` (raw →
     code), ``_event`` (raw → employment / unemployment / exit / opening), ``_industry`` and ``_posting`` map
@@ -877,10 +911,12 @@ def _file_view_sql(f: RecordFile, settings: MonitoringSettings, salt: str) -> st
 
     src = source_sql(f.path, f.file_format)
     if f.kind == "registers":
-        flags = "".join(f", {among(g['column'], lambda v: v == '1')} AS {_ident(g['id'])}" for g in settings["key_groups"])
+        flags = "".join(f", {among(g['column'], lambda v: v == '1')} AS {_ident(g['id'])}"
+                        for g in settings["key_groups"])  # fmt: skip
         dated = f.types.get("event_date", "VARCHAR")
+        # the month as text “YYYY-MM…” (a DATE column: its first day; the aggregation keeps the first 7 characters)
         month = (f"substr({text('event_date')}, 1, 7)" if dated in _TEXT_TYPES
-                 else f"strftime(r.{_ident(f.columns['event_date'])}, '%Y-%m')")  # fmt: skip
+                 else f"date_trunc('month', CAST(r.{_ident(f.columns['event_date'])} AS DATE))")  # fmt: skip
         return (f"SELECT hash({_sql_str(salt)} || {raw('person_id')}) AS person_key, {raw('district')} AS district, "
                 f"{raw('event')} AS event, {month} AS month, {raw('industry')} AS industry, "
                 f"{among('age_group', lambda v: v == settings['youth'])} AS youth{flags} FROM {src} r")  # fmt: skip

@@ -1,1 +1,1 @@
-"""Presentation: tables, figures and text for reports (monitoring charts and maps in :mod:`planlib.presentation.monitoring`)."""
+"""Presentation: tables, figures and text for reports (monitoring: :mod:`planlib.presentation.monitoring`)."""

@@ -175,7 +175,10 @@ def count_map(result: MonthlyResult, series: str, month: str | None = None) -> F
                 old.remove()
             ax.legend(handles=handles, loc="upper left", fontsize=7)
         names = "、".join(sorted(hidden))
-        alt = figure.alt.split("数据暂缺:")[0] + f"{mark}(少于 {result.settings.threshold} 人或为防推算而隐去):{names}。"
+        absent = "、".join(sorted(set(geo["district"]) - set(shown.index) - hidden))
+        why = f"少于 {result.settings.threshold} 人或为防推算而隐去"
+        alt = (figure.alt.split("数据暂缺:")[0] + f"{mark}({why}):{names}。"
+               + (f"数据暂缺:{absent}。" if absent else ""))
         figure = Figure(figure.figure, alt=alt, caption=figure.caption, name=figure.name)
     return figure
 

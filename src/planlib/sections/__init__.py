@@ -1,1 +1,1 @@
-"""Report sections: short compositions of presentation functions (the monthly bulletin in :mod:`planlib.sections.bulletin`)."""
+"""Report sections: short compositions of presentation functions (bulletin: :mod:`planlib.sections.bulletin`)."""

@@ -59,8 +59,8 @@ def synthetic_notice(ctx: BulletinContext) -> Markdown:
     """A warning at the top when the results were computed from synthetic test data (else nothing)."""
     if not ctx.result.synthetic:
         return Markdown("", "段落“合成数据说明”")
-    return Markdown(f"::: {{.callout-warning}}\n{md_text('本简报由合成测试数据(SYNTHETIC)生成,所有数字均为虚构,不得作为监测结果引用。')}\n:::\n",
-                    "段落“合成数据说明”")  # fmt: skip
+    text = md_text("本简报由合成测试数据(SYNTHETIC)生成,所有数字均为虚构,不得作为监测结果引用。")
+    return Markdown(f"::: {{.callout-warning}}\n{text}\n:::\n", "段落“合成数据说明”")
 
 
 def summary(ctx: BulletinContext) -> Markdown:
@@ -69,8 +69,9 @@ def summary(ctx: BulletinContext) -> Markdown:
     label = month_label(month)
     lines = []
     if "registers" in r.files:
-        lines.append(f"{label},全市新增就业登记 {_number(ctx, 'mon_new_employment')} 人次{_change(ctx, 'mon_new_employment')};"
-                     f"新增失业登记 {_number(ctx, 'mon_unemployment_inflow')} 人次{_change(ctx, 'mon_unemployment_inflow')},"
+        lines.append(f"{label},全市新增就业登记 {_number(ctx, 'mon_new_employment')} 人次"
+                     f"{_change(ctx, 'mon_new_employment')};新增失业登记 {_number(ctx, 'mon_unemployment_inflow')} 人次"
+                     f"{_change(ctx, 'mon_unemployment_inflow')},"
                      f"失业登记注销 {_number(ctx, 'mon_unemployment_exits')} 人次;"
                      f"月末登记失业人数 {_number(ctx, 'mon_registered_unemployed')} 人"
                      f"{_change(ctx, 'mon_registered_unemployed')},每万常住人口 "
@@ -80,18 +81,21 @@ def summary(ctx: BulletinContext) -> Markdown:
                      f"(上年同月 {_number(ctx, 'mon_vacancy_ratio', shift_month(month, -12))})。")
     if "enterprises" in r.files:
         lines.append(f"失业动态监测企业 {_number(ctx, 'mon_enterprise_sample')} 家,岗位净变化率 "
-                     f"{_number(ctx, 'mon_enterprise_net_change_rate')}%,减员率 {_number(ctx, 'mon_enterprise_layoff_rate')}%。")
+                     f"{_number(ctx, 'mon_enterprise_net_change_rate')}%,减员率 "
+                     f"{_number(ctx, 'mon_enterprise_layoff_rate')}%。")
     heat = r.heat[r.heat["month"] == month].dropna(subset=["index"])
     if not heat.empty:
         top, low = heat.nlargest(1, "index").iloc[0], heat.nsmallest(1, "index").iloc[0]
-        lines.append(f"区县就业工作热力指数覆盖 {len(heat)} 个区县,最高为{top['region']}({fmt_number(top['index'], 1)}),"
+        lines.append(f"区县就业工作热力指数覆盖 {len(heat)} 个区县,"
+                     f"最高为{top['region']}({fmt_number(top['index'], 1)}),"
                      f"最低为{low['region']}({fmt_number(low['index'], 1)})。")
     alerts = r.alerts[r.alerts["month"] == month]
     if alerts.empty:
         lines.append("本月没有触发失业预警规则。")
     else:
         levels = alerts["level"].value_counts()
-        lines.append(f"本月触发失业预警 {len(alerts)} 条(" + "、".join(f"{k}{v}条" for k, v in levels.items()) + "),见“失业预警”。")
+        counted = "、".join(f"{k}{v}条" for k, v in levels.items())
+        lines.append(f"本月触发失业预警 {len(alerts)} 条({counted}),见“失业预警”。")
     return _paragraphs(lines, "段落“摘要”")
 
 
@@ -161,7 +165,8 @@ def method(ctx: BulletinContext) -> Markdown:
         + "各区县的最小—最大值换算为 0—100(方向一致,越高越好),"
         + ("等权" if s["heat_index"]["weights"] == "equal" else "熵权")
         + f"加权平均,至少 {s['heat_index']['min_components']} 项指标。",
-        "失业预警规则:" + ";".join(f"{r['level']} {r['text']}" for r in s["alerts"]["rules"]) + "。只对可公布的数值判断。",
+        "失业预警规则:" + ";".join(f"{r['level']} {r['text']}" for r in s["alerts"]["rules"])
+        + "。只对可公布的数值判断。",
     ]
     return Markdown("\n".join(f"- {md_text(line)}" for line in lines) + "\n", "段落“方法与口径”")
 
