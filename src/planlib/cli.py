@@ -153,7 +153,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     bld = sub.add_parser("build", help="生成报告网站和 PDF(reports/_site)")
     bld.add_argument("--only", nargs="+", metavar="ID", help="只生成这些报告(如 annual-2023)")
-    bld.add_argument("--to", default="html,pdf", help="输出格式,逗号分隔:html,pdf")
+    bld.add_argument("--to", default="html,pdf,docx", help="输出格式,逗号分隔:html,pdf,docx(Word)")
     bld.add_argument("--engine", choices=["auto", "offline", "quarto"], default="auto",
                      help="auto:PATH 中有受支持版本的 quarto 则用 quarto,否则用离线引擎")
     bld.add_argument("--jobs", type=int, default=min(4, os.cpu_count() or 1),

@@ -1,14 +1,27 @@
-"""House style for figures: the CJK fonts planlib ships, never fonts that happen to be installed.
+"""House style: the CJK fonts planlib ships, never fonts that happen to be installed.
+
+Two families, each Regular and Bold (static, full coverage, SIL OFL; made by ``scripts/subset_fonts.py``,
+recorded in ``fonts/fonts.json``):
+
+* **Noto Sans SC** (:data:`FAMILY`, 黑体-like): figures, the HTML site (screens read sans best, and the
+  site then serves two font files, not four), and in PDFs the headings, captions and tables (small type
+  in narrow columns stays legible in a sans);
+* **Noto Serif SC** (:data:`SERIF_FAMILY`, 宋体-like): PDF body text and the cover title, as an official
+  Chinese report is set.
 
 ``use_house_style()`` registers the shipped Noto Sans SC Regular and Bold with matplotlib and sets the
 house rcParams; calling it again changes nothing. Chart functions draw inside :func:`house_style`, so
 their figures keep the house fonts even after ``seaborn.set_theme()`` resets the global rcParams. To use
 seaborn themes for your own plots, call :func:`set_seaborn_theme` (it passes the house font on).
 
-The shipped faces keep every character of the upstream Noto Sans SC (simplified and traditional
-hanzi, CJK Extension A, enclosed numbers such as ⑪, punctuation; see ``fonts/fonts.json``). A
-character outside them would be a tofu box in a PDF or a figure, so text is checked when it is shown:
-:func:`glyph_problems` / :func:`check_glyphs` name the character, its code point and where it is.
+The shipped faces keep every character of the upstream fonts (simplified and traditional hanzi, CJK
+Extension A, enclosed numbers such as ⑪, punctuation). A character outside them would be a tofu box in
+a PDF or a figure, so text is checked when it is shown: :func:`glyph_problems` / :func:`check_glyphs`
+name the character, its code point and where it is. The check covers every face through the font
+stacks of :data:`STACKS`: each place lists its families in order, and the PDF falls back from the
+serif to the sans for the few characters the serif lacks (e.g. U+F900 豈), so a character is drawable
+where every stack has it at both weights — which comes down to Noto Sans SC having it, since figures
+and the site use nothing else.
 Text in figures is never read as matplotlib mathtext (``text.parse_math`` is off): a ``$`` in a
 source title is a dollar sign.
 """
@@ -26,7 +39,19 @@ from planlib.errors import DataError, Problem
 
 FONT_DIR = PACKAGE_DIR / "fonts"
 FAMILY = "Noto Sans SC"
+SERIF_FAMILY = "Noto Serif SC"
 FONT_FILES = {"regular": FONT_DIR / "NotoSansSC-Regular.ttf", "bold": FONT_DIR / "NotoSansSC-Bold.ttf"}
+SERIF_FILES = {"regular": FONT_DIR / "NotoSerifSC-Regular.ttf", "bold": FONT_DIR / "NotoSerifSC-Bold.ttf"}
+FAMILY_FILES = {FAMILY: FONT_FILES, SERIF_FAMILY: SERIF_FILES}
+WEIGHTS = ("regular", "bold")
+# Where text is shown → its font stack (first family first; Typst takes a character the first lacks from
+# the next). templates/report.typ sets the PDF stacks, style.css the site's, HOUSE_RC the figures'.
+STACKS: dict[str, tuple[str, ...]] = {
+    "图": (FAMILY,),
+    "网页": (FAMILY,),
+    "PDF 正文": (SERIF_FAMILY, FAMILY),
+    "PDF 标题、图表题与表格": (FAMILY, SERIF_FAMILY),
+}
 
 # Okabe–Ito: distinguishable with the common colour-vision deficiencies.
 PALETTE = ["#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#F0E442", "#000000"]
@@ -60,9 +85,10 @@ def copy_fonts(folder: Path) -> None:
         shutil.copyfile(path, folder / path.name)
 
 
-def font_path(weight: str = "regular") -> Path:
-    """Path of a shipped font file (``regular`` or ``bold``)."""
-    return FONT_FILES[weight]
+def font_path(weight: str = "regular", family: str = FAMILY) -> Path:
+    """Path of a shipped font file: ``weight`` ``regular`` or ``bold`` of ``family`` (:data:`FAMILY` or
+    :data:`SERIF_FAMILY`); KeyError for another."""
+    return FAMILY_FILES[family][weight]
 
 
 @functools.cache
@@ -136,26 +162,73 @@ def set_seaborn_theme(**kwargs: Any) -> None:
     sns.set_theme(font=FAMILY, rc=rc, **kwargs)
 
 
-def missing_glyphs(text: str, weight: str | None = None) -> str:
-    """The characters of ``text`` that the shipped font cannot draw, sorted, each once ('' if none).
+def missing_glyphs(text: str, weight: str | None = None, family: str | None = None) -> str:
+    """The characters of ``text`` that the shipped fonts cannot draw, sorted, each once ('' if none).
 
-    ``weight`` ``"regular"`` or ``"bold"`` checks one face; ``None`` (default) both, since headings and
-    table headers are bold. Spaces and control characters are not drawn and never missing."""
-    cmap = _cmap(weight) if weight else _drawable()
+    By default (``weight`` and ``family`` None) a character is missing when any place of :data:`STACKS`
+    cannot draw it at either weight (headings and table headers are bold). ``weight`` ``"regular"`` or
+    ``"bold"`` and/or ``family`` (:data:`FAMILY`, :data:`SERIF_FAMILY`) check those faces alone. Spaces
+    and control characters are not drawn and never missing."""
+    if weight is None and family is None:
+        cmap = _drawable()
+    else:
+        faces = [(f, w) for f in ([family] if family else FAMILY_FILES) for w in ([weight] if weight else WEIGHTS)]
+        cmap = frozenset.intersection(*(_cmap(w, f) for f, w in faces))
     return "".join(sorted({c for c in text if c.isprintable() and not c.isspace() and ord(c) not in cmap}))
 
 
 @functools.cache
-def _cmap(weight: str) -> frozenset[int]:
+def _cmap(weight: str, family: str = FAMILY) -> frozenset[int]:
     from fontTools.ttLib import TTFont
 
-    with TTFont(str(FONT_FILES[weight])) as font:
+    with TTFont(str(font_path(weight, family))) as font:
         return frozenset(font.getBestCmap())
 
 
 @functools.cache
+def _advances(weight: str, family: str) -> tuple[dict[int, float], float]:
+    from fontTools.ttLib import TTFont
+
+    with TTFont(str(font_path(weight, family)), lazy=True) as font:
+        upm = font["head"].unitsPerEm
+        hmtx = font["hmtx"]
+        widths = {code: hmtx[glyph][0] / upm for code, glyph in font.getBestCmap().items()}
+    return widths, widths.get(ord("0"), 0.55)
+
+
+def text_width(text: str, weight: str = "regular", family: str = FAMILY) -> float:
+    """The width of ``text`` set on one line in a shipped face, in em (multiply by the font size): the
+    glyphs' advance widths, plus the quarter em Typst puts between Chinese and Latin text. A character
+    the face lacks counts as wide as a digit."""
+    widths, default = _advances(weight, family)
+    total, previous = 0.0, ""
+    for ch in text:
+        total += widths.get(ord(ch), default)
+        if previous and _is_cjk(previous) != _is_cjk(ch) and not (previous.isspace() or ch.isspace()):
+            total += 0.25
+        previous = ch
+    return total
+
+
+def _is_cjk(ch: str) -> bool:
+    import unicodedata
+
+    return unicodedata.east_asian_width(ch) in ("W", "F")
+
+
+@functools.cache
 def _drawable() -> frozenset[int]:
-    return _cmap("regular") & _cmap("bold")
+    """Code points every place can draw at both weights: a stack draws what any of its families has."""
+    return frozenset.intersection(*(frozenset().union(*(_cmap(w, f) for f in stack))
+                                    for stack in STACKS.values() for w in WEIGHTS))  # fmt: skip
+
+
+def _culprits(missing: str) -> str:
+    """The families to name for ``missing`` characters: those of the narrowest stack that cannot draw one
+    (Noto Sans SC, which figures and the site use alone, and which the PDF's serif falls back to)."""
+    failing = [stack for stack in STACKS.values() for w in WEIGHTS
+               if any(all(ord(c) not in _cmap(w, f) for f in stack) for c in missing)]  # fmt: skip
+    return "、".join(min(failing, key=len)) if failing else FAMILY
 
 
 GLYPH_EXPECTED = "自带字体中有的字符(可改用通行写法,或用文字说明该字)"
@@ -185,7 +258,7 @@ def glyph_problems(text: str, *, file: str, row: int | None = None, field: str |
     it = "它" if len(missing) == 1 else "它们"
     one_line = " ".join(text.split())
     where = f"见“{_snippet(one_line, missing[0])}”" + (f",来自 {origin}" if origin else "")
-    problem = f"字符{chars}无法显示:自带字体 {FAMILY} 中没有{it}的字形,PDF 和图中会成为方框({where})"
+    problem = f"字符{chars}无法显示:自带字体 {_culprits(missing)} 中没有{it}的字形,PDF 和图中会成为方框({where})"
     return [Problem(file=file, row=row, field=field, entry=entry, problem=problem, expected=GLYPH_EXPECTED)]
 
 

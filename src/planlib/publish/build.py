@@ -27,7 +27,7 @@ from planlib.publish.manifest import Manifest, Report, load_manifest
 from planlib.publish.notebook import ReportError
 from planlib.style import copy_fonts
 
-FORMATS = ("html", "pdf")
+FORMATS = ("html", "pdf", "docx")
 STATE_FILE = ".planlib-build.json"
 
 
@@ -177,8 +177,8 @@ def report_status(report_id: str, site: Path, state: dict, digest: str | None, f
     return _STATUS_CURRENT
 
 
-LABELS = {"html": "网页版", "pdf": "PDF"}
-DOWNLOAD_LABELS = {"pdf": "PDF 版"}
+LABELS = {"html": "网页版", "pdf": "PDF", "docx": "Word 版"}
+DOWNLOAD_LABELS = {"pdf": "PDF 版", "docx": "Word 版"}
 
 
 PROMISE = "每个数字都来自已公布的数据或由其计算得出;缺失的数据标为“数据暂缺”。"
