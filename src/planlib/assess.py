@@ -39,15 +39,15 @@ INCOMPLETE = "数据不全"
 MISSING = "数据暂缺"
 STATUSES = (DONE, AHEAD, IN_LINE, BROADLY, BEHIND, NOT_DONE, MET, NOT_MET, INCOMPLETE, MISSING)
 STATUS_MEANING = {
-    DONE: "目标已经实现(累计值或最新值已满足目标)",
+    DONE: "目标已经实现（累计值或最新值已满足目标）",
     AHEAD: "完成度与序时进度之比 ρ 不低于“快于”界值",
     IN_LINE: "ρ 不低于 1 且低于“快于”界值",
-    BROADLY: "ρ 略低于 1 但不低于容差界值(约束性指标不设容差)",
+    BROADLY: "ρ 略低于 1 但不低于容差界值（约束性指标不设容差）",
     BEHIND: "ρ 低于容差界值",
     NOT_DONE: "规划期末仍未实现目标",
-    MET: "年度约束/相对/方向性目标:有数据的每一年都满足",
-    NOT_MET: "年度约束/相对/方向性目标:至少有一年不满足",
-    INCOMPLETE: "有部分年份数据,但缺少必要年份,无法计算累计值",
+    MET: "年度约束/相对/方向性目标：有数据的每一年都满足",
+    NOT_MET: "年度约束/相对/方向性目标：至少有一年不满足",
+    INCOMPLETE: "有部分年份数据，但缺少必要年份，无法计算累计值",
     MISSING: "没有可用于评估的已公布数据",
 }
 
@@ -88,12 +88,12 @@ class Settings:
     def describe(self) -> list[str]:
         """The settings in words, for the method appendix."""
         return [
-            f"序时进度判断:ρ = 完成度 ÷ 序时进度;ρ ≥ {self.ahead:.2f} 为“{AHEAD}”,≥ {self.in_line:.2f} 为"
-            f"“{IN_LINE}”,≥ {self.broadly_in_line:.2f} 为“{BROADLY}”(约束性指标不适用),其余为“{BEHIND}”。",
-            f"Eurostat 方法:实际年均增速 ÷ 所需年均增速 ≥ {self.eurostat_significant:.0%} 为“{EUROSTAT_SIGNIFICANT}”,"
-            f"≥ {self.eurostat_moderate:.0%} 为“{EUROSTAT_MODERATE}”,≥ 0 为“{EUROSTAT_INSUFFICIENT}”,< 0 为"
-            f"“{EUROSTAT_AWAY}”;已满足目标者为“{EUROSTAT_MET}”。",
-            f"“左右”类目标:达到目标值的 {1 - self.approx_tolerance:.0%} 即视为实现。",
+            f"序时进度判断：ρ = 完成度 ÷ 序时进度；ρ ≥ {self.ahead:.2f} 为“{AHEAD}”，≥ {self.in_line:.2f} 为"
+            f"“{IN_LINE}”，≥ {self.broadly_in_line:.2f} 为“{BROADLY}”（约束性指标不适用），其余为“{BEHIND}”。",
+            f"Eurostat 方法：实际年均增速 ÷ 所需年均增速 ≥ {self.eurostat_significant:.0%} 为“{EUROSTAT_SIGNIFICANT}”，"
+            f"≥ {self.eurostat_moderate:.0%} 为“{EUROSTAT_MODERATE}”，≥ 0 为“{EUROSTAT_INSUFFICIENT}”，< 0 为"
+            f"“{EUROSTAT_AWAY}”；已满足目标者为“{EUROSTAT_MET}”。",
+            f"“左右”类目标：达到目标值的 {1 - self.approx_tolerance:.0%} 即视为实现。",
         ]
 
 
@@ -329,7 +329,7 @@ def _assess_one(spec: dict, series: _Series, ctx: _Context) -> dict[str, Any]:
     binding = spec.get("attribute") == "约束性"
     base["constraint_behind"] = binding and base.get("status") in {BEHIND, NOT_DONE, NOT_MET}
     if base["constraint_behind"]:
-        base["note"] = _join(base.get("note"), "约束性指标未达到要求,需重点关注")
+        base["note"] = _join(base.get("note"), "约束性指标未达到要求，需重点关注")
     return base
 
 
@@ -366,18 +366,18 @@ def _marks(name: str, rows: list[dict], latest: dict | None) -> dict[str, Any]:
 
     notes = []
     for rec in rows:
-        where = f"{name}({rec.get('period_label')})"
-        notes += [f"{where}:{m.note}" for m in value_marks(rec) if not m.symbol]
+        where = f"{name}（{rec.get('period_label')}）"
+        notes += [f"{where}：{m.note}" for m in value_marks(rec) if not m.symbol]
         choice = rec.get("choice")
         if isinstance(choice, str) and choice:
-            notes.append(f"{where}:{choice}")
+            notes.append(f"{where}：{choice}")
     return {"latest_marks": symbols([latest] if latest else []), "marks": symbols(rows),
             "value_notes": tuple(dict.fromkeys(notes))}  # fmt: skip
 
 
 def _join(*parts: str | None) -> str | None:
     kept = [p for p in parts if p]
-    return ";".join(kept) if kept else None
+    return "；".join(kept) if kept else None
 
 
 def _cumulative(spec: dict, series: _Series, in_period: dict[int, float], ctx: _Context) -> dict[str, Any]:
@@ -403,12 +403,12 @@ def _cumulative(spec: dict, series: _Series, in_period: dict[int, float], ctx: _
             total = float(published["value"])
             out["cumulative"] = total
             extra = [published]
-            out["note"] = f"{gap}年全年数缺失,采用公布的累计数({published['period_label']})"
+            out["note"] = f"{gap}年全年数缺失，采用公布的累计数（{published['period_label']}）"
         else:
             out["cumulative"] = math.nan
             out["status"] = MISSING if not in_period else INCOMPLETE
             if in_period:
-                out["note"] = f"缺少{gap}年全年数,无法计算累计值"
+                out["note"] = f"缺少{gap}年全年数，无法计算累计值"
             out.update(_sources(series, sorted(in_period)))
             return out
     total = out["cumulative"]
@@ -454,7 +454,7 @@ def _level(spec: dict, series: _Series, in_period: dict[int, float], ctx: _Conte
         if linear and t > t0:  # CAGR undefined (zero/negative values): compare linear yearly changes
             a = (xt - x0) / (t - t0) / abs(x0) if x0 else math.nan
             r = change_needed / (end - t0) / abs(x0) if x0 else math.nan
-            out["note"] = "数值非正,按线性变化计算"
+            out["note"] = "数值非正，按线性变化计算"
         out["cagr_actual"], out["cagr_required"] = a, r
         ratio = a / r if r and not math.isnan(r) and not math.isnan(a) else math.nan
         out["eurostat_ratio"] = ratio
@@ -470,10 +470,10 @@ def _level(spec: dict, series: _Series, in_period: dict[int, float], ctx: _Conte
     else:
         # No baseline: report the share of the target level reached; growth methods do not apply.
         out["completion"] = xt / target if target else math.nan
-        out["note"] = "规划未给出基数:完成度为最新值占目标值的比例"
+        out["note"] = "规划未给出基数：完成度为最新值占目标值的比例"
     if t < end and xt > 0 and target > 0 and not met_now:
         out["required_pace"] = ((target / xt) ** (1 / (end - t)) - 1) * 100
-        out["required_pace_unit"] = "%(年均增速)"
+        out["required_pace_unit"] = "%（年均增速）"
     if met_now:
         out["status"] = DONE
     elif t >= end:
@@ -486,7 +486,7 @@ def _level(spec: dict, series: _Series, in_period: dict[int, float], ctx: _Conte
         tp = ctx.plan.time_progress(t)
         out["status"] = schedule_status(out["completion"], tp, ctx.settings, binding=False) if tp > 0 else MISSING
     if t < ctx.as_of:
-        out["note"] = _join(out.get("note"), f"最新全年数据为{t}年,序时进度按{t}年计")
+        out["note"] = _join(out.get("note"), f"最新全年数据为{t}年，序时进度按{t}年计")
     return out
 
 
@@ -526,7 +526,7 @@ def _annual_bound(spec: dict, series: _Series, in_period: dict[int, float], ctx:
         ok = meets(projected, spec["comparator"], spec["target"], tolerance=tol)
         out["escap_category"] = ESCAP_ON_TRACK if ok else ESCAP_REVERSE
         if not ok and out["status"] == MET:
-            out["note"] = _join(out.get("note"), f"按线性趋势外推,{ctx.end}年将不满足约束({_fmt(projected)})")
+            out["note"] = _join(out.get("note"), f"按线性趋势外推，{ctx.end}年将不满足约束（{_fmt(projected)}）")
     return out
 
 
@@ -560,7 +560,7 @@ def _qualitative(spec: dict, series: _Series, in_period: dict[int, float], ctx: 
     out = _year_checks(checks, ctx)
     gaps = [f"{a}→{b}" for a, b in itertools.pairwise(years) if b - a > 1 and b >= ctx.start]
     if gaps:
-        out["note"] = _join(out.get("note"), f"跨缺失年份比较:{'、'.join(gaps)}")
+        out["note"] = _join(out.get("note"), f"跨缺失年份比较：{'、'.join(gaps)}")
     out.update(_sources(series, sorted(in_period)))
     if len(years) >= 2 and in_period:
         growth = cagr(points[years[0]], points[years[-1]], years[-1] - years[0]) * 100

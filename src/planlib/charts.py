@@ -43,7 +43,7 @@ def cumulative_progress(plan: Plan, observations: pd.DataFrame, target_id: str, 
         fig, ax = plt.subplots(figsize=(7, 4))
         path_years = [start - 1, *range(start, end + 1)]
         path = [spec["target"] * (y - start + 1) / (end - start + 1) for y in path_years]
-        ax.plot(path_years, path, linestyle="--", color="#555555", label="序时进度(均匀完成目标)")
+        ax.plot(path_years, path, linestyle="--", color="#555555", label="序时进度（均匀完成目标）")
         running, xs, ys, labels = 0.0, [start - 1], [0.0], []
         gap, carried = None, ""
         for y in years:
@@ -55,23 +55,23 @@ def cumulative_progress(plan: Plan, observations: pd.DataFrame, target_id: str, 
             xs.append(y)
             ys.append(running)
             labels.append(fmt_number(running) + carried)
-        ax.plot(xs, ys, marker="o", color=PALETTE[0], label="实际累计(全年值)")
+        ax.plot(xs, ys, marker="o", color=PALETTE[0], label="实际累计（全年值）")
         for x, yv, label in zip(xs[1:], ys[1:], labels, strict=True):
             ax.annotate(label, (x, yv), textcoords="offset points", xytext=(0, 6), ha="center", fontsize=8)
         ax.axhline(spec["target"], color=PALETTE[3], linewidth=1, label=f"五年目标 {fmt_number(spec['target'])}")
         ax.set_xticks(path_years, [f"{y}" if y >= start else "起点" for y in path_years])
         ax.set_xlabel("年份")
-        ax.set_ylabel(f"累计({spec['unit']})")
-        ax.set_title(f"{spec['name']}:累计进度与序时进度")
+        ax.set_ylabel(f"累计（{spec['unit']}）")
+        ax.set_title(f"{spec['name']}：累计进度与序时进度")
         ax.legend(fontsize=8, loc="lower right")
     span = f"{start}—{xs[-1]}年" if xs[-1] > start else f"{start}年"
     done = f"{span}累计{fmt_number(ys[-1])}{spec['unit']}" if len(xs) > 1 else "尚无全年数据"
-    missing = f";{gap}年全年数据暂缺,累计线在此中断" if gap else ""
-    alt = (f"折线图:{spec['name']}的实际累计值与序时进度线。{done},五年目标{fmt_number(spec['target'])}"
-           f"{spec['unit']}{missing}。" + (f"有数据的年份:{'、'.join(map(str, have))}。" if have else ""))
+    missing = f"；{gap}年全年数据暂缺，累计线在此中断" if gap else ""
+    alt = (f"折线图：{spec['name']}的实际累计值与序时进度线。{done}，五年目标{fmt_number(spec['target'])}"
+           f"{spec['unit']}{missing}。" + (f"有数据的年份：{'、'.join(map(str, have))}。" if have else ""))
     name = f"progress-{target_id.replace('_', '-')}"
     shown = "".join(dict.fromkeys(year_marks.get(y, "") for y in xs[1:]))
-    caption = f"{spec['name']}累计进度(截至{as_of}年)" + _legend_suffix(shown)
+    caption = f"{spec['name']}累计进度（截至{as_of}年）" + _legend_suffix(shown)
     return Figure(fig, alt=alt + _legend_suffix(shown), caption=caption, name=name, marks=shown)
 
 
@@ -86,19 +86,19 @@ def status_overview(assessment: pd.DataFrame, as_of: int) -> Figure:
         left = 0
         for group, (_, colour) in STATUS_GROUPS.items():
             n = counts[group]
-            ax.barh([0], [n], left=left, color=colour, edgecolor="white", label=f"{group}({n}项)")
+            ax.barh([0], [n], left=left, color=colour, edgecolor="white", label=f"{group}（{n}项）")
             if n:
                 ax.text(left + n / 2, 0, str(n), ha="center", va="center", fontsize=11, fontweight="bold")
             left += n
         ax.set_xlim(0, len(head))
         ax.set_yticks([])
-        ax.set_xlabel("指标数(项)")
-        ax.set_title(f"专栏1主要指标进展概览(截至{as_of}年)")
+        ax.set_xlabel("指标数（项）")
+        ax.set_title(f"专栏1主要指标进展概览（截至{as_of}年）")
         ax.legend(ncols=2, fontsize=8, loc="upper center", bbox_to_anchor=(0.5, -0.35))
         fig.tight_layout()
     parts = "、".join(f"{g}{n}项" for g, n in counts.items())
-    alt = f"横向堆积条形图:专栏1的{len(head)}项主要指标按进展分组,{parts}。"
-    return Figure(fig, alt=alt, caption=f"主要指标进展概览(截至{as_of}年)", name="status-overview")
+    alt = f"横向堆积条形图：专栏1的{len(head)}项主要指标按进展分组，{parts}。"
+    return Figure(fig, alt=alt, caption=f"主要指标进展概览（截至{as_of}年）", name="status-overview")
 
 
 def trajectory(plan: Plan, observations: pd.DataFrame, target_id: str, as_of: int, *,
@@ -118,7 +118,7 @@ def trajectory(plan: Plan, observations: pd.DataFrame, target_id: str, as_of: in
         fig, ax = plt.subplots(figsize=(7, 4))
         if spec["kind"] == "level" and base_year is not None:
             ax.plot([base_year, end], [spec["baseline"], spec["target"]], linestyle="--", color="#555555",
-                    label="目标路径(基数→目标,序时进度)")  # fmt: skip
+                    label="目标路径（基数→目标，序时进度）")  # fmt: skip
         if spec["target"] == spec["target"]:
             ax.axhline(spec["target"], color=PALETTE[3], linewidth=1,
                        label=f"目标 {fmt_number(spec['target'])}{spec['unit']}")  # fmt: skip
@@ -138,21 +138,21 @@ def trajectory(plan: Plan, observations: pd.DataFrame, target_id: str, as_of: in
                         xytext=(4, -10), fontsize=7, color=PALETTE[1])  # fmt: skip
         if not partial.empty:
             ax.plot([], [], marker="o", markerfacecolor="white", color=PALETTE[1], linestyle="none",
-                    label="部分时期值(不作全年值)")  # fmt: skip
+                    label="部分时期值（不作全年值）")  # fmt: skip
         ax.set_xlim((base_year or start) - 0.5, end + 0.5)
         ax.set_xlabel("年份")
-        ax.set_ylabel(f"{spec['name']}({spec['unit']})")
-        ax.set_title(title or f"{spec['name']}:实际值与目标")
+        ax.set_ylabel(f"{spec['name']}（{spec['unit']}）")
+        ax.set_title(title or f"{spec['name']}：实际值与目标")
         ax.legend(fontsize=7, loc="best")
     pts = "、".join(f"{int(r['year'])}年{fmt_number(r['value'])}{symbols([r])}"
                    for r in annual.to_dict("records")) or "无全年值"  # fmt: skip
     parts = "、".join(f"{r['period_label']}{fmt_number(r['value'])}{symbols([r])}" for r in partial.to_dict("records"))
     shown = symbols([*annual.to_dict("records"), *partial.to_dict("records")])
-    alt = (f"折线图:{spec['name']}({spec['unit']})。全年值:{pts}。"
-           + (f"部分时期值(空心点,不作全年值):{parts}。" if parts else "")
+    alt = (f"折线图：{spec['name']}（{spec['unit']}）。全年值：{pts}。"
+           + (f"部分时期值（空心点，不作全年值）：{parts}。" if parts else "")
            + (f"目标{fmt_number(spec['target'])}{spec['unit']}。" if spec["target"] == spec["target"] else ""))
     name = name or f"trajectory-{target_id.replace('_', '-')}"
-    caption = f"{title or spec['name'] + ':实际值与目标'}(截至{as_of}年)" + _legend_suffix(shown)
+    caption = f"{title or spec['name'] + '：实际值与目标'}（截至{as_of}年）" + _legend_suffix(shown)
     return Figure(fig, alt=alt + _legend_suffix(shown), caption=caption, name=name, marks=shown)
 
 
@@ -168,7 +168,7 @@ def _legend_suffix(shown: str) -> str:
     from planlib.marks import legend
 
     notes = legend([shown])
-    return "(" + " ".join(notes) + ")" if notes else ""
+    return "（" + " ".join(notes) + "）" if notes else ""
 
 
 def cluster_dots(values: pd.Series, *, title: str, unit: str, year: str | int, source: str,
@@ -191,15 +191,15 @@ def cluster_dots(values: pd.Series, *, title: str, unit: str, year: str | int, s
             ax.hlines(part["value"].mean(), i - 0.3, i + 0.3, color=PALETTE[i], linewidth=2)
             ax.text(i + 0.32, part["value"].mean(), f"平均 {fmt_number(part['value'].mean())}", va="center", fontsize=7)
         labels = [f"{CLUSTER_SHORT[c]}\n({int((data['cluster'] == c).sum())}/"
-                  f"{int((clusters['cluster'] == c).sum())}个区县有数据)" for c in CLUSTERS]  # fmt: skip
+                  f"{int((clusters['cluster'] == c).sum())}个区县有数据）" for c in CLUSTERS]  # fmt: skip
         ax.set_xticks(range(len(CLUSTERS)), labels)
         ax.set_ylabel(unit)
-        ax.set_title(f"{title}:按片区({year})")
+        ax.set_title(f"{title}：按片区（{year}）")
         fig.tight_layout(rect=(0, 0.05, 1, 1))
-        fig.text(0.01, 0.01, f"数据来源:{source}。横线为片区内区县的简单平均。", fontsize=6.5, color="#444444")
+        fig.text(0.01, 0.01, f"数据来源：{source}。横线为片区内区县的简单平均。", fontsize=6.5, color="#444444")
     when = f"{year}年" if isinstance(year, int) else str(year)
     means = data.groupby("cluster")["value"].mean()
-    alt = (f"点图:{when}各区县{title}({unit})按一区两群分组,每点一个区县。"
+    alt = (f"点图：{when}各区县{title}（{unit}）按一区两群分组，每点一个区县。"
            + "、".join(f"{CLUSTER_SHORT[c]}{int((data['cluster'] == c).sum())}个区县平均{fmt_number(means[c])}"
                        for c in CLUSTERS if c in means.index) + "。")
-    return Figure(fig, alt=alt, caption=f"{title}:按片区({year})", name=name)
+    return Figure(fig, alt=alt, caption=f"{title}：按片区（{year}）", name=name)

@@ -32,12 +32,12 @@ class HeatIndex:
 
     def describe(self) -> list[str]:
         labels = {c["id"]: c["label"] for c in self.spec["components"]}
-        out = [f"{self.spec['name']}:定义 {len(labels)} 项指标,权重方法 {self.spec['weights']},"
-               f"标准化基准 {self.spec['goalposts']},至少 {self.spec['min_components']} 项指标才计算指数。"]
+        out = [f"{self.spec['name']}：定义 {len(labels)} 项指标，权重方法 {self.spec['weights']}，"
+               f"标准化基准 {self.spec['goalposts']}，至少 {self.spec['min_components']} 项指标才计算指数。"]
         if self.missing_components:
-            out.append("无任何数据、未纳入的指标:" + "、".join(labels[c] for c in self.missing_components))
+            out.append("无任何数据、未纳入的指标：" + "、".join(labels[c] for c in self.missing_components))
         if self.dropped_components:
-            out.append("各区县取值相同、权重为 0 的指标:" + "、".join(labels[c] for c in self.dropped_components))
+            out.append("各区县取值相同、权重为 0 的指标：" + "、".join(labels[c] for c in self.dropped_components))
         return out
 
 
@@ -103,7 +103,7 @@ def component_values(observations: pd.DataFrame, spec: dict[str, Any]) -> pd.Dat
                 if not same_year.empty:
                     value, denominator = value / float(same_year["value"].iloc[0]), f"{rec['year']}年末常住人口"
                 elif not fallback.empty:
-                    value, denominator = value / float(fallback["value"].iloc[0]), "七普常住人口(该年年末数缺)"
+                    value, denominator = value / float(fallback["value"].iloc[0]), "七普常住人口（该年年末数缺）"
                 else:
                     continue
             rows.append({"district": rec["region"], "year": int(rec["year"]), "component": comp["id"],

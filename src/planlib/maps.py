@@ -83,7 +83,7 @@ def _central_inset(fig, frame: gpd.GeoDataFrame, colours) -> None:
     _labels(central, inset, size=6, callout_km2=120)  # 渝中区 (23 km²) and 大渡口区 (103 km²) are called out
     minx, _, maxx, _ = central.total_bounds
     inset.set_xlim(minx - 0.02 * (maxx - minx), maxx + 0.35 * (maxx - minx))
-    inset.set_title("中心城区(放大)", fontsize=8)
+    inset.set_title("中心城区（放大）", fontsize=8)
     inset.set_xlabel("")
     inset.set_ylabel("")
     inset.set_xticks([])
@@ -108,19 +108,19 @@ def layout_map() -> Figure:
         _labels(frame, ax, skip=central)
         _central_inset(fig, frame, colours[frame["subcluster"] == "中心城区"])
         counts = frame["group"].value_counts()
-        handles = [Patch(facecolor=c, edgecolor="#222222", label=f"{g}({counts.get(g, 0)}个)")
+        handles = [Patch(facecolor=c, edgecolor="#222222", label=f"{g}（{counts.get(g, 0)}个）")
                    for g, c in LAYOUT_COLOURS.items()]  # fmt: skip
         ax.legend(handles=handles, loc="upper left", fontsize=8, title="一区两群", title_fontsize=9)
-        ax.set_title("重庆市“一区两群”空间布局(38个区县)")
+        ax.set_title("重庆市“一区两群”空间布局（38个区县）")
         _decorate(ax, frame)
-        fig.text(0.01, 0.01, f"示意图。片区划分:2020年“一区两群”(垫江县属渝东北)。{BOUNDARY_SOURCE}。",
+        fig.text(0.01, 0.01, f"示意图。片区划分：2020年“一区两群”（垫江县属渝东北）。{BOUNDARY_SOURCE}。",
                  fontsize=6.5, color="#444444")  # fmt: skip
     n = counts.to_dict()
-    alt = (f"重庆市38个区县的分区示意图。主城都市区{n.get('中心城区', 0) + n.get('主城新区', 0)}个区位于西部,"
-           f"其中中心城区{n.get('中心城区', 0)}个(深蓝)、主城新区{n.get('主城新区', 0)}个(浅蓝);"
-           f"渝东北三峡库区城镇群{n.get('渝东北三峡库区城镇群', 0)}个区县(橙色)位于东北部;"
-           f"渝东南武陵山区城镇群{n.get('渝东南武陵山区城镇群', 0)}个区县(绿色)位于东南部。片区边界以粗线标出。")
-    return Figure(fig, alt=alt, caption="重庆市“一区两群”空间布局(示意图)", name="layout-map")
+    alt = (f"重庆市38个区县的分区示意图。主城都市区{n.get('中心城区', 0) + n.get('主城新区', 0)}个区位于西部，"
+           f"其中中心城区{n.get('中心城区', 0)}个（深蓝）、主城新区{n.get('主城新区', 0)}个（浅蓝）；"
+           f"渝东北三峡库区城镇群{n.get('渝东北三峡库区城镇群', 0)}个区县（橙色）位于东北部；"
+           f"渝东南武陵山区城镇群{n.get('渝东南武陵山区城镇群', 0)}个区县（绿色）位于东南部。片区边界以粗线标出。")
+    return Figure(fig, alt=alt, caption="重庆市“一区两群”空间布局（示意图）", name="layout-map")
 
 
 def district_map(
@@ -168,12 +168,12 @@ def district_map(
         if (~has).any():
             value_legend = ax.get_legend()  # a second ax.legend() would replace the class legend: keep it
             ax.legend(handles=[Patch(facecolor=MISSING_COLOUR, hatch="///", edgecolor="#888888",
-                                     label=f"{MISSING_LABEL}({int((~has).sum())}个)")], loc="upper left", fontsize=7)
+                                     label=f"{MISSING_LABEL}（{int((~has).sum())}个）")], loc="upper left", fontsize=7)
             if value_legend is not None:
                 ax.add_artist(value_legend)
-        ax.set_title(f"{title}({year})")
+        ax.set_title(f"{title}（{year}）")
         _decorate(ax, frame)
-        fig.text(0.01, 0.01, f"示意图。数据来源:{source}。{BOUNDARY_SOURCE}。", fontsize=6.5, color="#444444",
+        fig.text(0.01, 0.01, f"示意图。数据来源：{source}。{BOUNDARY_SOURCE}。", fontsize=6.5, color="#444444",
                  wrap=True)  # fmt: skip
     top = data.nlargest(1, "value").iloc[0]
     low = data.nsmallest(1, "value").iloc[0]
@@ -181,10 +181,10 @@ def district_map(
     cluster_text = "、".join(f"{CLUSTER_SHORT[c]}平均{v:,.1f}" for c, v in by_cluster.items())
     missing = "、".join(frame.loc[~has, "short"])
     when = f"{year}年" if isinstance(year, int) else str(year)
-    alt = (f"{when}重庆市各区县{title}分级示意图(单位:{unit})。{int(has.sum())}个区县有数据,"
-           f"最高为{top['district']}({top['value']:,.1f}),最低为{low['district']}({low['value']:,.1f});"
-           f"{cluster_text}。" + (f"数据暂缺:{missing}。" if missing else ""))
-    return Figure(fig, alt=alt, caption=f"{title}({year},示意图)", name=name)
+    alt = (f"{when}重庆市各区县{title}分级示意图（单位：{unit}）。{int(has.sum())}个区县有数据，"
+           f"最高为{top['district']}（{top['value']:,.1f}），最低为{low['district']}（{low['value']:,.1f}）；"
+           f"{cluster_text}。" + (f"数据暂缺：{missing}。" if missing else ""))
+    return Figure(fig, alt=alt, caption=f"{title}（{year}，示意图）", name=name)
 
 
 def small_multiples(panels: dict[str, pd.Series], *, title: str, unit: str, source: str,
@@ -212,10 +212,10 @@ def small_multiples(panels: dict[str, pd.Series], *, title: str, unit: str, sour
                 f[has].plot(ax=ax, column="value", cmap=cmap, norm=norm, edgecolor="white", linewidth=0.3)
             _cluster_outlines(f, ax)
             ax.set_axis_off()
-            ax.set_title(f"{label}({counts[label]}/38)", fontsize=9)
+            ax.set_title(f"{label}（{counts[label]}/38）", fontsize=9)
         fig.colorbar(plt.cm.ScalarMappable(norm=norm, cmap=cmap), ax=axes, shrink=0.6, label=unit)
         fig.suptitle(title)
-        fig.text(0.01, 0.01, f"示意图。数据来源:{source}。灰色斜线为数据暂缺。{BOUNDARY_SOURCE}。", fontsize=6)
-    alt = (f"{len(panels)}幅并列的区县分级示意图,{title}({unit}),共用同一色标:"
-           + "、".join(f"{k}有{v}个区县有数据" for k, v in counts.items()) + ";灰色斜线为数据暂缺。")
-    return Figure(fig, alt=alt, caption=f"{title}(示意图)", name=name)
+        fig.text(0.01, 0.01, f"示意图。数据来源：{source}。灰色斜线为数据暂缺。{BOUNDARY_SOURCE}。", fontsize=6)
+    alt = (f"{len(panels)}幅并列的区县分级示意图，{title}（{unit}），共用同一色标："
+           + "、".join(f"{k}有{v}个区县有数据" for k, v in counts.items()) + "；灰色斜线为数据暂缺。")
+    return Figure(fig, alt=alt, caption=f"{title}（示意图）", name=name)

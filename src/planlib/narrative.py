@@ -33,7 +33,7 @@ def target_text(row: dict) -> str:
         value = f"{fmt_number(row['target'])}{row['unit']}左右"
     else:
         value = f"{COMPARATOR_TEXT[comp]}{fmt_number(row['target'])}{row['unit']}"
-    suffix = {"cumulative": "(五年累计)", "annual": "(每年)"}.get(row["kind"], "")
+    suffix = {"cumulative": "（五年累计）", "annual": "（每年）"}.get(row["kind"], "")
     return value + suffix
 
 
@@ -45,16 +45,16 @@ def cumulative_sentence(row: dict, as_of: int, start: int) -> str:
         parts.append(f"{as_of}年全市{name}{fmt_number(row['latest_value'])}{_sym(row, 'latest_marks')}{unit}")
     if is_missing(row["cumulative"]):
         reason = row["note"] if isinstance(row.get("note"), str) and row["note"] else "缺少已公布的全年数据"
-        parts.append(f"{name}{start}—{as_of}年累计值无法计算({reason})")
-        return ";".join(parts) + "。"
+        parts.append(f"{name}{start}—{as_of}年累计值无法计算（{reason}）")
+        return "；".join(parts) + "。"
     span = f"{start}—{as_of}年" if as_of > start else f"{start}年"
-    source = f"({row['note']})" if isinstance(row.get("note"), str) and row["note"] else ""
+    source = f"（{row['note']}）" if isinstance(row.get("note"), str) and row["note"] else ""
     parts.append(
-        f"{span}累计{fmt_number(row['cumulative'])}{_sym(row, 'marks')}{unit}{source},"
-        f"完成五年目标({fmt_number(row['target'])}{unit})的"
-        f"{fmt_percent(row['completion'])},序时进度为{fmt_percent(row['time_progress'])},{_status_phrase(row)}"
+        f"{span}累计{fmt_number(row['cumulative'])}{_sym(row, 'marks')}{unit}{source}，"
+        f"完成五年目标（{fmt_number(row['target'])}{unit}）的"
+        f"{fmt_percent(row['completion'])}，序时进度为{fmt_percent(row['time_progress'])}，{_status_phrase(row)}"
     )
-    return ";".join(parts) + "。"
+    return "；".join(parts) + "。"
 
 
 def _sym(row: dict, column: str) -> str:
@@ -81,7 +81,7 @@ def status_counts_sentence(assessment: pd.DataFrame, group: str = "headline") ->
     counts = frame["status"].value_counts()
     parts = [f"{s}{int(counts[s])}项" for s in HEADLINE_ORDER if s in counts]
     label = "主要指标" if group == "headline" else "项目量化目标"
-    return f"{len(frame)}项{label}中,{'、'.join(parts)}。"
+    return f"{len(frame)}项{label}中，{'、'.join(parts)}。"
 
 
 def binding_sentence(assessment: pd.DataFrame) -> str:
@@ -89,13 +89,13 @@ def binding_sentence(assessment: pd.DataFrame) -> str:
     names = "、".join(binding["name"])
     behind = binding[binding["constraint_behind"]]
     missing = binding[binding["status"] == A.MISSING]
-    text = f"约束性指标{len(binding)}项({names})"
+    text = f"约束性指标{len(binding)}项（{names}）"
     if not behind.empty:
-        text += f",其中{'、'.join(behind['name'])}未达到要求,需重点关注"
+        text += f"，其中{'、'.join(behind['name'])}未达到要求，需重点关注"
     if len(missing) == len(binding):
-        text += ",均缺少已公布的年度数据,暂无法评估"
+        text += "，均缺少已公布的年度数据，暂无法评估"
     elif not missing.empty:
-        text += f";{'、'.join(missing['name'])}缺少已公布的年度数据"
+        text += f"；{'、'.join(missing['name'])}缺少已公布的年度数据"
     return text + "。"
 
 
@@ -108,8 +108,8 @@ def summary_sentences(assessment: pd.DataFrame, as_of: int, start: int) -> list[
     for rec in assessment[(assessment["group"] == "headline") & (assessment["kind"] == "annual")].to_dict("records"):
         if rec["status"] in (A.MET, A.NOT_MET):
             out.append(
-                f"{rec['name']}有全年数据的{int(rec['years_assessed'])}个年份中,{int(rec['years_met'])}个年份满足"
-                f"“{target_text(rec)}”的要求,最新为{rec['latest_year']}年的{fmt_number(rec['latest_value'])}"
+                f"{rec['name']}有全年数据的{int(rec['years_assessed'])}个年份中，{int(rec['years_met'])}个年份满足"
+                f"“{target_text(rec)}”的要求，最新为{rec['latest_year']}年的{fmt_number(rec['latest_value'])}"
                 f"{_sym(rec, 'latest_marks')}{rec['unit']}。"
             )
     out.append("专栏1的" + status_counts_sentence(assessment))

@@ -119,9 +119,9 @@ def _baseline_text(row: dict) -> str:
     prefix = {">": ">", ">=": "≥", "<": "<", "<=": "≤"}.get(row.get("baseline_comparator") or "", "")
     text = prefix + fmt_number(row["baseline"])
     if isinstance(row.get("baseline_period"), str):
-        text += f"({row['baseline_period']}累计)"
+        text += f"（{row['baseline_period']}累计）"
     elif row.get("baseline_year") and int(row["baseline_year"]) != 2020:
-        text += f"({int(row['baseline_year'])}年)"
+        text += f"（{int(row['baseline_year'])}年）"
     return text
 
 
@@ -133,14 +133,14 @@ def _sym(row: dict, column: str) -> str:
 def _latest_text(row: dict) -> str:
     if is_missing(row["latest_value"]):
         return MISSING_TEXT
-    return f"{fmt_number(row['latest_value'])}{_sym(row, 'latest_marks')}({int(row['latest_year'])}年)"
+    return f"{fmt_number(row['latest_value'])}{_sym(row, 'latest_marks')}（{int(row['latest_year'])}年）"
 
 
 def _progress_text(row: dict) -> str:
     if row["kind"] == "cumulative":
         if is_missing(row["cumulative"]):
             return MISSING_TEXT
-        return f"累计 {fmt_number(row['cumulative'])}{_sym(row, 'marks')},完成 {fmt_percent(row['completion'])}"
+        return f"累计 {fmt_number(row['cumulative'])}{_sym(row, 'marks')}，完成 {fmt_percent(row['completion'])}"
     if row["kind"] in ("annual", "relative", "qualitative"):
         if is_missing(row["years_assessed"]) or not row["years_assessed"]:
             return MISSING_TEXT
@@ -224,14 +224,14 @@ def headline_table(ctx: Context) -> Table:
     recs = ctx.assessment[ctx.assessment["group"] == "headline"].to_dict("records")
     for rec in recs:
         rows.append({
-            "指标": f"{rec['name']}({rec['unit']})", "2020年基数": _baseline_text(ctx.plan.target(rec["id"])),
+            "指标": f"{rec['name']}（{rec['unit']}）", "2020年基数": _baseline_text(ctx.plan.target(rec["id"])),
             "2025年目标": target_text(rec),
             "最新全年值": _latest_text(rec), "进展": _progress_text(rec), "状态": rec["status"],
             "Eurostat 评价": rec["eurostat_category"], "属性": rec["attribute"], "来源": _source_refs(rec, register),
         })  # fmt: skip
-    return Table(pd.DataFrame(rows), caption=f"“十四五”就业促进主要指标完成情况(截至{ctx.as_of}年)",
-                 name="headline-indicators", source="见文末“数据来源”,方括号内为来源编号",
-                 notes=["只使用全年(或年末)数据;部分时期数据另行标注,不作为年度值。",
+    return Table(pd.DataFrame(rows), caption=f"“十四五”就业促进主要指标完成情况（截至{ctx.as_of}年）",
+                 name="headline-indicators", source="见文末“数据来源”，方括号内为来源编号",
+                 notes=["只使用全年（或年末）数据；部分时期数据另行标注，不作为年度值。",
                         *_value_notes(ctx, recs)])  # fmt: skip
 
 
@@ -248,8 +248,8 @@ def project_table(ctx: Context) -> Table:
                      "来源": _source_refs(rec, register)})  # fmt: skip
     counts = pd.Series([r["状态"] for r in rows]).value_counts()
     missing = int(counts.get(A.MISSING, 0))
-    return Table(pd.DataFrame(rows), caption=f"专栏2—13 及正文量化目标(截至{ctx.as_of}年)", name="project-targets",
-                 notes=[f"{len(rows)} 项目标中 {missing} 项尚无已公布数据(数据暂缺)。",
+    return Table(pd.DataFrame(rows), caption=f"专栏2—13 及正文量化目标（截至{ctx.as_of}年）", name="project-targets",
+                 notes=[f"{len(rows)} 项目标中 {missing} 项尚无已公布数据（数据暂缺）。",
                         *_value_notes(ctx, recs)])  # fmt: skip
 
 
@@ -270,8 +270,8 @@ def coverage_table(ctx: Context) -> Table:
     frame = pd.DataFrame(rows)
     cells = frame.drop(columns="指标").to_numpy().ravel()
     full_n = int((cells == "全年").sum())
-    return Table(frame, caption=f"主要指标数据覆盖情况(2021—{ctx.as_of}年)", name="coverage",
-                 notes=[f"全年数据 {full_n}/{cells.size} 格;“部分”指只有季度、月度或截至某日的数据;"
+    return Table(frame, caption=f"主要指标数据覆盖情况（2021—{ctx.as_of}年）", name="coverage",
+                 notes=[f"全年数据 {full_n}/{cells.size} 格；“部分”指只有季度、月度或截至某日的数据；"
                         "“缺”指未找到已公布数据。"],
                  align={c: "center" for c in frame.columns if c != "指标"})  # fmt: skip
 
@@ -287,8 +287,8 @@ def _pace_text(row: dict) -> str:
 def _projection_text(row: dict) -> str:
     value = row["projected_2025"]
     if value != value or value is None:
-        return "无法预测(数据不足)"
-    return f"{fmt_number(value)}{row['unit']}({row['escap_category']})"
+        return "无法预测（数据不足）"
+    return f"{fmt_number(value)}{row['unit']}（{row['escap_category']}）"
 
 
 def midterm_table(ctx: Context) -> Table:
@@ -299,15 +299,16 @@ def midterm_table(ctx: Context) -> Table:
     recs = ctx.assessment[ctx.assessment["group"] == "headline"].to_dict("records")
     for rec in recs:
         completion = (fmt_percent(rec["completion"]) if rec["kind"] in ("cumulative", "level")
-                      else "不适用(逐年判断)")  # fmt: skip
+                      else "不适用（逐年判断）")  # fmt: skip
         rows.append({"指标": rec["name"], "目标": target_text(rec), "完成度": completion,
                      "序时进度": fmt_percent(rec["time_progress"]), "判断": rec["status"],
                      f"{ctx.as_of + 1}—{ctx.plan.meta.period_end}年所需年均": _pace_text(rec),
                      f"按当前速度预计{ctx.plan.meta.period_end}年": _projection_text(rec)})  # fmt: skip
-    caption = f"中期评估:时间过半、任务过半(截至{ctx.as_of}年)"
+    caption = f"中期评估：时间过半、任务过半（截至{ctx.as_of}年）"
     return Table(pd.DataFrame(rows), caption=caption, name="midterm-judgement",
-                 notes=["所需年均:累计目标为剩余年份每年须完成的量;水平目标为须达到的年均增速。",
-                        "预计值按实际年均增速(或年均累计量)外推,不是预测模型。", *_value_notes(ctx, recs)])  # fmt: skip
+                 notes=["所需年均：累计目标为剩余年份每年须完成的量；水平目标为须达到的年均增速。",
+                        "预计值按实际年均增速（或年均累计量）外推，不是预测模型。",
+                        *_value_notes(ctx, recs)])  # fmt: skip
 
 
 def risks(ctx: Context) -> Markdown:
@@ -317,18 +318,18 @@ def risks(ctx: Context) -> Markdown:
     no_data = a[(a["group"] == "headline") & a["status"].isin([A.MISSING, A.INCOMPLETE])]
     lines = []
     if at_risk.empty:
-        lines.append(md_text("按当前速度外推,有数据的主要指标中没有预计无法完成的目标。"))
+        lines.append(md_text("按当前速度外推，有数据的主要指标中没有预计无法完成的目标。"))
     else:
         items = []
         for rec in at_risk.to_dict("records"):
             value = rec["projected_2025"]
             end = ctx.plan.meta.period_end
-            projected = f",按当前速度预计{end}年为{fmt_number(value)}{rec['unit']}" if value == value else ""
-            flag = "(约束性指标)" if rec["constraint_behind"] else ""
-            items.append(f"{rec['name']}{flag}:{rec['escap_category']}{projected},目标为{target_text(rec)}。")
+            projected = f"，按当前速度预计{end}年为{fmt_number(value)}{rec['unit']}" if value == value else ""
+            flag = "（约束性指标）" if rec["constraint_behind"] else ""
+            items.append(f"{rec['name']}{flag}：{rec['escap_category']}{projected}，目标为{target_text(rec)}。")
         lines += _items(items)
     names = "、".join(no_data["name"])
-    lines.append("\n" + md_text(f"缺少数据、无法判断的主要指标{len(no_data)}项:{names or '无'}。"))
+    lines.append("\n" + md_text(f"缺少数据、无法判断的主要指标{len(no_data)}项：{names or '无'}。"))
     return Markdown("\n".join(lines) + "\n", "段落“风险”")
 
 
@@ -366,8 +367,9 @@ def _visible(ctx: Context) -> pd.DataFrame:
 def _indicator_sentence(rec: dict, ctx: Context) -> str:
     name, unit = rec["name"], rec["unit"]
     if rec["status"] == A.MISSING:
-        partial = f";已有部分时期数据:{rec['partial_note']}(不作全年值)" if isinstance(rec["partial_note"], str) else ""
-        return f"{name}:截至{ctx.as_of}年没有已公布的全年数据,数据暂缺{partial}。"
+        partial = (f"；已有部分时期数据：{rec['partial_note']}（不作全年值）"
+                   if isinstance(rec["partial_note"], str) else "")  # fmt: skip
+        return f"{name}：截至{ctx.as_of}年没有已公布的全年数据，数据暂缺{partial}。"
     if rec["kind"] == "cumulative":
         from planlib.narrative import cumulative_sentence
 
@@ -375,10 +377,10 @@ def _indicator_sentence(rec: dict, ctx: Context) -> str:
     value = fmt_number(rec["latest_value"]) + _sym(rec, "latest_marks")
     latest = f"最新全年值为{int(rec['latest_year'])}年的{value}{unit}"
     if rec["kind"] in ("annual", "relative", "qualitative"):
-        return (f"{name}:{latest};有数据的{int(rec['years_assessed'])}个年份中{int(rec['years_met'])}个满足"
-                f"“{target_text(rec)}”,判断为“{rec['status']}”。")
-    return (f"{name}:{latest},完成计划增量的{fmt_percent(rec['completion'])},"
-            f"目标{target_text(rec)},判断为“{rec['status']}”。")
+        return (f"{name}：{latest}；有数据的{int(rec['years_assessed'])}个年份中{int(rec['years_met'])}个满足"
+                f"“{target_text(rec)}”，判断为“{rec['status']}”。")
+    return (f"{name}：{latest}，完成计划增量的{fmt_percent(rec['completion'])}，"
+            f"目标{target_text(rec)}，判断为“{rec['status']}”。")
 
 
 def area_section(ctx: Context, area: str) -> Markdown:
@@ -417,15 +419,15 @@ def area_section(ctx: Context, area: str) -> Markdown:
 def caveats(ctx: Context) -> Markdown:
     """Data caveats for the appendix: what the numbers can and cannot say."""
     lines = [
-        "数值为发布时的数据(初步核算数),此后可能修订。",
+        "数值为发布时的数据（初步核算数），此后可能修订。",
         "2023年及以后的地区生产总值可能因第五次全国经济普查而修订。",
-        "只有全年(或年末)数据作为年度值;季度、月度、截至某日的数据单独标注,不用于计算完成度。",
-        "缺少数据的指标标为“数据暂缺”,不做估计;缺少某年全年数据的五年累计标为“数据不全”,不跨缺口求和。",
+        "只有全年（或年末）数据作为年度值；季度、月度、截至某日的数据单独标注，不用于计算完成度。",
+        "缺少数据的指标标为“数据暂缺”，不做估计；缺少某年全年数据的五年累计标为“数据不全”，不跨缺口求和。",
         *_scope_break_lines(ctx),
-        "脱贫人口务工规模:2022年起含防止返贫监测对象,口径宽于2020年基数。",
-        "高校毕业生去向落实率:人力社保口径(重庆籍毕业生,年底)与教委口径(全部毕业生,截至8月31日)不同,本报告只用前者。",
-        "区县城镇新增就业的统计口径各不相同,不能跨区县比较;尚未找到任何区县的城镇调查失业率。",
-        "区县边界为示意图,不作为权属界线依据。",
+        "脱贫人口务工规模：2022年起含防止返贫监测对象，口径宽于2020年基数。",
+        "高校毕业生去向落实率：人力社保口径（重庆籍毕业生，年底）与教委口径（全部毕业生，截至8月31日）不同，本报告只用前者。",
+        "区县城镇新增就业的统计口径各不相同，不能跨区县比较；尚未找到任何区县的城镇调查失业率。",
+        "区县边界为示意图，不作为权属界线依据。",
     ]
     return Markdown("\n".join(_items([line for line in lines if _knowable(line, ctx.as_of)])) + "\n",
                     "段落“数据说明与局限”")  # fmt: skip
@@ -442,8 +444,8 @@ def _scope_break_lines(ctx: Context) -> list[str]:
         return []
     year, value = int(later.index[0]), float(later.iloc[0])
     jump = value - spec["baseline"]
-    return [f"技能人才、高技能人才:{year}年技能人才总量{fmt_number(value)}万人,较{int(spec['baseline_year'])}年基数"
-            f"{fmt_number(spec['baseline'])}万人增加{fmt_number(jump)}万人,疑为统计口径扩大,与规划目标比较须谨慎。"]
+    return [f"技能人才、高技能人才：{year}年技能人才总量{fmt_number(value)}万人，较{int(spec['baseline_year'])}年基数"
+            f"{fmt_number(spec['baseline'])}万人增加{fmt_number(jump)}万人，疑为统计口径扩大，与规划目标比较须谨慎。"]
 
 
 def _knowable(text: str, as_of: int) -> bool:
@@ -483,16 +485,16 @@ def district_gdp_map(ctx: Context) -> Figure | Markdown:
         sources = rows["source_title"].nunique()
         marked = {r["region"]: symbols([r]) for r in rows.to_dict("records") if symbols([r])}
         shown = "".join(dict.fromkeys(marked.values()))
-        flagged = "".join(f";其中{'、'.join(d for d, m in marked.items() if sym in m)}的数值标{sym}" for sym in shown)
+        flagged = "".join(f"；其中{'、'.join(d for d, m in marked.items() if sym in m)}的数值标{sym}" for sym in shown)
         figure = maps.district_map(values, title="各区县地区生产总值", unit="亿元", year=year,
-                                   source=f"{sources}种区县统计公报、政府工作报告及汇编(初步核算数,见数据来源){flagged}",
+                                   source=f"{sources}种区县统计公报、政府工作报告及汇编（初步核算数，见数据来源）{flagged}",
                                    name=f"gdp-map-{year}")  # fmt: skip
         if shown:
-            figure.caption += f"({flagged.removeprefix(';')}:{' '.join(legend([shown]))})"
+            figure.caption += f"（{flagged.removeprefix('；')}：{' '.join(legend([shown]))}）"
             figure.marks = shown
             ctx.shown.update(shown)
         return figure
-    return _paragraphs([f"截至{ctx.as_of}年,公布地区生产总值的区县不足10个,分区县地图数据暂缺。"],
+    return _paragraphs([f"截至{ctx.as_of}年，公布地区生产总值的区县不足10个，分区县地图数据暂缺。"],
                        "段落“各区县地区生产总值”")
 
 
@@ -523,22 +525,22 @@ def regional_text(ctx: Context) -> Markdown:
     lines = []
     if len(pop) == 38 and len(urban) == 38:
         sums = aggregate_clusters(pop, "sum").set_index("group")["value"]
-        shares = "、".join(f"{g}{fmt_number(v)}万人({fmt_percent(v / sums.sum())})" for g, v in sums.items())
-        lines.append(f"按第七次全国人口普查(2020年11月1日),全市常住人口{fmt_number(sums.sum())}万人,其中{shares}。")
+        shares = "、".join(f"{g}{fmt_number(v)}万人（{fmt_percent(v / sums.sum())}）" for g, v in sums.items())
+        lines.append(f"按第七次全国人口普查（2020年11月1日），全市常住人口{fmt_number(sums.sum())}万人，其中{shares}。")
         rate = urban / pop * 100
         d = disparity(rate, pop, groups)
         lines.append(
-            f"各区县常住人口城镇化率(由七普城镇人口与常住人口计算)的人口加权平均为{fmt_number(d['weighted_mean'])}%,"
-            f"不加权变异系数{fmt_number(d['cv'], 3)},人口加权变异系数{fmt_number(d['cv_weighted'], 3)};"
-            f"泰尔指数{fmt_number(d['theil'], 4)},其中片区间差距{fmt_number(d['theil_between'], 4)}"
-            f"(占{fmt_percent(d['theil_between'] / d['theil'])}),片区内差距{fmt_number(d['theil_within'], 4)}。"
+            f"各区县常住人口城镇化率（由七普城镇人口与常住人口计算）的人口加权平均为{fmt_number(d['weighted_mean'])}%，"
+            f"不加权变异系数{fmt_number(d['cv'], 3)}，人口加权变异系数{fmt_number(d['cv_weighted'], 3)}；"
+            f"泰尔指数{fmt_number(d['theil'], 4)}，其中片区间差距{fmt_number(d['theil_between'], 4)}"
+            f"（占{fmt_percent(d['theil_between'] / d['theil'])}），片区内差距{fmt_number(d['theil_within'], 4)}。"
         )
     gdp = district_values(obs, "gdp", year=ctx.as_of)
     missing = sorted(set(groups.index) - set(gdp.index))
     if missing:
-        lines.append(f"{ctx.as_of}年分区县地区生产总值仅{len(gdp)}个区县有已公布数据,缺{len(missing)}个"
-                     f"({'、'.join(missing)}),不计算片区合计和人均地区生产总值差距。")  # fmt: skip
-    lines.append(f"计算口径:{CONVENTIONS}")
+        lines.append(f"{ctx.as_of}年分区县地区生产总值仅{len(gdp)}个区县有已公布数据，缺{len(missing)}个"
+                     f"（{'、'.join(missing)}），不计算片区合计和人均地区生产总值差距。")  # fmt: skip
+    lines.append(f"计算口径：{CONVENTIONS}")
     return _paragraphs(lines, "段落“区域协调”")
 
 
@@ -549,8 +551,8 @@ def heat_index_table(ctx: Context) -> Table | Markdown:
     idx = result.index[result.index["year"] == ctx.as_of].dropna(subset=["index"])
     notes = result.describe()
     if idx.empty:
-        return _paragraphs([f"{ctx.as_of}年可用于区县就业热力指数的区县数据不足(每个区县至少需要"
-                            f"{result.spec['min_components']}项指标),本年指数暂缺。{''.join(notes)}"],
+        return _paragraphs([f"{ctx.as_of}年可用于区县就业热力指数的区县数据不足（每个区县至少需要"
+                            f"{result.spec['min_components']}项指标），本年指数暂缺。{''.join(notes)}"],
                            "段落“区县就业热力指数”")  # fmt: skip
     import pandas as pd
 
@@ -562,13 +564,13 @@ def heat_index_table(ctx: Context) -> Table | Markdown:
     shown = [m for d, m in marks.items() if m and d in set(idx["district"])]
     if shown:
         ctx.shown.update("".join(shown))
-        notes = [*notes, "区县名后的符号表示纳入计算的数值中有这类数值:" + " ".join(legend(shown))]
-    frame = pd.DataFrame({"区县": names, "指数(0—100)": idx["index"].round(1),
-                          "纳入指标数": idx["n_components"]}).sort_values("指数(0—100)", ascending=False)  # fmt: skip
+        notes = [*notes, "区县名后的符号表示纳入计算的数值中有这类数值：" + " ".join(legend(shown))]
+    frame = pd.DataFrame({"区县": names, "指数（0—100）": idx["index"].round(1),
+                          "纳入指标数": idx["n_components"]}).sort_values("指数（0—100）", ascending=False)  # fmt: skip
     register = sources_register(ctx)
     refs = "、".join(f"[{register[s]}]" for s in _heat_sources(ctx))
-    return Table(frame, caption=f"区县就业热力指数({ctx.as_of}年,仅含有数据的区县)", name="heat-index",
-                 source=f"{refs}(编号见附录“数据来源”)" if refs else None, notes=notes)
+    return Table(frame, caption=f"区县就业热力指数（{ctx.as_of}年，仅含有数据的区县）", name="heat-index",
+                 source=f"{refs}（编号见附录“数据来源”）" if refs else None, notes=notes)
 
 
 def alerts_table(ctx: Context) -> Table | Markdown:
@@ -578,18 +580,18 @@ def alerts_table(ctx: Context) -> Table | Markdown:
     register = sources_register(ctx)
     rules = "；".join(f"{r['level']}:{r['text']}" for r in load_rules()["rules"])
     if alerts.empty:
-        return _paragraphs([f"截至{ctx.as_of}年,城镇调查失业率未触发任何预警规则。规则:{rules}。"], "段落“失业预警”")
+        return _paragraphs([f"截至{ctx.as_of}年，城镇调查失业率未触发任何预警规则。规则：{rules}。"], "段落“失业预警”")
     import pandas as pd
 
     marks = [_sym(r, "marks") for r in alerts.to_dict("records")]
     values = [fmt_number(v) + m for v, m in zip(alerts["value"], marks, strict=True)]
     ctx.shown.update("".join(marks))
     frame = pd.DataFrame({"地区": alerts["region"], "时期": alerts["period_label"], "预警": alerts["level"],
-                          "规则": alerts["description"], "触发值(%)": values if any(marks) else alerts["value"],
-                          "上年值(%)": ["—" if is_missing(v) else v for v in alerts["previous"]],
+                          "规则": alerts["description"], "触发值（%）": values if any(marks) else alerts["value"],
+                          "上年值（%）": ["—" if is_missing(v) else v for v in alerts["previous"]],
                           "来源": [f"[{register[s]}]" for s in alerts["source"]]})  # fmt: skip
-    return Table(frame, caption=f"失业预警(截至{ctx.as_of}年)", name="unemployment-alerts",
-                 notes=[f"规则(settings/alerts.yaml):{rules}。区县调查失业率尚未公布,仅对全市判断。",
+    return Table(frame, caption=f"失业预警（截至{ctx.as_of}年）", name="unemployment-alerts",
+                 notes=[f"规则（settings/alerts.yaml）：{rules}。区县调查失业率尚未公布，仅对全市判断。",
                         *_legend(marks)])  # fmt: skip
 
 
@@ -598,7 +600,7 @@ def alerts_chart(ctx: Context) -> Figure:
     from planlib.charts import trajectory
 
     return trajectory(ctx.plan, _visible(ctx), "surveyed_unemployment_rate", ctx.as_of, name="alerts-unemployment",
-                      title="失业预警:城镇调查失业率与规划控制线")  # fmt: skip
+                      title="失业预警：城镇调查失业率与规划控制线")  # fmt: skip
 
 
 def baseline_comparison(ctx: Context) -> Table:
@@ -612,17 +614,17 @@ def baseline_comparison(ctx: Context) -> Table:
         base = _baseline_text(ctx.plan.target(rec["id"]))
         if rec["kind"] == "cumulative":
             how = f"{ctx.plan.meta.period_start}—{ctx.as_of}年累计"
-            as_of_date = re.search(r"截至[^))]*", rec["note"]) if isinstance(rec["note"], str) else None
+            as_of_date = re.search(r"截至[^)）]*", rec["note"]) if isinstance(rec["note"], str) else None
             if as_of_date:  # a published cumulative figure stands in for missing years: say up to when
-                how += f",公布数{as_of_date.group(0)}"
+                how += f"，公布数{as_of_date.group(0)}"
             known = rec["cumulative"] == rec["cumulative"]
-            now = f"{fmt_number(rec['cumulative'])}{_sym(rec, 'marks')}({how})" if known else MISSING_TEXT
+            now = f"{fmt_number(rec['cumulative'])}{_sym(rec, 'marks')}（{how}）" if known else MISSING_TEXT
         else:
             now = _latest_text(rec)
-        rows.append({"指标": f"{rec['name']}({rec['unit']})", "“十三五”基数": base, "“十四五”最新": now,
+        rows.append({"指标": f"{rec['name']}（{rec['unit']}）", "“十三五”基数": base, "“十四五”最新": now,
                      "目标": target_text(rec)})  # fmt: skip
     return Table(pd.DataFrame(rows), caption="“十四五”与“十三五”基数比较", name="baseline-comparison",
-                 notes=["基数为规划专栏1所列2020年数(带年份者为2019年数);"
+                 notes=["基数为规划专栏1所列2020年数（带年份者为2019年数）；"
                         "累计指标的基数为“十三五”五年累计。", *_value_notes(ctx, recs)])  # fmt: skip
 
 
@@ -684,15 +686,15 @@ def _source_origins(ctx: Context) -> dict[str, str]:
 def method_text(ctx: Context) -> Markdown:
     settings = A.load_settings()
     base, span = ctx.plan.meta.baseline_year, ctx.plan.meta.period_end - ctx.plan.meta.baseline_year
-    lines = [f"序时进度 = (评估年份 − {base})÷ {span};"
-             f"本报告评估年份为 {ctx.as_of} 年,序时进度 {fmt_percent(ctx.plan.time_progress(ctx.as_of))}。",
-             "五年累计目标的完成度 = 规划期内各年全年值之和 ÷ 目标值;缺少某年全年值时不跨缺口求和,"
+    lines = [f"序时进度 = （评估年份 − {base}）÷ {span}；"
+             f"本报告评估年份为 {ctx.as_of} 年，序时进度 {fmt_percent(ctx.plan.time_progress(ctx.as_of))}。",
+             "五年累计目标的完成度 = 规划期内各年全年值之和 ÷ 目标值；缺少某年全年值时不跨缺口求和，"
              "改用已公布的累计数或标为“数据不全”。",
-             "期末水平目标的完成度 = (最新值 − 基数)÷(目标值 − 基数)。",
-             "年度约束目标逐年判断是否满足,报告满足的年数;相对目标逐年与参照序列比较;"
+             "期末水平目标的完成度 = （最新值 − 基数）÷（目标值 − 基数）。",
+             "年度约束目标逐年判断是否满足，报告满足的年数；相对目标逐年与参照序列比较；"
              "“稳步增长”逐年判断是否不下降。"]  # fmt: skip
     lines += list(settings.describe())
-    lines += [f"状态“{k}”:{v}。" for k, v in A.STATUS_MEANING.items()]
+    lines += [f"状态“{k}”：{v}。" for k, v in A.STATUS_MEANING.items()]
     return Markdown("\n".join(_items(lines)) + "\n", "段落“评估方法”")
 
 
