@@ -20,7 +20,7 @@ def test_cumulative_progress_real_data(tmp_path):
     ax = fig.figure.axes[0]
     line = ax.get_lines()[1]  # the actual cumulative line: 0, 75.1, 145.77, 219.67
     assert list(line.get_ydata()) == pytest.approx([0.0, 75.1, 145.77, 219.67])
-    assert ax.get_xlabel() == "年份" and ax.get_ylabel() == "累计(万人)"
+    assert ax.get_xlabel() == "年份" and ax.get_ylabel() == "累计（万人）"
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         fig.save(tmp_path)
@@ -36,8 +36,9 @@ def test_cumulative_progress_breaks_at_a_missing_year():
 def test_status_overview_counts(tmp_path):
     plan, obs = load_plan(), load_observations()
     fig = status_overview(assess(plan, obs, as_of=2023), 2023)
-    # 2023: 已完成 2 + 快于 1; 达标 2; 慢于 1; 数据暂缺 8 (as in the 2023 summary)
-    assert fig.alt.endswith("已完成/快于序时进度3项、符合序时进度/达标2项、慢于序时进度/未达标1项、数据暂缺/不全8项。")
+    # 2023: 已完成 3 + 快于 2; 达标 3; 慢于 0; 数据暂缺 6 (as in the 2023 summary)
+    assert fig.alt == ("横向堆积条形图：专栏1的14项主要指标按进展分组，已完成/快于序时进度5项、符合序时进度/达标3项、"
+                       "慢于序时进度/未达标0项、数据暂缺/不全6项。")
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         fig.save(tmp_path)
@@ -48,8 +49,9 @@ def test_trajectory_marks_partial_values(tmp_path):
 
     plan, obs = load_plan(), load_observations()
     fig = trajectory(plan, obs, "surveyed_unemployment_rate", 2024)
-    assert fig.alt.startswith("折线图:城镇调查失业率(%)。全年值:2020年5.7、2022年5.4、2023年5.4、2024年5.3。")
-    assert "部分时期值(空心点,不作全年值):2021年12月5.2、2023年1—9月5.4。" in fig.alt
+    assert fig.alt == ("折线图：城镇调查失业率（%）。全年值：2020年5.7、2022年5.4、2023年5.4、2024年5.3。"
+                       "部分时期值（空心点，不作全年值）：2021年12月5.2、2023年1—9月5.4。目标5.5%。")
+    assert fig.caption == "城镇调查失业率：实际值与目标（截至2024年）"
     labels = {t.get_text() for t in fig.figure.axes[0].texts}
     assert {"2021年12月", "2023年1—9月"} <= labels
     early = trajectory(plan, obs, "surveyed_unemployment_rate", 2022)  # nothing after as_of

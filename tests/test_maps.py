@@ -33,7 +33,7 @@ def test_layout_map(tmp_path):
     # the 9 small 中心城区 districts are labelled in the enlarged inset, not on top of each other
     central = set(load_clusters().query("subcluster == '中心城区'")["short"])
     assert central.isdisjoint(labels) and {t.get_text() for t in inset.texts} == central
-    assert inset.get_title() == "中心城区(放大)"
+    assert inset.get_title() == "中心城区（放大）"
     _no_tofu(fig, tmp_path)
 
 
@@ -46,7 +46,7 @@ def test_choropleth_by_code_with_missing_districts(tmp_path):
     assert "35个区县有数据" in fig.alt and all(name in fig.alt for name in missing)
     assert "最高为" + clusters["district"][34] in fig.alt
     texts = [t.get_text() for leg in fig.figure.axes[0].findobj(matplotlib.legend.Legend) for t in leg.get_texts()]
-    assert "数据暂缺(3个)" in texts
+    assert "数据暂缺（3个）" in texts
     assert any("," in t or "." in t for t in texts)  # the class legend survives beside the 数据暂缺 legend
     _no_tofu(fig, tmp_path)
 
@@ -76,7 +76,7 @@ def test_text_from_data_is_drawn_literally_with_the_shipped_fonts(tmp_path):
     fig = maps.district_map(values, title=title, unit="萬元", year=2022, source="重慶市統計局發佈 *粗* $a$(合成)")
     _no_tofu(fig, tmp_path)
     texts = fig.figure.findobj(Text)
-    assert f"{title}(2022)" in {t.get_text() for t in texts}
+    assert f"{title}（2022）" in {t.get_text() for t in texts}
     assert not any(t.get_parse_math() for t in texts)
     assert all(not t._preprocess_math(t.get_text())[1] for t in texts)  # matplotlib would not read it as maths
     if shutil.which("pdffonts"):
@@ -87,7 +87,7 @@ def test_text_from_data_is_drawn_literally_with_the_shipped_fonts(tmp_path):
                                                                                       "NotoSansSC-Bold"}  # bold title
         text = subprocess.run(["pdftotext", "-raw", str(tmp_path / "map.pdf"), "-"], capture_output=True, text=True,
                               check=True).stdout
-        assert "".join(f"{title}(2022)".split()) in "".join(text.split())
+        assert "".join(f"{title}（2022）".split()) in "".join(text.split())
 
 
 def test_a_figure_text_the_fonts_cannot_draw_is_named(tmp_path):
@@ -97,9 +97,9 @@ def test_a_figure_text_the_fonts_cannot_draw_is_named(tmp_path):
     with pytest.raises(DataError) as info:
         fig.save(tmp_path)
     assert str(info.value).split("\n") == [
-        "图“测试值😀(2022,示意图)”,图题:字符“😀”(U+1F600)无法显示:自带字体 Noto Sans SC 中没有它的字形,"
-        "PDF 和图中会成为方框(见“测试值😀(2022,示意图)”);" + GLYPH_EXPECTED,
-        "图“测试值😀(2022,示意图)”,图中文字:字符“😀”(U+1F600)无法显示:自带字体 Noto Sans SC 中没有它的字形,"
-        "PDF 和图中会成为方框(见“测试值😀(2022)”);" + GLYPH_EXPECTED,
+        "图“测试值😀（2022，示意图）”,图题:字符“😀”(U+1F600)无法显示:自带字体 Noto Sans SC 中没有它的字形,"
+        "PDF 和图中会成为方框(见“测试值😀（2022，示意图）”);" + GLYPH_EXPECTED,
+        "图“测试值😀（2022，示意图）”,图中文字:字符“😀”(U+1F600)无法显示:自带字体 Noto Sans SC 中没有它的字形,"
+        "PDF 和图中会成为方框(见“测试值😀（2022）”);" + GLYPH_EXPECTED,
     ]
     assert not (tmp_path / "district-map.png").exists()

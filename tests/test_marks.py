@@ -62,8 +62,8 @@ def test_assess_carries_the_marks_and_notes_of_the_values_it_uses():
     jobs = a.loc["urban_new_jobs"]
     assert jobs["latest_marks"] == "‡" and jobs["marks"] == "†‡"  # the latest year, then every year summed
     assert jobs["value_notes"] == (
-        "城镇新增就业(2022年):原文数值带脚注标记“①”,脚注内容见来源。",
-        "城镇新增就业(2023年):选用本值;同一指标、地区、时期另有 70 万人(合成)。",
+        "城镇新增就业（2022年）：原文数值带脚注标记“①”,脚注内容见来源。",
+        "城镇新增就业（2023年）：选用本值;同一指标、地区、时期另有 70 万人(合成)。",
     )
     skilled = a.loc["skilled_workers_total"]
     assert skilled["latest_marks"] == "†" and skilled["marks"] == "†" and skilled["value_notes"] == ()
@@ -113,22 +113,22 @@ def test_report_marks_values_and_explains_choices(marked_site):
     page = (marked_site / "annual-2022.html").read_text(encoding="utf-8")
     text = _text(page)
     # the headline table: the summed total carries † (2021 is low) and ‡ nowhere near it
-    assert "累计 175.09†,完成 58.4%" in text  # 75.1 + 99.99: the high-confidence duplicate is used…
-    assert ("城镇新增就业(2022年):选用本值;同一指标、地区、时期另有 70.67 万人(“2022年重庆市国民经济和社会发展统计公报"
+    assert "累计 175.09†，完成 58.4%" in text  # 75.1 + 99.99: the high-confidence duplicate is used…
+    assert ("城镇新增就业（2022年）：选用本值;同一指标、地区、时期另有 70.67 万人(“2022年重庆市国民经济和社会发展统计公报"
             in text)  # …and the report says so, with the other value and its source
-    assert "工伤保险参保人数(万人)" in text and "650‡(2022年)" in text
+    assert "工伤保险参保人数（万人）" in text and "650‡（2022年）" in text
     assert LOW in text and TEST in text
     # the source list marks the sources of marked values
     assert "合成测试来源(测试值)‡" in text
     # the page footer says what this report used
     footer = re.search(r'<footer class="site-footer">(.*?)</footer>', page, re.S).group(1)
-    assert footer == f"由 planlib 生成;数据来源见各表注与附录。 {LOW} {TEST}"
+    assert footer == f"由 planlib 生成；数据来源见各表注与附录。 {LOW} {TEST}"
     # the PDF says the same, on its cover and beside the values
     if shutil.which("pdftotext"):
         pdf = subprocess.run(["pdftotext", str(marked_site / "annual-2022.pdf"), "-"], capture_output=True, text=True,
                              check=True).stdout  # fmt: skip
         flat = re.sub(r"\s+", "", pdf)
-        for fragment in ("累计175.09†", "650‡(2022", "650‡万人", LOW, TEST, "合成测试来源(测试值)‡"):
+        for fragment in ("累计175.09†", "650‡（2022", "650‡万人", LOW, TEST, "合成测试来源(测试值)‡"):
             assert re.sub(r"\s+", "", fragment) in flat, fragment
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 import warnings
 from pathlib import Path
 
@@ -15,6 +16,8 @@ from matplotlib import font_manager
 
 from planlib import style
 from planlib._paths import PACKAGE_DIR, raw_dir
+
+REPO = Path(__file__).resolve().parents[1]
 
 
 def _rendered_texts() -> str:
@@ -36,20 +39,26 @@ def load_settings_text() -> list[str]:
     return load_settings().describe()
 
 
-@pytest.mark.parametrize("weight", ["regular", "bold"])
-def test_shipped_font_is_static_and_has_the_right_weight(weight):
-    font = TTFont(str(style.font_path(weight)))
+FACES = [(family, weight) for family in (style.FAMILY, style.SERIF_FAMILY) for weight in ("regular", "bold")]
+
+
+@pytest.mark.parametrize(("family", "weight"), FACES)
+def test_shipped_font_is_static_and_has_the_right_weight(family, weight):
+    font = TTFont(str(style.font_path(weight, family)))
     assert "fvar" not in font  # a static cut: Typst and matplotlib get a real Bold, not a synthesised one
     assert font["OS/2"].usWeightClass == {"regular": 400, "bold": 700}[weight]
-    assert font["name"].getDebugName(1) == style.FAMILY
-    assert (PACKAGE_DIR / "fonts" / "OFL.txt").read_text(encoding="utf-8").count("SIL OPEN FONT LICENSE") >= 1
+    assert font["name"].getDebugName(1) == family
+    licence = (PACKAGE_DIR / "fonts" / "OFL.txt").read_text(encoding="utf-8")
+    assert licence.count("SIL OPEN FONT LICENSE") == 2  # one licence text per family (their copyright lines differ)
+    assert "==== Noto Sans SC (NotoSansSC-Regular.ttf, NotoSansSC-Bold.ttf;" in licence
+    assert "==== Noto Serif SC (NotoSerifSC-Regular.ttf, NotoSerifSC-Bold.ttf;" in licence
 
 
-@pytest.mark.parametrize("weight", ["regular", "bold"])
-def test_font_covers_every_character_we_render(weight):
-    assert style.missing_glyphs(_rendered_texts(), weight) == ""
-    assert style.missing_glyphs("石柱土家族自治县綦江区璧山区酉阳", weight) == ""
-    assert style.missing_glyphs("𠀀", weight) == "𠀀"  # the check can fail: an Extension-B character
+@pytest.mark.parametrize(("family", "weight"), FACES)
+def test_font_covers_every_character_we_render(family, weight):
+    assert style.missing_glyphs(_rendered_texts(), weight, family) == ""
+    assert style.missing_glyphs("石柱土家族自治县綦江区璧山区酉阳", weight, family) == ""
+    assert style.missing_glyphs("𠀀", weight, family) == "𠀀"  # the check can fail: an Extension-B character
 
 
 def test_house_font_resolves_to_the_shipped_file():
@@ -115,31 +124,76 @@ def _no_missing_glyph_warning_and_survives_seaborn(tmp_path):
 BEYOND_GB2312 = "重慶市人力社保局發佈城鎮新增就業萬人繁體轉載瀼渡⑪⑳㉑㊿†‡"  # traditional, rare place names, enclosed numbers
 
 
-@pytest.mark.parametrize("weight", ["regular", "bold"])
-def test_fonts_cover_text_beyond_gb2312(weight):
+@pytest.mark.parametrize(("family", "weight"), FACES)
+def test_fonts_cover_text_beyond_gb2312(family, weight):
     assert not any(c.encode("gb2312", "ignore") for c in "慶發佈鎮萬體轉載瀼⑪⑳")  # really outside GB 2312
-    with TTFont(str(style.font_path(weight))) as font:
+    with TTFont(str(style.font_path(weight, family))) as font:
         cmap = font.getBestCmap()
     assert [c for c in BEYOND_GB2312 if ord(c) not in cmap] == []
     assert style.missing_glyphs(BEYOND_GB2312) == ""
-    assert style.missing_glyphs("𠀀😀 ‣", weight) == "‣😀𠀀"  # Extension B, an emoji, a bullet the font lacks
+    assert style.missing_glyphs("𠀀😀 ‣", weight, family) == "‣😀𠀀"  # Extension B, an emoji, a bullet the font lacks
 
 
-def test_fonts_json_records_the_shipped_files():
+@pytest.mark.parametrize(("family", "package", "codepoints"), [
+    (style.FAMILY, "@expo-google-fonts/noto-sans-sc", 30890),
+    (style.SERIF_FAMILY, "@expo-google-fonts/noto-serif-sc", 30928),
+])
+def test_fonts_json_records_the_shipped_files(family, package, codepoints):
     import hashlib
     import json
 
-    record = json.loads((PACKAGE_DIR / "fonts" / "fonts.json").read_text(encoding="utf-8"))
-    assert (record["package"], record["version"]) == ("@expo-google-fonts/noto-sans-sc", "0.4.3")
-    assert len(record["tarball_sha256"]) == 64
+    record = json.loads((PACKAGE_DIR / "fonts" / "fonts.json").read_text(encoding="utf-8"))["families"][family]
+    assert (record["package"], record["version"]) == (package, "0.4.3")
+    assert len(record["tarball_sha256"]) == 64 and record["npm_integrity"].startswith("sha512-")
+    assert sorted(record["files"]) == sorted(style.font_path(w, family).name for w in ("regular", "bold"))
     for weight in ("regular", "bold"):
-        path = style.font_path(weight)
+        path = style.font_path(weight, family)
         entry = record["files"][path.name]
         assert entry["sha256"] == hashlib.sha256(path.read_bytes()).hexdigest()
         assert entry["bytes"] == path.stat().st_size
         with TTFont(str(path)) as font:
-            assert entry["codepoints"] == len(font.getBestCmap()) == 30890  # every code point of the upstream font
-            assert "vmtx" not in font and "fpgm" not in font  # vertical metrics and hinting dropped
+            assert entry["codepoints"] == len(font.getBestCmap()) == codepoints  # every upstream code point
+            assert "vmtx" not in font and "fpgm" not in font and "prep" not in font  # vertical metrics, hinting
+
+
+def test_the_script_that_made_the_fonts_names_the_same_packages(monkeypatch):
+    import importlib.util
+    import json
+
+    spec = importlib.util.spec_from_file_location("subset_fonts", REPO / "scripts" / "subset_fonts.py")
+    module = importlib.util.module_from_spec(spec)
+    monkeypatch.setitem(sys.modules, "subset_fonts", module)  # dataclasses look their module up there
+    spec.loader.exec_module(module)
+    record = json.loads((PACKAGE_DIR / "fonts" / "fonts.json").read_text(encoding="utf-8"))["families"]
+    assert {f.name: (f.package, f.version, f.tarball_sha256) for f in module.FAMILIES} == {
+        name: (r["package"], r["version"], r["tarball_sha256"]) for name, r in record.items()}
+
+
+SANS_ONLY = "\U00030EDD"  # 𰻝 (biáng): Noto Sans SC has it, Noto Serif SC does not
+SERIF_ONLY = "\u9FF0"  # 鿰: Noto Serif SC has it, Noto Sans SC does not
+
+
+def test_the_glyph_check_covers_every_face_through_the_font_stacks():
+    # the PDF body falls back from the serif to the sans: a character only the sans has is drawn
+    assert style.missing_glyphs(SANS_ONLY, family=style.SERIF_FAMILY) == SANS_ONLY
+    assert style.missing_glyphs(SANS_ONLY, family=style.FAMILY) == ""
+    assert style.missing_glyphs(SANS_ONLY) == ""
+    # figures and the site have only the sans: a character only the serif has is refused, naming the sans
+    assert style.missing_glyphs(SERIF_ONLY, family=style.SERIF_FAMILY) == ""
+    assert style.missing_glyphs(SERIF_ONLY) == SERIF_ONLY
+    [problem] = style.glyph_problems(f"测试{SERIF_ONLY}字", file="表“x”")
+    assert str(problem) == (
+        f"表“x”:字符“{SERIF_ONLY}”(U+9FF0)无法显示:自带字体 Noto Sans SC 中没有它的字形,PDF 和图中会成为方框"
+        f"(见“测试{SERIF_ONLY}字”);应为:自带字体中有的字符(可改用通行写法,或用文字说明该字)")
+    assert set(style.STACKS) == {"图", "网页", "PDF 正文", "PDF 标题、图表题与表格"}
+    assert style.STACKS["PDF 正文"] == (style.SERIF_FAMILY, style.FAMILY)
+
+
+def test_text_width_is_the_fonts_advance_widths():
+    assert style.text_width("数据暂缺") == 4.0  # four ideographs, one em each
+    assert style.text_width("70.67") == pytest.approx(4 * 0.555 + 0.278)  # digits and a full stop of the sans
+    assert style.text_width("A数") == pytest.approx(0.608 + 0.25 + 1.0)  # Typst's quarter em between Latin and CJK
+    assert style.text_width("预期性", "bold") == 3.0
 
 
 def test_glyph_problem_names_character_code_point_and_place():
