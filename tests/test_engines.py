@@ -11,16 +11,18 @@ all seven reports.
 
 from __future__ import annotations
 
+import html
 import re
 import shutil
 import subprocess
+import zipfile
 import zlib
 from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
 
-from planlib.publish.build import FORMATS, build
+from planlib.publish.build import DOWNLOAD_LABELS, FORMATS, build
 from planlib.publish.offline import GENERATOR
 from planlib.style import FONT_DIR, FONT_FILES
 from tests.conftest import make_project
@@ -183,14 +185,20 @@ _TABLE_CAPTION = re.compile(
 
 def table_captions(page: Path) -> list[str]:
     """The text of every table caption of an HTML report, without a 表 N: prefix."""
-    html = page.read_text(encoding="utf-8")
-    import html as html_module
-
     captions = []
-    for match in _TABLE_CAPTION.finditer(html):
-        text = html_module.unescape(re.sub(r"<[^>]+>", "", match.group(1) or match.group(2)))
-        captions.append(re.sub(r"^表\s*\d+\s*[::]\s*", "", text.strip()))
+    for match in _TABLE_CAPTION.finditer(page.read_text(encoding="utf-8")):
+        text = html.unescape(re.sub(r"<[^>]+>", "", match.group(1) or match.group(2)))
+        captions.append(re.sub(r"^表\s*\d+\s*[:：]\s*", "", text.strip()))
     return captions
+
+
+def docx_content(path: Path) -> tuple[list[str], str]:
+    """(alt text of every picture, all the text) of a Word file."""
+    with zipfile.ZipFile(path) as docx:
+        document = docx.read("word/document.xml").decode("utf-8")
+    pictures = [html.unescape(d) for d in re.findall(r'<wp:docPr [^>]*descr="([^"]*)"', document)]
+    words = html.unescape("".join(re.findall(r"<w:t(?: [^>]*)?>([^<]*)</w:t>", document)))
+    return pictures, words
 
 
 def squeeze(text: str) -> str:
@@ -221,6 +229,11 @@ def check_site(root: Path, ids: list[str]) -> None:
                 assert f"表{number}" in text, (rid, number)
             assert pdf_languages(pdf) == {"zh-CN"}, rid
             assert pdf_fonts(pdf) <= {p.stem for p in FONT_DIR.glob("*.ttf")}, rid
+        if "docx" in FORMATS:
+            pictures, words = docx_content(site / f"{rid}.docx")
+            assert sorted(pictures) == sorted(alt for _, alt in page.images), rid  # each figure, with its alt text
+            for caption in table_captions(site / f"{rid}.html"):
+                assert squeeze(caption) in squeeze(words), (rid, caption)
     assert external_resources(site / "index.html") == []
 
 
@@ -246,7 +259,9 @@ def test_report_page_links_the_site_and_its_downloads(site):
     page = (root / "reports" / "_site" / "annual-2023.html").read_text(encoding="utf-8")
     assert re.search(r'<html[^>]*\slang="zh-CN"', page), engine
     assert '<a href="index.html">测试站点</a>' in page, engine
-    assert '<a href="annual-2023.pdf">PDF 版</a>' in page, engine
+    for fmt, label in DOWNLOAD_LABELS.items():
+        if fmt in FORMATS:
+            assert f'<a href="annual-2023.{fmt}">{label}</a>' in page, (engine, fmt)
     assert 'href="annual-2023/tables/headline-indicators.csv"' in page, engine
     assert GENERATOR in page, engine
     assert 'url("fonts/NotoSansSC-Regular.ttf")' in page, engine  # the site's own font, no reader's font
@@ -270,7 +285,7 @@ def test_noop_rebuild_executes_nothing(site, monkeypatch):
 def test_force_rebuilds_byte_for_byte(site):
     engine, root, _ = site
     site_dir = root / "reports" / "_site"
-    names = ["midterm-2023.html", "midterm-2023.pdf", "index.html"]
+    names = [*(f"midterm-2023.{fmt}" for fmt in FORMATS), "index.html"]
     before = {n: (site_dir / n).read_bytes() for n in names}
     again = rebuild(root, only=["midterm-2023"], force=True, jobs=1, engine=engine)
     assert again.built == ["midterm-2023"] and again.ok, (engine, again.failed)

@@ -27,7 +27,7 @@ from planlib import cli
 from planlib.publish import quarto
 from planlib.publish.build import BuildResult, RenderJob
 from planlib.publish.manifest import Report, load_manifest
-from planlib.publish.offline import GENERATOR  # the engines' common footer line (no HTML or Typst syntax in it)
+from planlib.publish.offline import GENERATOR, PAGE  # the engines' common footer line and page geometry
 from planlib.style import FONT_DIR
 from tests.conftest import REPO, make_project
 from tests.test_engines import (
@@ -194,11 +194,13 @@ def test_scratch_project_escapes_every_text_and_links_the_fonts(tmp_path):
         '  title: "2023年度评估 \\"引号\\" <b>粗</b> \\\\反斜杠 #标题 $x$ *星* `码` 重慶",',
         '  subtitle: "数据截至 2023年",',
         '  plan: "重庆市就业促进“十四五”规划(2021—2025年)",',
+        '  kind: "",',  # the title says it already (年度评估)
         '  evaluator: "评估单位 <b>",',
+        '  cutoff: "2023年末",',
         '  date: "数据截至 2023年末",',
         f'  generator: "{GENERATOR} † 低可信度来源(测试)<script>",',
-        f"  body-font: ({', '.join(f'{chr(34)}{f}{chr(34)}' for f in quarto.body_fonts())},),",
-        '  heading-font: ("Noto Sans SC",),',
+        # the offline engine's page geometry, as Typst lengths (margin-x: 22mm, …): both PDFs share it
+        *[f"  {key}: {length}," for key, length in PAGE.variables().items()],
         ")", ""])  # fmt: skip
     text = qmd.read_text(encoding="utf-8")
     front = yaml.safe_load(text.split("---\n")[1])

@@ -26,8 +26,10 @@ id, except the few known to be harmless (``templates/quarto/warnings.yaml``, eac
 from __future__ import annotations
 
 import functools
+import json
 import os
 import re
+import shlex
 import shutil
 import signal
 import subprocess
@@ -143,12 +145,6 @@ def _check_pdf_text(job: RenderJob) -> None:
         raise DataError(problems)
 
 
-def body_fonts() -> tuple[str, ...]:
-    """Typst's body font list: Noto Serif SC first when planlib ships it, Noto Sans SC always."""
-    serif = any(FONT_DIR.glob("NotoSerifSC-*.ttf"))
-    return ("Noto Serif SC", "Noto Sans SC") if serif else ("Noto Sans SC",)
-
-
 def _raw(fmt: str, text: str) -> str:
     """``text`` as a pandoc raw inline of ``fmt`` (for a metadata value that must reach a template as is)."""
     fence = "`" * (max((len(run) for run in re.findall(r"`+", text)), default=0) + 1)
@@ -171,7 +167,7 @@ def _link_fonts(folder: Path) -> None:
 def write_project(job: RenderJob) -> Path:
     """Write the standalone Quarto project of ``job`` into ``job.build`` (see the module's docstring) and
     return its ``<id>.qmd``."""
-    from planlib.publish.offline import footer_text
+    from planlib.publish.offline import PAGE, cover_kind, footer_text
 
     report, rid, build = job.report, job.report.id, job.build
     project = yaml.safe_load((QUARTO_TEMPLATES / "project.yaml").read_text(encoding="utf-8"))
@@ -190,15 +186,20 @@ def write_project(job: RenderJob) -> Path:
     (support / "before.html").write_text(nav, encoding="utf-8")
     footer = f'<footer class="site-footer">{html_text(footer_text(job.notes))}</footer>\n'
     (support / "after.html").write_text(footer, encoding="utf-8")
-    meta = {"title": report.title, "subtitle": report.subtitle, "plan": report.plan_title,
-            "evaluator": report.evaluator, "date": report.cover_date, "generator": footer_text(job.notes)}  # fmt: skip
+    (support / "tables").write_text(_filter_script(), encoding="utf-8")
+    (support / "tables").chmod(0o755)
+    cutoff = _cutoff(job)
+    meta = {"title": report.title, "subtitle": report.subtitle, "plan": report.plan_title or report.title,
+            "kind": cover_kind(report), "evaluator": report.evaluator, "cutoff": cutoff,
+            "date": report.cover_date, "generator": footer_text(job.notes)}  # fmt: skip
     fields = [f"  {key}: {typst_string(value)}," for key, value in meta.items()]
-    fonts = ", ".join(typst_string(f) for f in body_fonts())
-    fields += [f"  body-font: ({fonts},),", f"  heading-font: ({typst_string('Noto Sans SC')},),"]
+    fields += [f"  {key}: {length}," for key, length in PAGE.variables().items()]  # Typst lengths: 22mm, 8pt
     (support / "meta.typ").write_text("#let planlib-meta = (\n" + "\n".join(fields) + "\n)\n", encoding="utf-8")
 
     # alt text and table labels as Quarto reads them: before Quarto turns figures and tables into floats
+    # and the tables laid out as the offline engine lays them out (offline.typeset_tables, per format)
     filters: list = [{"path": f"{SUPPORT}/planlib-quarto.lua", "at": "pre-ast"},
+                     {"path": f"{SUPPORT}/tables", "type": "json", "at": "pre-ast"},
                      {"path": f"{SUPPORT}/planlib-alt.lua", "at": "post-render"}]  # fmt: skip
     formats: dict[str, dict] = {}
     if "html" in job.formats:
@@ -211,15 +212,54 @@ def write_project(job: RenderJob) -> Path:
                             "include-in-header": [f"{SUPPORT}/meta.typ"],
                             "filters": [*filters, f"{SUPPORT}/typst-literal.lua"]}  # fmt: skip
     if "docx" in job.formats:
-        formats["docx"] = {"filters": filters}
+        # the offline engine's Word styles (宋体/黑体, three-line tables) and its title block
+        shutil.copyfile(TEMPLATES / "reference.docx", support / "reference.docx")
+        formats["docx"] = {"filters": filters, "reference-doc": f"{SUPPORT}/reference.docx",
+                           "subtitle": md_text("　".join(filter(None, [report.plan_title, cover_kind(report)]))),
+                           "date": md_text(f"数据截至：{cutoff}" if cutoff else report.cover_date)}  # fmt: skip
+        if report.evaluator:
+            formats["docx"]["author"] = [md_text(f"评估单位：{report.evaluator}")]
     front: dict = {"title": md_text(report.title), "subtitle": md_text(report.subtitle),
                    "pagetitle": md_text(f"{report.title} — {job.site_title}"), "format": formats}  # fmt: skip
     links = " ".join(f'<a href="{html_text(href)}">{html_text(label)}</a>' for label, href in job.downloads)
     if links:
         front["planlib-downloads"] = _raw("html", links)
+    body = job.markdown
+    if "docx" in job.formats:  # the footer's notes close the Word file, as in the offline engine's
+        body += f'\n::: {{.content-visible when-format="docx"}}\n---\n\n{md_text(footer_text(job.notes))}\n:::\n'
     qmd = build / f"{rid}.qmd"
-    qmd.write_text(f"---\n{_yaml(front)}---\n\n{job.markdown}", encoding="utf-8")
+    qmd.write_text(f"---\n{_yaml(front)}---\n\n{body}", encoding="utf-8")
     return qmd
+
+
+def _cutoff(job: RenderJob) -> str:
+    """The data cut-off of the manifest's cover line without its 数据截至 label ('' when the line does not
+    start with it: the cover then prints the line as it is), as the offline engine's cover has it."""
+    date = job.report.cover_date.strip()
+    cutoff = date.removeprefix("数据截至").strip()
+    return "" if cutoff == date else cutoff
+
+
+def _filter_script() -> str:
+    """The executable Quarto runs as a JSON filter (``_planlib/tables FORMAT``): this Python, this planlib."""
+    command = f"from {__name__} import json_filter; json_filter()"
+    return f'#!/bin/sh\nexec {shlex.quote(sys.executable)} -c {shlex.quote(command)} "$@"\n'
+
+
+def json_filter(argv: list[str] | None = None) -> None:
+    """A pandoc JSON filter (stdin → stdout) that lays out the tables of one format as the offline engine
+    does (:func:`planlib.publish.offline.typeset_tables`: widths from content, short cells kept whole,
+    numbers right-aligned, landscape for wide tables; for Typst inside ``#planlib-table``). ``argv[0]`` is
+    the output format pandoc names (``html``, ``typst``, ``docx``); other formats pass unchanged."""
+    from planlib.publish.offline import typeset_tables
+
+    args = sys.argv[1:] if argv is None else argv
+    fmt = args[0] if args else ""
+    fmt = "html" if fmt.startswith("html") else fmt
+    ast = json.loads(sys.stdin.buffer.read().decode("utf-8"))
+    if fmt in ("html", "typst", "docx"):
+        typeset_tables(ast["blocks"], fmt)
+    sys.stdout.buffer.write(json.dumps(ast, ensure_ascii=False).encode("utf-8"))
 
 
 def _yaml(data: dict) -> str:

@@ -19,3 +19,11 @@ function Div(div)
   div.attributes["planlib-alt"] = nil
   return div
 end
+
+-- Word: Chinese has no italic; *强调* is bold, as in the PDF (Typst show rule) and the page (style.css)
+function Emph(el)
+  if FORMAT:match("docx") then
+    return pandoc.Strong(el.content)
+  end
+  return nil
+end
