@@ -44,6 +44,8 @@ def built(tmp_path_factory):
 
     mp = pytest.MonkeyPatch()
     root = make_project(tmp_path_factory.mktemp("site"), mp, [{"id": "annual-2023", "notebook": "notebooks/annual.ipynb"}])
-    result = build(progress=False)
-    yield root, result
-    mp.undo()
+    try:
+        result = build(progress=False)
+        yield root, result
+    finally:
+        mp.undo()  # also when the build fails: PLANLIB_ROOT must not leak into later tests

@@ -105,10 +105,9 @@ def _wait_gone(pids: list[int], seconds: float = 15) -> list[int]:
 @pytest.fixture(scope="session")
 def built_template(tmp_path_factory):
     """Two reports built once; each test gets its own copy (the build state does not depend on the path)."""
-    mp = pytest.MonkeyPatch()
-    root = make_project(tmp_path_factory.mktemp("template"), mp, TWO)
-    assert sorted(B.build(progress=False, jobs=2).built) == ["annual-2022", "annual-2023"]
-    mp.undo()
+    with pytest.MonkeyPatch.context() as mp:  # undone even when the build fails
+        root = make_project(tmp_path_factory.mktemp("template"), mp, TWO)
+        assert sorted(B.build(progress=False, jobs=2).built) == ["annual-2022", "annual-2023"]
     return root
 
 

@@ -103,10 +103,12 @@ def marked_site(tmp_path_factory):
         "城镇新增就业,2022,99.99,万人,annual,合成测试来源(重复值),https://example.org/dup,high,synthetic conflicting duplicate\n"
         "工伤保险参保人数,2022,650,万人,annual,合成测试来源(测试值),https://example.org/t,test,synthetic test value\n",
         encoding="utf-8")  # fmt: skip
-    result = build(progress=False, jobs=2)
-    assert result.ok, result.failed
-    yield root / "reports" / "_site"
-    mp.undo()
+    try:
+        result = build(progress=False, jobs=2)
+        assert result.ok, result.failed
+        yield root / "reports" / "_site"
+    finally:
+        mp.undo()  # also when the build above fails: PLANLIB_ROOT must not leak into later tests
 
 
 def test_report_marks_values_and_explains_choices(marked_site):

@@ -268,10 +268,8 @@ def test_real_data_choices_and_every_difference_is_reported(obs):
     assert summary == {
         ("area", "万州区", "(无时间)", "conflict", 3456.38, (3457.0,), ("confidence",)),
         ("area", "奉节县", "(无时间)", "conflict", 4087.0, (4098.0,), ("published_guess",)),
-        ("gdp", "北碚区", "2022年", "conflict", 742.01, (742.0,), ("order",)),
-        ("gdp", "永川区", "2021年", "conflict", 1144.17, (1144.2,), ("confidence",)),
         ("gdp", "渝中区", "2022年", "conflict", 1560.9, (1602.76,), ("confidence",)),
-        ("gdp", "荣昌区", "2021年", "conflict", 813.466, (813.47,), ("confidence",)),
+        # 742.01/742, 1144.17/1144.2, 813.466/813.47: one figure published with fewer decimals, not a conflict
         # the GDP series revised after the 5th economic census (重庆统计年鉴2025 表2-5/2-7) beats first releases
         ("gdp", "全市", "2020年", "revision", 25158.07, (25002.79,), ("revised",)),
         ("gdp", "全市", "2021年", "revision", 28092.54, (27894.02,), ("revised",)),
@@ -283,32 +281,30 @@ def test_real_data_choices_and_every_difference_is_reported(obs):
         # 2024: the final value (2025 bulletin, status final) beats the preliminary one printed twice
         ("gdp", "全市", "2024年(最终核实数)", "revision", 32046.73, (32193.15, 32193.15), ("revised", "revised")),
         ("gdp_real_growth", "全市", "2024年(最终核实数)", "revision", 5.6, (5.7, 5.7), ("revised", "revised")),
-        # a dated yearbook value beats an undated (rounded or aggregator) one
-        ("employed_persons", "全市", "2020年末", "revision", 1676.01, (1676.0,), ("published",)),
-        ("urban_employment_share", "全市", "2021年", "revision", 66.43, (66.4,), ("published",)),
-        ("urban_employment_share", "全市", "2022年", "revision", 66.13, (66.1,), ("published",)),
+        # a dated yearbook value beats an undated one that differs even at its own precision (67.35 → 67.4)
         ("urban_employment_share", "全市", "2024年", "revision", 67.35, (67.3,), ("published",)),
-        ("pension_insured_persons", "全市", "2024年末", "revision", 2666.69, (2666.7,), ("published",)),
         ("resident_population", "合川区", "2023年末", "revision", 122.06, (123.4,), ("published",)),
-        ("resident_population", "綦江区", "2023年末", "revision", 98.69, (101.0,), ("published",)),
-        ("gdp_real_growth", "綦江区", "2023年", "revision", 6.4, (6.5,), ("published",)),
+        # 綦江区 in the yearbooks includes 万盛经开区, the district's own figures do not: two scopes, shown
+        ("resident_population", "綦江区", "2023年末", "conflict", 98.69, (101.0,), ("scope",)),
+        ("gdp_real_growth", "綦江区", "2023年", "conflict", 6.4, (6.5,), ("scope",)),
     }
     # 4 + 4 revised GDP/growth rows of the yearbook (2020–2023) and the 2 final 2024 rows, less 2020 growth: 9
-    assert obs["revised"].sum() == 9 and obs["superseded"].sum() == 19
+    assert obs["revised"].sum() == 9 and obs["superseded"].sum() == 13
     assert obs["published"].notna().sum() == 75 + 314  # every row of round 3 is dated, no other row
-    assert set(obs.loc[obs["conflict"], "region"]) == {"万州区", "奉节县", "北碚区", "永川区", "渝中区", "荣昌区"}
+    assert set(obs.loc[obs["conflict"], "region"]) == {"万州区", "奉节县", "渝中区", "綦江区"}
     assert (obs["footnote"] == "").all()
     assert set(obs.loc[obs["includes"] != "", "region"]) == {"綦江区"}
     lines = report.lines()
-    head = "同一指标、地区、时期有不同数值:23 组(来源有分歧 6 组,新版本取代旧版本 17 组),每组选用的数值及依据如下:"
-    assert lines[-24:] == [head, *(c.line() for c in report.conflicts)]
-    assert lines[-24 + 12] == (
-        "冲突:地区生产总值(gdp)·荣昌区·2021年:选用 813.466 亿元(“2021年重庆市荣昌区国民经济和社会发展统计公报"
-        "(荣昌区统计局,2022-03-14)”,data/raw/district/observations.csv 第 312 行,high);未选用 813.47 亿元"
-        "(“重庆各区县GDP排名(买购网整理:2018–2022年各区县GDP)”,data/raw/district/observations.csv 第 117 行,medium)"
-        "——选用的来源可信度较高(high 高于 medium)"
+    head = "同一指标、地区、时期有不同数值:16 组(来源有分歧 5 组,新版本取代旧版本 11 组),每组选用的数值及依据如下:"
+    assert lines[-17:] == [head, *(c.line() for c in report.conflicts)]
+    assert lines[-17 + 13] == (
+        "冲突:地区生产总值实际增速(gdp_real_growth)·綦江区·2023年:选用 6.4%(含万盛经开区)(“重庆统计年鉴2024 表20-2 "
+        "各区县生产总值(2023年,仅指数)”,data/raw/round3/district_observations.csv 第 207 行,high);未选用 6.5%"
+        "(“2023年重庆市綦江区国民经济和社会发展统计公报(转载,繁体)”,data/raw/district/observations.csv 第 153 行,"
+        "medium)——选用的来源写明发布日期(2025-05-06),另一来源没有;两者口径不同(选用的一条含万盛经开区,另一条不含"
+        "特殊功能区),不是同一数字的不同版本"
     )
-    assert lines[-24 + 8] == (
+    assert lines[-17 + 7] == (
         "修订:地区生产总值(gdp)·全市·2024年(最终核实数):选用 32046.73 亿元(“2025年重庆市国民经济和社会发展统计公报"
         "(市统计局、国家统计局重庆调查总队,2026-03-26)”,data/raw/round3/municipal_observations.csv 第 18 行,high);"
         "未选用 32193.15 亿元(“重庆统计年鉴2025(市统计局、国家统计局重庆调查总队;中国统计出版社2025-11)”,"
@@ -321,7 +317,7 @@ def test_real_data_choices_and_every_difference_is_reported(obs):
 def test_load_report_as_dict_is_json():
     _, report = load_observations(with_report=True)
     data = json.loads(json.dumps(report.as_dict(), ensure_ascii=False))
-    assert data["choice_rule"] == CHOICE_RULE and len(data["conflicts"]) == 23
+    assert data["choice_rule"] == CHOICE_RULE and len(data["conflicts"]) == 16
     first = data["conflicts"][0]
     assert first["chosen"] == {"value": "3456.38 平方公里", "number": 3456.38,
                                "source_title": "维基百科:万州区(2021-02版本 infobox)",

@@ -21,6 +21,7 @@ import math
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -87,7 +88,8 @@ class ChoiceSettings:
 _RULE_IDS = ("revised", "published", "confidence", "published_guess", "order")
 _REASON_KEYS = ("revised", "published", "published_missing", "confidence", "published_guess",
                 "published_guess_missing", "order")  # fmt: skip
-_WORDING_KEYS = ("chosen", "chosen_other", "not_chosen", "same_value", "footnote", "includes")
+_WORDING_KEYS = ("chosen", "chosen_other", "not_chosen", "same_value", "footnote", "includes", "scope",
+                 "scope_includes", "scope_none")
 
 
 @functools.cache
@@ -957,10 +959,14 @@ def _choose(frame: pd.DataFrame, smap: SeriesMap | None) -> tuple[pd.DataFrame, 
         best = ranked[0]
         for i in ranked[1:]:
             preferred[i] = False
-        differing = [i for i in ranked[1:] if _value_key(records[i]) != _value_key(records[best])]
+        differing = [i for i in ranked[1:] if not _same_figure(records[i], records[best])]
         if not differing:
             continue
         decided = {i: _decide(best, i, order, keys, words, published, guesses, records, settings) for i in differing}
+        for i in differing:  # a figure with another scope (綦江区 with or without 万盛) is no earlier vintage
+            scope = _scope_difference(records[best], records[i], settings)
+            if scope:
+                decided[i] = ("scope", f"{decided[i][1]};{scope}")
         is_conflict = any(rule not in _VINTAGE_RULES for rule, _ in decided.values())
         chosen = _sourced(records[best])
         same = len(ranked) - 1 - len(differing)
@@ -1025,6 +1031,43 @@ def _decide(
             return rule, reasons["published_guess"].format(a=guesses[best], b=guesses[other])
         return "order", reasons["order"]
     return "order", reasons["order"]
+
+
+def _same_figure(a: Mapping[str, Any], b: Mapping[str, Any]) -> bool:
+    """Two rows give the same figure: equal values, or equal at the coarser precision the two were published
+    with, when both were published in the series' unit (742.01 and 742 亿元 agree, 813.466 and 813.47 agree;
+    67.35 and 67.3 do not: 67.35 rounds to 67.4)."""
+    if _value_key(a) == _value_key(b):
+        return True
+    if any(_missing(r.get("value")) or str(r.get("published_unit") or "") != str(r.get("unit") or "") for r in (a, b)):
+        return False
+    places = [_published_places(r.get("published_value")) for r in (a, b)]
+    if None in places:
+        return False
+    return _half_up(a["value"], min(places)) == _half_up(b["value"], min(places))
+
+
+def _half_up(value: Any, places: int) -> Decimal:
+    """Rounded as statistics offices round (四舍五入, half up, on the decimal digits: 67.35 → 67.4)."""
+    return Decimal(repr(float(value))).quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+
+
+def _published_places(published: Any) -> int | None:
+    """Decimal places of the number as published (“742.01” → 2, “742” → 0); None when there is no number."""
+    import re
+
+    found = re.findall(r"\d+(?:\.(\d+))?", str(published or ""))
+    return len(found[-1]) if found else None
+
+
+def _scope_difference(best: Mapping[str, Any], other: Mapping[str, Any], settings: ChoiceSettings) -> str:
+    """'' when both rows cover the same territory; otherwise the sentence saying how they differ."""
+    a, b = _text(best.get("includes")), _text(other.get("includes"))
+    if a == b:
+        return ""
+    words = settings.wording
+    shown = [words["scope_includes"].format(zones=z) if z else words["scope_none"] for z in (a, b)]
+    return settings.wording["scope"].format(a=shown[0], b=shown[1])
 
 
 def _value_key(rec: Mapping[str, Any]) -> tuple:

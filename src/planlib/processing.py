@@ -46,6 +46,9 @@ COLUMN_DOCS = {
     "published": "published 列写明的来源发布日期(YYYY-MM-DD);未写则为空",
     "published_guess": "从来源标题或说明中识别的最晚日期(YYYY-MM-DD);无则为空",
     "revised": "来源标题、说明或指标名称含修订字样(settings/choice.yaml)",
+    "status": "发布状态:preliminary 初步核算数 / final 最终核实数 / revised 修订数"
+    "(时期后写明,见 settings/choice.yaml);无则为空",
+    "quote": "来源中该数值所在的原文摘录(供核对);无则为空",
     "note": "采集说明", "source_file": "原始文件", "source_line": "原始文件中的行号(表头为第 1 行)",
 }  # fmt: skip
 
