@@ -322,12 +322,14 @@ def test_backtest_surveyed_unemployment(real, as_of, status, met, assessed):
         assert r["partial_note"] == "2021年12月 5.2%"
 
 
-def test_backtest_final_2025_uses_published_cumulative(real):
+def test_backtest_final_2025_sums_five_full_years(real):
     plan, obs = real
     r = one(assess(plan, obs, as_of=2025), "urban_new_jobs")
-    # 2025 has only Q1 data; the 2021–2025 cumulative "as of 2025-10-10" (348) is published
-    assert r["cumulative"] == 348 and r["status"] == A.DONE
-    assert r["partial_note"] == "2025年1—3月 17.2†万人"
+    # the 2025 统计公报 (round 3) gives 2025's full-year 72.88, so the five years are summed:
+    # 75.1 + 70.67 + 73.9 + 71.9 + 72.88 = 364.45 (the published "as of 2025-10-10" 348 is no longer needed)
+    assert r["cumulative"] == pytest.approx(364.45) and r["status"] == A.DONE
+    assert r["completion"] == pytest.approx(364.45 / 300) and not isinstance(r["note"], str)
+    assert r["partial_note"] == "2025年1—3月 17.2†万人"  # Q1 2025 (low confidence) stays labelled, never summed
 
 
 def test_sources_keep_titles_with_semicolons_whole(plan):
