@@ -89,10 +89,10 @@ def test_missing_file(tmp_path, capsys):
 
 def test_real_raw_files_pass(capsys):
     files = sorted(raw_dir().glob("**/*observations.csv"))
-    assert len(files) == 2
+    assert len(files) == 4  # the municipal and district files of rounds 1–2 and of round 3
     assert main(["check", *map(str, files)]) == 0
     out = capsys.readouterr().out
-    assert out.count("通过") == 2
+    assert out.count("通过") == 4
 
 
 def test_console_script_help_and_exit_code(tmp_path):
