@@ -89,8 +89,8 @@ def test_titles_are_text_in_the_pdf(tmp_path):
     for shown in (TITLE, '副标题 "#x"', "$d$"):
         assert "".join(shown.split()) in squeezed, shown
     fonts = subprocess.run(["pdffonts", str(pdf)], capture_output=True, text=True, check=True).stdout
-    assert {line.split()[0].split("+")[-1] for line in fonts.splitlines()[2:]} == {"NotoSansSC-Regular",
-                                                                                  "NotoSansSC-Bold"}
+    assert {line.split()[0].split("+")[-1] for line in fonts.splitlines()[2:]} == {
+        "NotoSansSC-Regular", "NotoSansSC-Bold", "NotoSerifSC-Regular", "NotoSerifSC-Bold"}  # only the shipped faces
 
 
 def test_alt_text_reaches_typst_as_a_string(tmp_path):
