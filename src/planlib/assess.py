@@ -253,17 +253,24 @@ def assess(
     *,
     region: str = "全市",
     settings: Settings | None = None,
+    vintage: str = "latest",
 ) -> pd.DataFrame:
     """One row per target of ``plan`` (columns :data:`COLUMNS`), using only data for years ≤ ``as_of``.
 
     ``observations`` is the tidy frame of :func:`planlib.load_observations` (or a user's own frame with
     the same columns). A series measures a target when its ``indicator_id`` equals the target ``id``.
+    ``vintage`` is ``"latest"`` (everything published) or a date ``YYYY-MM-DD``: the assessment as it
+    could have been made on that day, from the figures published by then
+    (:func:`planlib.observations.as_known_on`; later revisions and later publications are left out).
     """
     import pandas as pd
+
+    from planlib.observations import as_known_on
 
     start, end = plan.meta.period_start, plan.meta.period_end
     if not start <= as_of <= end:
         raise ValueError(f"as_of={as_of} 不在规划期 {start}—{end} 内")
+    observations = as_known_on(observations, vintage)
     cfg = settings or load_settings()
     index = _series_index(observations, region, as_of)
     empty = _Series({}, {}, [])
