@@ -791,6 +791,41 @@ def find_conflicts(frame: pd.DataFrame) -> list[Conflict]:
     return _choose(frame, _series_map_or_none())[1]
 
 
+LATEST = "latest"
+
+
+def as_known_on(frame: pd.DataFrame, vintage: str | dt.date | None) -> pd.DataFrame:
+    """The observations as they could be known on ``vintage`` (a date, ``YYYY-MM-DD``; ``"latest"`` or None:
+    everything), with the choice rule applied again to what was known then.
+
+    A row is known on a date when it was published on or before it: its ``published`` date, else the date
+    found in its source title or note (``published_guess``), else — a row whose publication date is not
+    known at all — when its period had ended by then (the earliest it can have been published). A figure
+    revised later therefore shows its first release; a value published later is absent. The frame keeps its
+    columns (``preferred``, ``conflict``, ``superseded`` and ``choice`` recomputed). Raises ValueError for a
+    date that is not a real ``YYYY-MM-DD``.
+    """
+    if vintage is None or vintage == LATEST:
+        return frame
+    try:
+        day = vintage if isinstance(vintage, dt.date) else dt.date.fromisoformat(str(vintage))
+    except ValueError:
+        raise ValueError(f"数据版本“{vintage}”应为 latest 或 YYYY-MM-DD 格式的日期,如 2024-03-31") from None
+    cut = day.isoformat()
+
+    def known(row: Mapping[str, Any]) -> bool:
+        for column in ("published", "published_guess"):
+            when = _text(row.get(column))
+            if when:
+                return when <= cut
+        end = _text(row.get("period_end"))
+        return not end or end < cut  # a period over before the date; static rows (no period) always
+
+    keep = [known(r) for r in frame.to_dict("records")]
+    chosen, _ = _choose(frame[keep].reset_index(drop=True), _series_map_or_none())
+    return chosen[list(frame.columns)]
+
+
 def annual_values(frame: pd.DataFrame, indicator_id: str, region: str = MUNICIPALITY) -> pd.Series:
     """The preferred full-year (or year-end) value per year for one series and region, indexed by year."""
     sel = frame[
