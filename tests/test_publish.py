@@ -6,6 +6,7 @@ import json
 import re
 import shutil
 import subprocess
+import zipfile
 from pathlib import Path
 
 import nbformat
@@ -54,9 +55,10 @@ def test_build_writes_the_site_layout(built):
     root, result = built
     site = root / "reports" / "_site"
     assert result.ok and result.built == ["annual-2023"]
-    assert (site / "annual-2023.html").is_file() and (site / "annual-2023.pdf").is_file()
+    assert all((site / f"annual-2023.{ext}").is_file() for ext in ("html", "pdf", "docx"))
     index = (site / "index.html").read_text(encoding="utf-8")
-    assert 'href="annual-2023.html"' in index and 'href="annual-2023.pdf"' in index
+    assert ('<a href="annual-2023.html">网页版</a> · <a href="annual-2023.pdf">PDF</a> · '
+            '<a href="annual-2023.docx">Word 版</a>') in index
     csvs = sorted(p.name for p in (site / "annual-2023" / "tables").glob("*.csv"))
     assert csvs == ["coverage.csv", "headline-indicators.csv", "heat-index.csv", "project-targets.csv", "sources.csv",
                     "unemployment-alerts.csv"]
@@ -69,6 +71,7 @@ def test_build_writes_the_site_layout(built):
                        "trajectory-work-injury-insurance-enrolment.png"]  # every indicator with any data  # 2023 has too few district GDP values: 2022 shown
     page = (site / "annual-2023.html").read_text(encoding="utf-8")
     assert page.count("<table") >= 4 and "annual-2023/tables/headline-indicators.csv" in page
+    assert '<p class="downloads"><a href="annual-2023.pdf">PDF 版</a> <a href="annual-2023.docx">Word 版</a></p>' in page
     # figures: print-resolution PNGs beside the page, each with its alt text
     assert '<img src="annual-2023/figures/layout-map.png"' in page and 'alt="重庆市38个区县的分区示意图' in page
     assert "219.67" in page and "数据暂缺" in page
@@ -86,7 +89,7 @@ def test_pdf_embeds_only_the_shipped_fonts_with_real_bold(built):
     pdf = root / "reports" / "_site" / "annual-2023.pdf"
     fonts = subprocess.run(["pdffonts", str(pdf)], capture_output=True, text=True, check=True).stdout
     names = {line.split()[0].split("+")[-1] for line in fonts.splitlines()[2:]}
-    assert names == {"NotoSansSC-Regular", "NotoSansSC-Bold"}
+    assert names == {"NotoSansSC-Regular", "NotoSansSC-Bold", "NotoSerifSC-Regular", "NotoSerifSC-Bold"}
     assert all(" yes yes yes " in line for line in fonts.splitlines()[2:])  # embedded, subset, unicode
     text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
     for fragment in ("目录", "摘要", "主要指标完成情况", "219.67", "数据暂缺"):
@@ -103,11 +106,31 @@ def test_second_build_is_a_no_op(built):
 def test_builds_are_reproducible(built):
     root, _ = built
     site = root / "reports" / "_site"
-    before = {p: (site / p).read_bytes() for p in ("annual-2023.html", "annual-2023.pdf", "index.html")}
+    before = {p: (site / p).read_bytes() for p in ("annual-2023.html", "annual-2023.pdf", "annual-2023.docx",
+                                                   "index.html")}  # fmt: skip
     result = build(progress=False, force=True)
     assert result.built == ["annual-2023"]
     after = {p: (site / p).read_bytes() for p in before}
     assert after == before
+
+
+def test_to_docx_rebuilds_only_the_word_file(built, capsys):
+    from planlib.cli import main
+
+    root, _ = built
+    site = root / "reports" / "_site"
+    before = {p.name: p.read_bytes() for p in site.glob("annual-2023.*")}
+    assert main(["build", "--to", "docx", "--force", "--quiet", "--engine", "offline", "--jobs", "1"]) == 0
+    assert "引擎 offline:生成 1 份,未变化 0 份,失败 0 份" in capsys.readouterr().out
+    after = {p.name: p.read_bytes() for p in site.glob("annual-2023.*")}
+    assert after == before  # the HTML and PDF untouched, the Word file rebuilt byte for byte
+    with zipfile.ZipFile(site / "annual-2023.docx") as docx:
+        document = docx.read("word/document.xml").decode("utf-8")
+    for text in ("2023年度评估报告", "摘要", "主要指标完成情况", "数据来源"):
+        assert text in document, text
+    assert document.count("<w:tbl>") >= 4 and 'descr="重庆市38个区县的分区示意图' in document
+    state = json.loads((site / ".planlib-build.json").read_text(encoding="utf-8"))["annual-2023"]
+    assert state["docx"] == state["html"] == state["pdf"]  # built from the same inputs
 
 
 def test_failing_report_names_the_cell_and_keeps_the_rest(built):

@@ -33,7 +33,7 @@ def test_all_seven_build(site):
     path, result = site
     assert result.ok and sorted(result.built) == sorted(REPORTS)
     for rid in REPORTS:
-        assert (path / f"{rid}.html").is_file() and (path / f"{rid}.pdf").is_file()
+        assert all((path / f"{rid}.{ext}").is_file() for ext in ("html", "pdf", "docx"))
 
 
 @pytest.mark.parametrize("rid", REPORTS)
@@ -59,13 +59,36 @@ def test_pdfs_have_only_the_house_fonts_and_no_raw_repr(site, rid):
     path, _ = site
     pdf = path / f"{rid}.pdf"
     fonts = subprocess.run(["pdffonts", str(pdf)], capture_output=True, text=True, check=True).stdout
-    assert {line.split()[0].split("+")[-1] for line in fonts.splitlines()[2:]} == {"NotoSansSC-Regular",
-                                                                                  "NotoSansSC-Bold"}
+    assert {line.split()[0].split("+")[-1] for line in fonts.splitlines()[2:]} == {
+        "NotoSansSC-Regular", "NotoSansSC-Bold", "NotoSerifSC-Regular", "NotoSerifSC-Bold"}
     text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
     for raw in RAW_REPRS:
         assert not re.search(rf"(?<![A-Za-z]){re.escape(raw)}(?![A-Za-z])", text), (rid, raw)
     for heading in ("摘要", "主要指标完成情况", "分领域进展", "区域协调", "失业预警", "数据覆盖", "附录", "数据来源"):
         assert heading in text, (rid, heading)
+
+
+SHORT_CELLS = ("数据暂缺", "预期性", "约束性", "已完成", "达标", "已达到目标", "快于序时进度", "不适用")
+
+
+@pytest.mark.skipif(shutil.which("pdftotext") is None, reason="poppler-utils not installed; .ci/run installs it")
+@pytest.mark.parametrize("rid", REPORTS)
+def test_the_headline_table_never_breaks_a_short_cell(site, rid):
+    """On the page of the 专栏1 table (landscape: nine columns), every status, Eurostat and attribute word is
+    whole on one line: as many times in the text as in the text without line breaks."""
+    path, _ = site
+    pdf = path / f"{rid}.pdf"
+    pages = subprocess.run(["pdftotext", "-raw", str(pdf), "-"], capture_output=True, text=True,
+                           check=True).stdout.split("\f")  # fmt: skip
+    [number] = [i for i, page in enumerate(pages, start=1) if "就业促进主要指标完成情况（截至" in page]
+    info = subprocess.run(["pdfinfo", "-f", str(number), "-l", str(number), str(pdf)], capture_output=True,
+                          text=True, check=True).stdout  # fmt: skip
+    assert re.search(rf"Page\s+{number} size:\s+841\.89 x 595\.276", info), info  # landscape A4
+    table = pages[number - 1]
+    squeezed = re.sub(r"\s+", "", table)
+    for word in SHORT_CELLS:
+        assert table.count(word) == squeezed.count(word), (rid, word)
+    assert table.count("预期性") + table.count("约束性") == 14  # one attribute per headline indicator
 
 
 def test_mid_term_and_final_have_their_own_sections(site):
@@ -74,7 +97,8 @@ def test_mid_term_and_final_have_their_own_sections(site):
     assert "时间过半、任务过半" in mid and "2024—2025年所需年均" in mid and "缺少数据、无法判断的主要指标" in mid
     final = (path / "final-2025.html").read_text(encoding="utf-8")
     assert "终期评估前仍待公布的数据" in final and "与“十三五”比较" in final
-    assert "348(2021—2025年累计,公布数截至2025-10-10)" in final
+    # 364.45 = 75.1 + 70.67 + 73.9 + 71.9 + 72.88: five full years, no published cumulative needed
+    assert "364.45（2021—2025年累计）" in final
 
 
 @pytest.mark.parametrize("rid", REPORTS)
@@ -83,11 +107,12 @@ def test_links_are_http_or_the_reports_own_files(site, rid):
     path, _ = site
     page = (path / f"{rid}.html").read_text(encoding="utf-8")
     hrefs = re.findall(r'href="([^"]*)"', re.sub(r"<style>.*?</style>", " ", page, flags=re.S))
-    own = re.compile(rf"^(#.*|index\.html|{rid}\.pdf|{rid}/tables/[a-z0-9-]+\.csv)$")
+    own = re.compile(rf"^(#.*|index\.html|{rid}\.pdf|{rid}\.docx|{rid}/tables/[a-z0-9-]+\.csv)$")
     assert [h for h in hrefs if not (h.startswith(("http://", "https://")) or own.match(h))] == []
     assert any(h.startswith("http") for h in hrefs)  # the source list links its URLs
     if (path / rid / "tables" / "heat-index.csv").is_file():  # its source note cites numbers "[18](编号见…)"
-        assert "(编号见附录“数据来源”)" in page
+        assert "（编号见附录“数据来源”）" in page
+    assert f'<a href="{rid}.docx">Word 版</a>' in page  # the report page links its Word file
 
 
 def test_sources_table_names_the_raw_file_of_a_title_the_fonts_cannot_draw(repo_copy, monkeypatch):
