@@ -18,6 +18,8 @@ Styles (the names pandoc uses):
   TOC Heading 黑体 16 pt on a new page;
 * Heading 1–3 黑体 bold 16 / 14 / 12 pt (三号, 四号, 小四), black, kept with the next paragraph;
 * Table Caption (kept with its table) and Image Caption 黑体 bold 10.5 pt, centred;
+* Table Notes (a table's source and notes, ``custom-style`` of planlib's ``.table-notes``): 宋体 9 pt, left
+  aligned, not indented (justified lines that end in a line break would be spread out);
 * Table: a three-line table (rules above and below, a thin one under the header row), 宋体 9 pt (小五),
   header row bold;
 * A4 portrait with the PDF's margins (22 mm left and right, 24 mm top and bottom).
@@ -77,6 +79,11 @@ STYLES: dict[str, tuple[dict, dict]] = {
     "CaptionedFigure": ({}, {"before": 6, "after": 0, "jc": "center", "keep": True, "first_chars": 0, "line": 1.0}),
     "Figure": ({}, {"before": 6, "after": 0, "jc": "center", "keep": True, "first_chars": 0, "line": 1.0}),
     "FootnoteText": ({"size": 9}, {"first_chars": 0, "line": 1.0}),
+}  # fmt: skip
+# styles pandoc's default lacks: styleId → (name, based on, run properties, paragraph properties)
+NEW_STYLES: dict[str, tuple[str, str, dict, dict]] = {
+    "TableNotes": ("Table Notes", "BodyText", {"size": 9},
+                   {"before": 3, "after": 9, "first_chars": 0, "jc": "left", "line": 1.0}),
 }  # fmt: skip
 
 
@@ -199,6 +206,13 @@ def styles_xml(data: bytes) -> bytes:
     for style_id in ("Heading5", "Heading6", "Heading7", "Heading8", "Heading9"):
         _replace_properties(by_id[style_id], STYLES["Heading4"][0], {**STYLES["Heading4"][1],
                                                                     "outline": int(style_id[-1]) - 1})  # fmt: skip
+    for style_id, (name, based_on, rspec, pspec) in NEW_STYLES.items():
+        style = ET.Element(w("style"), {w("type"): "paragraph", w("customStyle"): "1", w("styleId"): style_id})
+        sub(style, "name", val=name)
+        sub(style, "basedOn", val=based_on)
+        sub(style, "qFormat")
+        _replace_properties(style, rspec, pspec)
+        root.insert(list(root).index(by_id["TableCaption"]), style)
     old = by_id["Table"]
     root.insert(list(root).index(old), table_style())
     root.remove(old)

@@ -186,7 +186,7 @@ def _figure_markdown(folder: Path) -> str:
 
 def _docx(tmp_path: Path, name: str = "r.docx", evaluator: str = "某评估单位（测试用名称）") -> Path:
     markdown = ("# 摘要\n\n正文*强调*段落。\n\n## 小节\n\n" + _figure_markdown(tmp_path) + "\n"
-                + _narrow_table().to_markdown())  # fmt: skip
+                + _narrow_table().to_markdown() + _wide_table().to_markdown())  # fmt: skip
     return render_docx(markdown, tmp_path / name, root=tmp_path, title="2023年度评估报告", subtitle="数据截至 2023年",
                        date="数据截至 2023年末", plan=PLAN, evaluator=evaluator, notes=["† 测试注。"])  # fmt: skip
 
@@ -208,12 +208,14 @@ def test_docx_has_the_cover_headings_captions_tables_and_figures_with_alt_text(t
         media = [n for n in docx.namelist() if n.startswith("word/media/")]
     paragraphs = _paragraphs(document)
     styled = [(s, t) for s, t in paragraphs if s in ("Title", "Subtitle", "Author", "Date", "Heading1", "Heading2",
-                                                     "TableCaption", "ImageCaption")]  # fmt: skip
+                                                     "TableCaption", "ImageCaption", "TableNotes")]  # fmt: skip
     assert styled == [("Title", "2023年度评估报告"), ("Subtitle", PLAN), ("Author", "评估单位：某评估单位（测试用名称）"),
                       ("Date", "数据截至：2023年末"), ("Heading1", "摘要"), ("Heading2", "小节"),
-                      ("ImageCaption", "图 1\u3000合成图（测试）"), ("TableCaption", "表 1\u3000合成窄表（测试）")]
-    # a real Word table, in the reference document's table style, with its cells
-    [table] = document.iter(f"{W}tbl")
+                      ("ImageCaption", "图 1\u3000合成图（测试）"), ("TableCaption", "表 1\u3000合成窄表（测试）"),
+                      ("TableCaption", "表 2\u3000合成宽表（测试）"), ("TableNotes", "注:合成数据，仅供测试。")]
+    # real Word tables, in the reference document's table style, with their cells
+    table, wide = document.iter(f"{W}tbl")
+    assert len(list(wide.iter(f"{W}tr"))) == 7
     assert table.find(f"{W}tblPr/{W}tblStyle").get(f"{W}val") == "Table"
     rows = [["".join(t.text or "" for t in c.iter(f"{W}t")) for c in r.iter(f"{W}tc")] for r in table.iter(f"{W}tr")]
     assert rows == [["区县", "状态", "数值"], ["甲区", "数据暂缺", "1.5"], ["乙县", "预期性", "22.25"]]
@@ -256,6 +258,9 @@ def test_docx_styles_are_the_chinese_report_styles_of_the_reference_document(tmp
     assert indent.get(f"{W}firstLineChars") == "200"  # body paragraphs: first line indented two characters
     table = by_id["Table"]
     assert (fonts(table), size(table)) == (("宋体", "Times New Roman"), 9)
+    notes = by_id["TableNotes"]
+    assert (notes.find(f"{W}name").get(f"{W}val"), size(notes)) == ("Table Notes", 9)
+    assert notes.find(f"{W}pPr/{W}jc").get(f"{W}val") == "left"  # never justified: its lines end in breaks
     borders = table.find(f"{W}tblPr/{W}tblBorders")
     assert sorted(b.tag.removeprefix(W) for b in borders) == ["bottom", "top"]  # a three-line table
     header = table.find(f"{W}tblStylePr/{W}tcPr/{W}tcBorders/{W}bottom")

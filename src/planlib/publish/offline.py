@@ -355,7 +355,8 @@ def typeset_tables(blocks: list, fmt: str, page: Page = PAGE) -> list[TableLayou
     All formats: a column whose cells are all numbers (or 数据暂缺, —) is right-aligned, unless the table
     set its own alignment. ``typst``: column widths from the cells' widths in the shipped sans (see
     :func:`_layout`), short cells in an unbreakable box, the table with its notes (``.table-notes``) in
-    ``#planlib-table`` (type size, landscape page). ``docx``: the same widths for a portrait page.
+    ``#planlib-table`` (type size, landscape page). ``docx``: the same widths, and the notes in the
+    reference document's "Table Notes" style.
     ``html``: short cells in a ``nowrap`` span (the browser sizes the columns). Returns the layouts."""
     layouts: list[TableLayout] = []
     out: list = []
@@ -401,6 +402,8 @@ def typeset_tables(blocks: list, fmt: str, page: Page = PAGE) -> list[TableLayou
         else:
             out.append(block)
             if notes:
+                if fmt == "docx":  # the reference document's paragraph style for a table's notes
+                    blocks[i]["c"][0][2] = [*blocks[i]["c"][0][2], ["custom-style", "Table Notes"]]
                 out.append(blocks[i])
         i += 1
     blocks[:] = out
