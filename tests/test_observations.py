@@ -179,7 +179,7 @@ def test_choice_rule_text_comes_from_the_settings():
         ({"source_title": "网站", "confidence": "low"}, {"source_title": "公报", "confidence": "high"}, 1, True,
          "选用的来源可信度较高(high 高于 low)"),
         ({"source_title": "测试", "confidence": "test"}, {"source_title": "网站", "confidence": "low"}, 1, True,
-         "选用的来源可信度较高(low 高于 test)"),
+         "另一条是测试值(非公布数据),测试值从不取代其他数值"),
         # ④ a date guessed from the title
         ({"source_title": "公报(2023-03-01)", "confidence": "medium"},
          {"source_title": "年鉴(2023年9月30日)", "confidence": "medium"}, 1, True,

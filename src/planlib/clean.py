@@ -293,6 +293,10 @@ def _chinese_numeral(text: str) -> float | None:
     return value
 
 
+_SPACED_DIGITS = re.compile(r"\d+(?:[\s\u00a0\u2009\u202f\u3000]+\d+)+")
+_SPACED_THOUSANDS = re.compile(r"^[^\d]*\d{1,3}(?:[ \u00a0\u2009\u202f]\d{3})+(?:\.\d+)?[^\d]*$")
+
+
 def _plain_number(text: str) -> float | None:
     """An Arabic number (thousands separators only in correct groups of three) or a Chinese numeral."""
     if _ARABIC.fullmatch(text):
@@ -301,7 +305,8 @@ def _plain_number(text: str) -> float | None:
 
 
 def _bad_number(raw: str, why: str = "无法识别的数值") -> CleanError:
-    return CleanError(f"{why}“{raw}”", _NUMBER_EXPECTED)
+    shown = raw if len(raw) <= 60 else f"{raw[:40]}…(共 {len(raw)} 个字符)"
+    return CleanError(f"{why}“{shown}”", _NUMBER_EXPECTED)
 
 
 def parse_number(cell: Any) -> ParsedNumber:
@@ -328,6 +333,12 @@ def parse_number(cell: Any) -> ParsedNumber:
         return ParsedNumber(value, None, None, None, False, None, str(cell))
     raw = str(cell)
     body, footnote = split_footnote(raw)
+    # folding drops spaces; between two digits a space is never dropped silently (“5 4” is not 54): only
+    # correct groups of three with a space or a thin space as the thousands separator are a number
+    spaced = _SPACED_DIGITS.search(body)
+    if spaced and not _SPACED_THOUSANDS.search(body.strip()):
+        raise CleanError(f"“{raw}”的数字中间有空白(“{spaced.group(0)}”),无法确定是一个数还是几个数",
+                         "一个数字,不含空格(如 70.67);千位分隔只用逗号且每组三位(如 1,234)")  # fmt: skip
     text = _fold(body)
     if not text or _MISSING.match(text):
         if footnote and not text:
@@ -393,6 +404,8 @@ def parse_number(cell: Any) -> ParsedNumber:
         raise _bad_number(raw, "没有数字:")
     sign = -1.0 if negative else 1.0
     value = _plain_number(text)
+    if value is not None and not math.isfinite(value):  # 400 nines or 1e309: a float can't hold it
+        raise _bad_number(raw, "数值太大,超出可表示的范围:")
     if value is not None:
         return ParsedNumber(sign * value, None, None, bound, approx, unit, raw, footnote)
 

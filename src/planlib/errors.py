@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 
@@ -31,7 +32,20 @@ class Problem:
         text = ",".join(where) + f":{self.problem}"
         if self.expected:
             text += f";应为:{self.expected}"
-        return text
+        return _printable(text)
+
+
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+_MAX = 2000
+
+
+def _printable(text: str) -> str:
+    """A message as it may reach a terminal: control characters from data shown as \\xNN (an escape
+    sequence in a cell must not clear the screen or retitle the window), and at most 2,000 characters."""
+    text = _CONTROL.sub(lambda m: f"\\x{ord(m.group(0)):02x}", text)
+    if len(text) > _MAX:
+        text = f"{text[:_MAX]}…(消息过长,已截断;共 {len(text)} 个字符)"
+    return text
 
 
 class DataError(ValueError):

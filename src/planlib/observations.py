@@ -87,7 +87,7 @@ class ChoiceSettings:
 
 _RULE_IDS = ("revised", "published", "confidence", "published_guess", "order")
 _REASON_KEYS = ("revised", "published", "published_missing", "confidence", "published_guess",
-                "published_guess_missing", "order")  # fmt: skip
+                "published_guess_missing", "order", "test")  # fmt: skip
 _WORDING_KEYS = ("chosen", "chosen_other", "not_chosen", "same_value", "footnote", "includes", "scope",
                  "scope_includes", "scope_none")
 
@@ -769,6 +769,7 @@ def _load(stamp: tuple[tuple[Path, int, int], ...], today: dt.date) -> tuple[pd.
     seen = set(tidy["published_name"]) | set(report.ignored_names)
     report.unused_names = sorted(name for name in smap.by_name if name not in seen)
     tidy, report.conflicts = _choose(tidy, smap)
+    report.notices += magnitude_warnings(tidy[tidy["preferred"]])
     tidy = tidy[TIDY_COLUMNS].sort_values(
         ["indicator_id", "region_kind", "region", "period_start", "period_end", "preferred"],
         ascending=[True, True, True, True, True, False], kind="stable",
@@ -981,7 +982,9 @@ def _choose(frame: pd.DataFrame, smap: SeriesMap | None) -> tuple[pd.DataFrame, 
         "order": [-i for i in range(n)],  # earlier rows first
     }
     order = [rule for rule, _ in settings.rules]
-    sort_key = [tuple(keys[rule][i] for rule in order) for i in range(n)]
+    # before every rule: a test value never displaces another value (its wording and dates are the user's)
+    not_test = [int(str(c) != "test") for c in column("confidence", "")]
+    sort_key = [(not_test[i], *(keys[rule][i] for rule in order)) for i in range(n)]
 
     preferred, conflict, superseded, choice = [True] * n, [False] * n, [False] * n, [""] * n
     records = out.to_dict("records")
@@ -997,7 +1000,9 @@ def _choose(frame: pd.DataFrame, smap: SeriesMap | None) -> tuple[pd.DataFrame, 
         differing = [i for i in ranked[1:] if not _same_figure(records[i], records[best])]
         if not differing:
             continue
-        decided = {i: _decide(best, i, order, keys, words, published, guesses, records, settings) for i in differing}
+        decided = {i: ("test", settings.reasons["test"]) if not_test[best] > not_test[i]
+                   else _decide(best, i, order, keys, words, published, guesses, records, settings)
+                   for i in differing}  # fmt: skip
         for i in differing:  # a figure with another scope (綦江区 with or without 万盛) is no earlier vintage
             scope = _scope_difference(records[best], records[i], settings)
             if scope:
@@ -1158,10 +1163,46 @@ def _compare_with_raw(path: Path, display: str, frame: pd.DataFrame, smap: Serie
     parts = [frame] if base is None else [base.drop(columns=list(_CHOICE_COLUMNS)), frame]
     combined = pd.concat(parts, ignore_index=True)
     found = [c for c in _choose(combined, smap)[1] if c.involves(display)]
+    scale = [f"警告:{w}" for w in magnitude_warnings(combined, only_file=display)]
     if not found:
-        return note
+        return note + scale
     head = f"警告:同一指标、地区、时期有不同数值({checked_against}比对):{_count_kinds(found)}"
-    return note + [head] + [f"警告:{c.line()}" for c in found]
+    return note + [head] + [f"警告:{c.line()}" for c in found] + scale
+
+
+MAGNITUDE = 10.0  # a value this many times larger or smaller than the rest of its series is likely a unit slip
+LEVEL_MEASURES = frozenset({"count", "stock", "amount", "level"})
+
+
+def magnitude_warnings(frame: pd.DataFrame, *, only_file: str | None = None) -> list[str]:
+    """Values that are :data:`MAGNITUDE` times larger or smaller than the median of the same series and region
+    in its other periods of the same type (at least two of them): a unit slip (人 for 万人, 元 for 亿元, 0.054
+    for 5.4%) passes every plausibility rule but not this. ``only_file`` limits the warnings to one file's
+    rows (``source_file``). A warning, never a refusal: a real break in a series is possible.
+    """
+    out = []
+    smap = _series_map_or_none()
+    data = frame[frame["value"].notna() & (frame["value"] != 0)]
+    for (sid, _, _), group in data.groupby(["indicator_id", "region", "period_type"], sort=False):
+        # levels only: a growth rate or a share can be small for real (0.3 % growth), a count cannot jump 10×
+        measure = smap.plausibility(str(sid)).measure if smap and str(sid) in smap.series else None
+        if len(group) < 3 or measure not in LEVEL_MEASURES:
+            continue
+        values = group["value"].astype(float)
+        for index, rec in group.iterrows():
+            if only_file is not None and rec.get("source_file") != only_file:
+                continue
+            others = values.drop(index)
+            median = float(others.median())
+            if median == 0 or (median > 0) != (rec["value"] > 0):
+                continue
+            ratio = abs(float(rec["value"]) / median)
+            if ratio >= MAGNITUDE or ratio <= 1 / MAGNITUDE:
+                where = f"{rec['source_file']} 第 {int(rec['source_line'])} 行"
+                value, unit = _fmt(rec["value"]), rec["unit"]
+                out.append(f"{where}:{rec['region']}{rec['period_label']}的数值 {value} {unit}是同一序列其他时期"
+                           f"中位数({_fmt(median)} {unit})的 {ratio:.3g} 倍,请核对单位和数值")  # fmt: skip
+    return out
 
 
 def _count_kinds(conflicts: list[Conflict]) -> str:

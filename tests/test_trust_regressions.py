@@ -1,0 +1,80 @@
+"""Wrong numbers a tester got past check, process and build (issue 10 review), each now refused or ranked right.
+
+Every input here is synthetic test data; the real figures compared against are in data/raw.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from planlib.clean import parse_number
+from planlib.errors import CleanError
+from planlib.observations import revision_word
+
+
+@pytest.mark.parametrize(
+    ("cell", "message"),
+    [
+        ("5 4", "“5 4”的数字中间有空白(“5 4”),无法确定是一个数还是几个数;应为:一个数字,不含空格(如 70.67);千位分隔只用逗号且每组三位(如 1,234)"),
+        ("70\t67", "“70\t67”的数字中间有空白(“70\t67”),无法确定是一个数还是几个数;应为:一个数字,不含空格(如 70.67);千位分隔只用逗号且每组三位(如 1,234)"),
+        ("1 2 3", "“1 2 3”的数字中间有空白(“1 2 3”),无法确定是一个数还是几个数;应为:一个数字,不含空格(如 70.67);千位分隔只用逗号且每组三位(如 1,234)"),
+        ("1e309", "数值太大,超出可表示的范围:“1e309”;应为:一个数字,可带单位和修饰,如 70.67、７０．６７、1,234、约75万人、300万人以上、3—5个、5.5%、0.1个百分点、一百二十;没有数据时写 — 或 暂无"),
+        ("9" * 400, "数值太大,超出可表示的范围:“" + "9" * 40 + "…(共 400 个字符)”;应为:一个数字,可带单位和修饰,如 70.67、７０．６７、1,234、约75万人、300万人以上、3—5个、5.5%、0.1个百分点、一百二十;没有数据时写 — 或 暂无"),
+    ],
+)  # fmt: skip
+def test_spaces_between_digits_and_overflow_are_refused(cell, message):
+    with pytest.raises(CleanError) as info:
+        parse_number(cell)
+    assert str(info.value) == message
+
+
+@pytest.mark.parametrize(("cell", "value"), [("1 234", 1234.0), ("70 670", 70670.0), ("1 234.5", 1234.5),
+                                             ("约 75 万人", 75.0), ("5.5 %", 5.5)])  # fmt: skip
+def test_spaces_that_are_not_inside_a_number_still_pass(cell, value):
+    assert parse_number(cell).value == value
+
+
+@pytest.mark.parametrize(
+    ("text", "word"),
+    [
+        ("某聚合页转载(数据未经修订)", None), ("初步核算数,待第五次全国经济普查后修订", None), ("2023年初步核算(五经普前)", None),
+        ("本表为初步数,非最终核实数", None), ("初步数(经济普查后将调整)", None), ("未作修正", None), ("不是修订数", None),
+        ("正在修订中", None), ("修订版待发布", None), ("预计将修订", None), ("与修订后口径不可比", None),
+        ("重庆统计年鉴2025(第五次全国经济普查后修订)", "第五次全国经济普查"),
+        ("根据第五次全国经济普查结果,将2023年地区生产总值修订为30614.28亿元", "第五次全国经济普查"),
+        ("地区生产总值(GDP,修订值)", "修订"), ("2024年最终核实数", "最终核实"),
+    ],
+)  # fmt: skip
+def test_revision_wording_counts_only_when_it_says_the_value_was_revised(text, word):
+    assert revision_word(text) == word
+
+
+def _check(tmp_path, capsys, rows: list[str]):
+    from planlib.cli import main
+
+    path = tmp_path / "user_observations.csv"
+    path.write_text("indicator,year,value,unit,kind,source_title,source_url,confidence,note,published\n"
+                    + "".join(r + "\n" for r in rows), encoding="utf-8")  # fmt: skip
+    code = main(["check", str(path)])
+    return code, capsys.readouterr().out, str(path)
+
+
+def test_a_test_value_never_displaces_a_published_one(tmp_path, capsys):
+    code, out, path = _check(tmp_path, capsys, [
+        "城镇新增就业,2023,99.9,万人,annual,我的试算(合成测试),https://example.org/t,test,试一试,2024-06-01",
+        "城镇新增就业,2022,88.8,万人,annual,某聚合页转载(数据未经修订),https://example.org/w,low,,",
+    ])  # fmt: skip
+    assert code == 0
+    assert ("警告:冲突:城镇新增就业(urban_new_jobs)·全市·2023年:选用 73.9 万人(“新华网重庆:数读2024年重庆市政府工作报告"
+            "(2023年成绩)”,data/raw/chongqing_municipal_observations.csv 第 6 行,medium);未选用 99.9 万人(“我的试算(合成测试)”,"
+            f"{path} 第 2 行,test)——另一条是测试值(非公布数据),测试值从不取代其他数值") in out
+    assert ("未选用 88.8 万人(“某聚合页转载(数据未经修订)”," f"{path} 第 3 行,low)——选用的来源可信度较高(medium 高于 low)") in out
+
+
+def test_a_unit_slip_is_named(tmp_path, capsys):
+    code, out, path = _check(tmp_path, capsys, [
+        "城镇新增就业,2023,70.67,人,annual,合成测试来源,https://example.org/x,high,,",
+    ])  # fmt: skip
+    assert code == 0
+    assert (f"  警告:{path} 第 2 行:全市2023年的数值 0.007067 万人是同一序列其他时期中位数(72.39 万人)的 9.76e-05 倍,"
+            "请核对单位和数值") in out.splitlines()
