@@ -190,7 +190,7 @@ def cluster_dots(values: pd.Series, *, title: str, unit: str, year: str | int, s
             ax.scatter(xs, part["value"], color=PALETTE[i], s=18, zorder=3)
             ax.hlines(part["value"].mean(), i - 0.3, i + 0.3, color=PALETTE[i], linewidth=2)
             ax.text(i + 0.32, part["value"].mean(), f"平均 {fmt_number(part['value'].mean())}", va="center", fontsize=7)
-        labels = [f"{CLUSTER_SHORT[c]}\n({int((data['cluster'] == c).sum())}/"
+        labels = [f"{CLUSTER_SHORT[c]}\n（{int((data['cluster'] == c).sum())}/"
                   f"{int((clusters['cluster'] == c).sum())}个区县有数据）" for c in CLUSTERS]  # fmt: skip
         ax.set_xticks(range(len(CLUSTERS)), labels)
         ax.set_ylabel(unit)

@@ -409,7 +409,7 @@ def area_section(ctx: Context, area: str) -> Markdown:
     if notes:
         parts.append("**数值说明**\n\n" + "\n".join(_items(notes)))
     series = load_series_map().series
-    caveats = [f"{series[i]['name']}:{series[i]['note']}" for i in ids
+    caveats = [f"{series[i]['name']}：{series[i]['note']}" for i in ids
                if i in series and series[i].get("note") and _knowable(series[i]["note"], ctx.as_of)]
     if caveats:
         parts.append("**口径说明**\n\n" + "\n".join(_items(caveats)))
@@ -578,7 +578,7 @@ def alerts_table(ctx: Context) -> Table | Markdown:
 
     alerts = _alert_rows(ctx)
     register = sources_register(ctx)
-    rules = "；".join(f"{r['level']}:{r['text']}" for r in load_rules()["rules"])
+    rules = "；".join(f"{r['level']}：{r['text']}" for r in load_rules()["rules"])
     if alerts.empty:
         return _paragraphs([f"截至{ctx.as_of}年，城镇调查失业率未触发任何预警规则。规则：{rules}。"], "段落“失业预警”")
     import pandas as pd
