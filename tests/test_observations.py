@@ -157,6 +157,9 @@ def test_choice_rule_text_comes_from_the_settings():
         "⑤ 文件中的先后顺序(在前者优先)。"
         "数值不同、且选用的数值不是凭 ① 或 ② 胜出的组标记 conflict(来源之间有分歧);"
         "凭 ① 或 ② 被取代的旧数值标记 superseded(同一数字的不同版本,不算冲突)。"
+        "测试值(confidence 为 test)在这些规则之前排在最后,从不取代其他数值;"
+        "同一数字精度不同(742 与 742.01)不算不同数值;"
+        "同一区县口径不同(含或不含特殊功能区)的数值标为冲突,不算新旧版本。"
     )
     assert CONFIDENCE_RANK == {"high": 3, "medium": 2, "low": 1, "test": 0}
 

@@ -78,3 +78,24 @@ def test_a_unit_slip_is_named(tmp_path, capsys):
     assert code == 0
     assert (f"  警告:{path} 第 2 行:全市2023年的数值 0.007067 万人是同一序列其他时期中位数(72.39 万人)的 9.76e-05 倍,"
             "请核对单位和数值") in out.splitlines()
+
+
+def test_lines_are_the_editor_lines_after_blank_lines_and_multi_line_cells(tmp_path, capsys):
+    from planlib.cli import main
+
+    path = tmp_path / "ml_observations.csv"
+    path.write_text("indicator,year,value,unit,kind,source_title,source_url,confidence,note\n\n"
+                    "城镇新增就业,2021,75.1,万人,annual,\"多行\n标题(合成)\",https://example.org/a,high,\n\n"
+                    "城镇新增就业,2022,abc,万人,annual,公报(合成),https://example.org/a,high,\n", encoding="utf-8")  # fmt: skip
+    assert main(["check", str(path)]) == 1
+    assert capsys.readouterr().err.splitlines()[1].startswith(f"  {path},第 6 行,字段“value”:无法识别的数值“abc”")
+
+
+def test_a_file_with_mac_line_ends_reads(tmp_path, capsys):
+    from planlib.cli import main
+
+    path = tmp_path / "cr_observations.csv"
+    path.write_bytes("indicator,year,value,unit,kind,source_title,source_url,confidence,note\r"
+                     "城镇新增就业,2099,xyz,万人,annual,公报(合成),https://example.org/a,high,\r".encode())  # fmt: skip
+    assert main(["check", str(path)]) == 1
+    assert capsys.readouterr().err.splitlines()[1].startswith(f"  {path},第 2 行,")

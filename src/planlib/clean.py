@@ -1059,9 +1059,12 @@ def read_table(path: Path | str, *, header_hint: Sequence[str] | None = None) ->
     if issues:
         raise TableCellError(name, issues)
     keep = [i for i, column in enumerate(header) if column != ""]
-    return pd.DataFrame(
-        [[row[i] for i in keep] for row in body], columns=[header[i] for i in keep], dtype=str
-    )
+    # blank lines inside the table are skipped (they carry nothing); every row keeps the line number an
+    # editor shows, also after a quoted cell that spans several lines
+    filled = [(line, row) for (line, _), row in zip(rows[1:], body, strict=True) if any(c.strip() for c in row)]
+    frame = pd.DataFrame([[row[i] for i in keep] for _, row in filled], columns=[header[i] for i in keep], dtype=str)
+    frame.attrs["lines"] = [line for line, _ in filled]
+    return frame
 
 
 _DELIMITERS = (("\t", "制表符(Tab)"), (";", "分号(;)"), ("；", "全角分号(；)"), ("|", "竖线(|)"))
@@ -1102,6 +1105,9 @@ def _csv_rows(text: str, name: str) -> list[tuple[int, list[str]]]:
     never taken for an index column. Blank lines inside the table stay as empty rows, so that a row's
     position still gives its line number; blank lines at the end are dropped.
     """
+    # a lone CR ends a line too (classic Mac Excel), and a cell may be long (a pasted document)
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    csv.field_size_limit(max(csv.field_size_limit(), 64 * 1024 * 1024))
     reader = csv.reader(io.StringIO(text), strict=True)
     rows: list[tuple[int, list[str]]] = []
     line = 1

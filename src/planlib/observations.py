@@ -14,6 +14,7 @@ and :class:`LoadReport` lists every cell whose values differ (:class:`Conflict`)
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import difflib
 import functools
@@ -607,10 +608,12 @@ class RawTable:
                             sheet=self.sheet, column=letter)  # fmt: skip
 
     def locate(self, problem: Problem) -> Problem:
-        """A problem raised with the pseudo-line ``position + 2`` (as for a CSV), placed in this table."""
-        if self.sheet is None:
-            return problem
+        """A problem raised with the pseudo-line ``position + 2``, placed in this table (the line an editor
+        shows, also after blank lines and quoted cells that span lines; a worksheet's row)."""
         position = None if problem.row is None else problem.row - 2
+        if self.sheet is None:
+            row = problem.row if position is None or not 0 <= position < len(self.lines) else self.lines[position]
+            return dataclasses.replace(problem, row=row)
         return self.problem(position, problem.field, problem.problem, problem.expected)
 
     @property
@@ -634,7 +637,8 @@ def _raw_tables(path: Path, display: str) -> list[RawTable]:
                          for i in exc.issues]) from None  # fmt: skip
     except CleanError as exc:
         raise DataError(Problem(file=display, problem=exc.problem, expected=exc.expected)) from None
-    return [RawTable(table, display, [i + 2 for i in range(len(table))])]
+    lines = table.attrs.get("lines") or [i + 2 for i in range(len(table))]
+    return [RawTable(table, display, list(lines))]
 
 
 def _read_raw(
