@@ -227,11 +227,11 @@ def test_outputs_are_tidy_observations_marked_as_monitoring_data(open_result):
               & (obs["period_end"] == "2026-10-31")].iloc[0]
     assert (row["value"], row["unit"], row["period_label"], row["period_type"]) == (14.0, "人", "2026年10月末", "partial_year")
     assert (row["region_code"], row["region_kind"], bool(row["is_annual"]), row["confidence"]) == ("500101", "district", False, "test")
-    assert row["published_name"] == "登记失业人数(月末)(监测数据)"
-    assert row["source_title"] == ("合成测试数据(SYNTHETIC,非真实数据)·行政记录/监测数据(非公布统计数据):由 registers.csv(73 条记录)、"
-                                   "enterprises.csv(5 条记录)、postings.csv(13 条记录) 计算,2026-11-29")
+    assert row["published_name"] == "登记失业人数（月末）（监测数据）"
+    assert row["source_title"] == ("合成测试数据（SYNTHETIC，非真实数据）·行政记录/监测数据（非公布统计数据）：由 registers.csv（73 条记录）、"
+                                   "enterprises.csv（5 条记录）、postings.csv（13 条记录） 计算，2026-11-29")
     assert row["source_url"] == "(no URL known)"
-    assert row["note"] == "行政记录/监测数据(非公布统计数据);合成测试数据,非真实数据;计算日期 2026-11-29"
+    assert row["note"] == "行政记录/监测数据（非公布统计数据）；合成测试数据，非真实数据；计算日期 2026-11-29"
     flow = obs[(obs["indicator_id"] == "mon_new_employment") & (obs["region"] == "全市") & (obs["period_end"] == "2026-10-31")].iloc[0]
     assert (flow["value"], flow["unit"], flow["period_label"], flow["period_start"]) == (17.0, "人次", "2026年10月", "2026-10-01")
     industry = obs[(obs["indicator_id"] == "mon_industry_diffusion_c") & (obs["period_end"] == "2026-10-31")].iloc[0]

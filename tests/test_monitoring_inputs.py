@@ -200,7 +200,7 @@ def test_bulletin_is_built_with_the_monthly_title_and_synthetic_warning(bulletin
     site = root / "reports" / "_site"
     html = (site / "monthly-2026-10.html").read_text(encoding="utf-8")
     assert "2026年10月就业监测简报" in html and "监测月份:2026年10月" in html
-    assert "本简报由合成测试数据(SYNTHETIC)生成" in html
+    assert "本简报由合成测试数据（SYNTHETIC）生成" in html
     assert (site / "monthly-2026-10" / "figures" / "heat-map-2026-10.png").is_file()
     assert (site / "monthly-2026-10" / "figures" / "industry-climate-2026-10.png").is_file()
     assert sorted(p.name for p in (site / "monthly-2026-10" / "tables").glob("*.csv")) == [

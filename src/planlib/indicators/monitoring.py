@@ -43,7 +43,7 @@ if TYPE_CHECKING:
 
 MUNICIPALITY = "全市"
 MUNICIPALITY_CODE = "500000"
-SYNTHETIC_TITLE = "合成测试数据(SYNTHETIC,非真实数据)"
+SYNTHETIC_TITLE = "合成测试数据（SYNTHETIC，非真实数据）"
 
 # ---------------------------------------------------------------- the record-level aggregations (DuckDB SQL)
 
@@ -112,12 +112,12 @@ def series_table(settings: MonitoringSettings | None = None) -> dict[str, Series
         Series("mon_new_employment", "新增就业登记", "人次", "count"),
         Series("mon_unemployment_inflow", "新增失业登记", "人次", "count"),
         Series("mon_unemployment_exits", "失业登记注销", "人次", "count"),
-        Series("mon_registered_unemployed", "登记失业人数(月末)", "人", "count", "stock"),
+        Series("mon_registered_unemployed", "登记失业人数（月末）", "人", "count", "stock"),
         Series("mon_new_employment_per_10k", "每万常住人口新增就业登记", "人次/万人", "derived",
                base=("mon_new_employment",)),
         Series("mon_unemployment_inflow_per_10k", "每万常住人口新增失业登记", "人次/万人", "derived",
                base=("mon_unemployment_inflow",)),
-        Series("mon_registered_unemployed_per_10k", "每万常住人口登记失业人数(月末)", "人/万人", "derived", "stock",
+        Series("mon_registered_unemployed_per_10k", "每万常住人口登记失业人数（月末）", "人/万人", "derived", "stock",
                base=("mon_registered_unemployed",)),
         Series("mon_exit_rate", "失业登记注销率", "%", "derived",
                base=("mon_unemployment_exits", "mon_registered_unemployed@prev")),
@@ -128,16 +128,16 @@ def series_table(settings: MonitoringSettings | None = None) -> dict[str, Series
         Series("mon_applicants", "求职人数", "人", "count"),
         Series("mon_vacancy_ratio", "求人倍率", "倍", "derived", base=("mon_applicants",)),
     ]  # fmt: skip
-    groups = [(g["id"], g["label"]) for g in settings["key_groups"]] + [("youth", f"青年({settings['youth']}岁)")]
+    groups = [(g["id"], g["label"]) for g in settings["key_groups"]] + [("youth", f"青年（{settings['youth']}岁）")]
     for gid, label in groups:
-        out.append(Series(f"mon_new_employment_{gid}", f"新增就业登记:{label}", "人次", "count",
+        out.append(Series(f"mon_new_employment_{gid}", f"新增就业登记：{label}", "人次", "count",
                           parent="mon_new_employment"))  # fmt: skip
-        out.append(Series(f"mon_unemployment_inflow_{gid}", f"新增失业登记:{label}", "人次", "count",
+        out.append(Series(f"mon_unemployment_inflow_{gid}", f"新增失业登记：{label}", "人次", "count",
                           parent="mon_unemployment_inflow"))  # fmt: skip
     return {s.id: s for s in out}
 
 
-HEAT_SERIES = Series("mon_heat_index", "区县就业工作热力指数", "指数(0—100)", "none")
+HEAT_SERIES = Series("mon_heat_index", "区县就业工作热力指数", "指数（0—100）", "none")
 
 
 # ================================================================== months
@@ -304,9 +304,9 @@ class MonthlyResult:
         table[HEAT_SERIES.id] = HEAT_SERIES
         for letter, name in self.settings.industry_names.items():
             table[f"mon_industry_vacancy_ratio_{letter.lower()}"] = Series(
-                f"mon_industry_vacancy_ratio_{letter.lower()}", f"行业求人倍率:{name}", "倍", "none")
+                f"mon_industry_vacancy_ratio_{letter.lower()}", f"行业求人倍率：{name}", "倍", "none")
             table[f"mon_industry_diffusion_{letter.lower()}"] = Series(
-                f"mon_industry_diffusion_{letter.lower()}", f"企业用工扩散指数:{name}", "指数(50 为荣枯线)", "none")
+                f"mon_industry_diffusion_{letter.lower()}", f"企业用工扩散指数：{name}", "指数（50 为荣枯线）", "none")
         return table
 
     @property
@@ -314,7 +314,7 @@ class MonthlyResult:
         """The source title of every value: the marking, the files with their record counts, the date."""
         marking = self.settings["output"]["marking"]
         prefix = f"{SYNTHETIC_TITLE}·" if self.synthetic else ""
-        return f"{prefix}{marking}:{self.provenance}"
+        return f"{prefix}{marking}：{self.provenance}"
 
     def value(self, series: str, region: str = MUNICIPALITY, month: str | None = None) -> float:
         """One published value (NaN when suppressed or absent)."""
@@ -364,10 +364,10 @@ class MonthlyResult:
                 "period_end": period.end.isoformat(), "period_label": period.label, "value": float(rec["value"]),
                 "value_low": None, "value_high": None, "bound": None, "approx": False, "footnote": "",
                 "unit": spec.unit, "is_annual": is_annual(period), "preferred": True, "conflict": False,
-                "superseded": False, "choice": "", "published_name": f"{spec.name}(监测数据)",
+                "superseded": False, "choice": "", "published_name": f"{spec.name}（监测数据）",
                 "published_value": _fmt(rec["value"]), "published_unit": spec.unit, "source_title": self.source_title,
                 "source_url": "(no URL known)", "confidence": confidence, "published": None, "published_guess": None,
-                "revised": False, "note": f"{marking};{'合成测试数据,非真实数据;' if self.synthetic else ''}"
+                "revised": False, "note": f"{marking}；{'合成测试数据，非真实数据；' if self.synthetic else ''}"
                                           f"计算日期 {self.computed}",
                 "source_file": where, "source_line": line,
             })  # fmt: skip
@@ -543,7 +543,7 @@ def compute_monthly(
     result.alerts = alerts(result)
     missing = sorted(set(names.values()) - set(raw.loc[raw["region"] != MUNICIPALITY, "region"]))
     if missing:
-        result.notices.append(f"以下区县在记录中没有任何数据,各项指标标为数据暂缺:{'、'.join(missing)}")
+        result.notices.append(f"以下区县在记录中没有任何数据，各项指标标为数据暂缺：{'、'.join(missing)}")
     return result
 
 

@@ -795,12 +795,12 @@ class RecordSet:
         return sum(f.rows for f in self.files.get(kind, []))
 
     def provenance(self, kinds: Iterable[str] | None = None, day: dt.date | None = None) -> str:
-        """“由 registers.csv(120 条记录)计算,2026-11-29”: the files behind a value, for its source title."""
+        """“由 registers.csv（120 条记录） 计算，2026-11-29”: the files behind a value, for its source title."""
         parts = []
         for kind in kinds or self.kinds:
             for f in self.files.get(kind, []):
-                parts.append(f"{f.name}({f.rows:,} 条记录)")
-        return f"由 {'、'.join(parts)} 计算,{(day or dt.date.today()).isoformat()}"
+                parts.append(f"{f.name}（{f.rows:,} 条记录）")
+        return f"由 {'、'.join(parts)} 计算，{(day or dt.date.today()).isoformat()}"
 
     def close(self) -> None:
         self.con.close()

@@ -52,14 +52,14 @@ def _change(ctx: BulletinContext, series: str) -> str:
     if now != now or before != before or before == 0:
         return ""
     pct = (now - before) / before * 100
-    return f",同比{'增长' if pct >= 0 else '下降'} {fmt_number(abs(pct), 1)}%"
+    return f"，同比{'增长' if pct >= 0 else '下降'} {fmt_number(abs(pct), 1)}%"
 
 
 def synthetic_notice(ctx: BulletinContext) -> Markdown:
     """A warning at the top when the results were computed from synthetic test data (else nothing)."""
     if not ctx.result.synthetic:
         return Markdown("", "段落“合成数据说明”")
-    text = md_text("本简报由合成测试数据(SYNTHETIC)生成,所有数字均为虚构,不得作为监测结果引用。")
+    text = md_text("本简报由合成测试数据（SYNTHETIC）生成，所有数字均为虚构，不得作为监测结果引用。")
     return Markdown(f"::: {{.callout-warning}}\n{text}\n:::\n", "段落“合成数据说明”")
 
 
@@ -69,33 +69,34 @@ def summary(ctx: BulletinContext) -> Markdown:
     label = month_label(month)
     lines = []
     if "registers" in r.files:
-        lines.append(f"{label},全市新增就业登记 {_number(ctx, 'mon_new_employment')} 人次"
-                     f"{_change(ctx, 'mon_new_employment')};新增失业登记 {_number(ctx, 'mon_unemployment_inflow')} 人次"
-                     f"{_change(ctx, 'mon_unemployment_inflow')},"
-                     f"失业登记注销 {_number(ctx, 'mon_unemployment_exits')} 人次;"
+        lines.append(f"{label}，全市新增就业登记 {_number(ctx, 'mon_new_employment')} 人次"
+                     f"{_change(ctx, 'mon_new_employment')}；新增失业登记 "
+                     f"{_number(ctx, 'mon_unemployment_inflow')} 人次"
+                     f"{_change(ctx, 'mon_unemployment_inflow')}，"
+                     f"失业登记注销 {_number(ctx, 'mon_unemployment_exits')} 人次；"
                      f"月末登记失业人数 {_number(ctx, 'mon_registered_unemployed')} 人"
-                     f"{_change(ctx, 'mon_registered_unemployed')},每万常住人口 "
+                     f"{_change(ctx, 'mon_registered_unemployed')}，每万常住人口 "
                      f"{_number(ctx, 'mon_registered_unemployed_per_10k')} 人。")  # fmt: skip
     if "postings" in r.files:
         lines.append(f"招聘求职记录中全市求人倍率为 {_number(ctx, 'mon_vacancy_ratio')}"
-                     f"(上年同月 {_number(ctx, 'mon_vacancy_ratio', shift_month(month, -12))})。")
+                     f"（上年同月 {_number(ctx, 'mon_vacancy_ratio', shift_month(month, -12))}）。")
     if "enterprises" in r.files:
-        lines.append(f"失业动态监测企业 {_number(ctx, 'mon_enterprise_sample')} 家,岗位净变化率 "
-                     f"{_number(ctx, 'mon_enterprise_net_change_rate')}%,减员率 "
+        lines.append(f"失业动态监测企业 {_number(ctx, 'mon_enterprise_sample')} 家，岗位净变化率 "
+                     f"{_number(ctx, 'mon_enterprise_net_change_rate')}%，减员率 "
                      f"{_number(ctx, 'mon_enterprise_layoff_rate')}%。")
     heat = r.heat[r.heat["month"] == month].dropna(subset=["index"])
     if not heat.empty:
         top, low = heat.nlargest(1, "index").iloc[0], heat.nsmallest(1, "index").iloc[0]
-        lines.append(f"区县就业工作热力指数覆盖 {len(heat)} 个区县,"
-                     f"最高为{top['region']}({fmt_number(top['index'], 1)}),"
-                     f"最低为{low['region']}({fmt_number(low['index'], 1)})。")
+        lines.append(f"区县就业工作热力指数覆盖 {len(heat)} 个区县，"
+                     f"最高为{top['region']}（{fmt_number(top['index'], 1)}），"
+                     f"最低为{low['region']}（{fmt_number(low['index'], 1)}）。")
     alerts = r.alerts[r.alerts["month"] == month]
     if alerts.empty:
         lines.append("本月没有触发失业预警规则。")
     else:
         levels = alerts["level"].value_counts()
         counted = "、".join(f"{k}{v}条" for k, v in levels.items())
-        lines.append(f"本月触发失业预警 {len(alerts)} 条({counted}),见“失业预警”。")
+        lines.append(f"本月触发失业预警 {len(alerts)} 条（{counted}），见“失业预警”。")
     return _paragraphs(lines, "段落“摘要”")
 
 
@@ -143,29 +144,29 @@ def alerts(ctx: BulletinContext) -> Table | Markdown:
     table = P.alerts_table(ctx.result, ctx.month)
     if table is not None:
         return table
-    rules = ";".join(f"{r['level']}:{r['text']}" for r in ctx.result.settings["alerts"]["rules"])
-    return _paragraphs([f"{month_label(ctx.month)}没有触发失业预警规则。规则:{rules}。"], "段落“失业预警”")
+    rules = "；".join(f"{r['level']}：{r['text']}" for r in ctx.result.settings["alerts"]["rules"])
+    return _paragraphs([f"{month_label(ctx.month)}没有触发失业预警规则。规则：{rules}。"], "段落“失业预警”")
 
 
 def method(ctx: BulletinContext) -> Markdown:
     """方法与口径: definitions, the disclosure rule, the heat-index rule, the alert rules."""
     s = ctx.result.settings
     lines = [
-        "新增就业登记、新增失业登记、失业登记注销按登记日期所在月份计数(人次);月末登记失业人数 = 期初在册 + "
-        "累计新增失业登记 − 累计注销;每万常住人口指标以第七次全国人口普查常住人口为分母;"
+        "新增就业登记、新增失业登记、失业登记注销按登记日期所在月份计数（人次）；月末登记失业人数 = 期初在册 + "
+        "累计新增失业登记 − 累计注销；每万常住人口指标以第七次全国人口普查常住人口为分母；"
         "注销率 = 当月注销 ÷ 上月末登记失业人数 × 100。",
-        "求人倍率 = 招聘岗位数 ÷ 求职人数(参照中国就业市场景气指数 CIER 的做法);企业用工扩散指数 = 50 + 50 ×"
-        "(岗位增加的企业占比 − 岗位减少的企业占比),与上年同月比较以排除季节因素。",
-        f"公布规则:少于 {s.threshold} 人的数不公布,并隐去足以由合计或“上月末 + 新增 − 注销 = 本月末”推算出这些数的"
-        f"其他单元格;被隐去的单元格一律标为“{s['disclosure']['mark']}”。重点群体人数在其与区县合计之差少于 "
-        f"{s.threshold} 时也不公布。由被隐去的人数计算的比率不公布;监测企业少于 {s['disclosure']['min_enterprises']} 家"
-        "时不公布企业用工比率。",
-        f"{s['heat_index']['name']}:各项指标按"
+        "求人倍率 = 招聘岗位数 ÷ 求职人数（参照中国就业市场景气指数 CIER 的做法）；企业用工扩散指数 = 50 + 50 ×"
+        "（岗位增加的企业占比 − 岗位减少的企业占比），与上年同月比较以排除季节因素。",
+        f"公布规则：少于 {s.threshold} 人的数不公布，并隐去足以由合计或“上月末 + 新增 − 注销 = 本月末”推算出这些数的"
+        f"其他单元格；被隐去的单元格一律标为“{s['disclosure']['mark']}”。重点群体人数在其与区县合计之差少于 "
+        f"{s.threshold} 时也不公布。由被隐去的人数计算的比率不公布；监测企业少于 "
+        f"{s['disclosure']['min_enterprises']} 家时不公布企业用工比率。",
+        f"{s['heat_index']['name']}：各项指标按"
         + ("当月" if s["heat_index"]["goalposts"] == "per_month" else "全部月份")
-        + "各区县的最小—最大值换算为 0—100(方向一致,越高越好),"
+        + "各区县的最小—最大值换算为 0—100（方向一致，越高越好），"
         + ("等权" if s["heat_index"]["weights"] == "equal" else "熵权")
-        + f"加权平均,至少 {s['heat_index']['min_components']} 项指标。",
-        "失业预警规则:" + ";".join(f"{r['level']} {r['text']}" for r in s["alerts"]["rules"])
+        + f"加权平均，至少 {s['heat_index']['min_components']} 项指标。",
+        "失业预警规则：" + "；".join(f"{r['level']} {r['text']}" for r in s["alerts"]["rules"])
         + "。只对可公布的数值判断。",
     ]
     return Markdown("\n".join(f"- {md_text(line)}" for line in lines) + "\n", "段落“方法与口径”")
@@ -174,8 +175,8 @@ def method(ctx: BulletinContext) -> Markdown:
 def data_note(ctx: BulletinContext) -> Markdown:
     """数据说明: the marking, the files and record counts, what was removed on ingest, what is missing."""
     r = ctx.result
-    lines = [f"本简报的数字为{r.settings['output']['marking']},不是统计部门公布的数据,不与公报数据混用。",
-             f"数据来源:{r.provenance}。", *r.notices]  # fmt: skip
+    lines = [f"本简报的数字为{r.settings['output']['marking']}，不是统计部门公布的数据，不与公报数据混用。",
+             f"数据来源：{r.provenance}。", *r.notices]  # fmt: skip
     return Markdown("\n".join(f"- {md_text(line)}" for line in lines) + "\n", "段落“数据说明”")
 
 
