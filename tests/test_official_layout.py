@@ -210,7 +210,7 @@ def test_docx_has_the_cover_headings_captions_tables_and_figures_with_alt_text(t
     styled = [(s, t) for s, t in paragraphs if s in ("Title", "Subtitle", "Author", "Date", "Heading1", "Heading2",
                                                      "TableCaption", "ImageCaption", "TableNotes")]  # fmt: skip
     assert styled == [("Title", "2023年度评估报告"), ("Subtitle", PLAN), ("Author", "评估单位：某评估单位（测试用名称）"),
-                      ("Date", "数据截至：2023年末"), ("Heading1", "摘要"), ("Heading2", "小节"),
+                      ("Date", "数据截至：2023年末"), ("Heading1", "一、摘要"), ("Heading2", "（一）小节"),
                       ("ImageCaption", "图 1\u3000合成图（测试）"), ("TableCaption", "表 1\u3000合成窄表（测试）"),
                       ("TableCaption", "表 2\u3000合成宽表（测试）"), ("TableNotes", "注:合成数据，仅供测试。")]
     # real Word tables, in the reference document's table style, with their cells
@@ -287,3 +287,14 @@ def test_the_reference_document_is_what_the_script_makes():
     data, _version = module.pandoc_default()
     committed = REPO / "src" / "planlib" / "publish" / "templates" / "reference.docx"
     assert module.make(data) == committed.read_bytes()
+
+
+def test_docx_headings_are_numbered_in_chinese_as_in_the_pdf(tmp_path):
+    markdown = "".join(f"# 第{n}节\n\n正文。\n\n" for n in range(1, 13)) + "## 小节甲\n\n## 小节乙\n\n### 细目\n"
+    path = render_docx(markdown, tmp_path / "h.docx", root=tmp_path, title="t", subtitle="s", date="d")
+    with zipfile.ZipFile(path) as docx:
+        document = ET.fromstring(docx.read("word/document.xml"))
+    headings = [t for s, t in _paragraphs(document) if s.startswith("Heading")]
+    numbers = ["一", "二", "三", "四", "五", "六", "七", "八", "九", "十", "十一", "十二"]
+    assert headings == [f"{c}、第{n}节" for n, c in enumerate(numbers, start=1)] + [
+        "（一）小节甲", "（二）小节乙", "1. 细目"]
