@@ -60,14 +60,14 @@ def district_table(result: MonthlyResult, series: list[str], month: str | None =
     for sid in series:
         data = _values(result, sid, month).set_index("region")
         spec = table[sid]
-        label = f"{spec.name}({spec.unit})"
+        label = f"{spec.name}（{spec.unit}）"
         frame[label] = [(_cell(data["value"].get(r), bool(data["suppressed"].get(r, False)), mark)
                          if r in data.index else MISSING_TEXT) for r in order]  # fmt: skip
     threshold = result.settings.threshold
     notes = [f"“{mark}”：少于 {threshold} 人的数，以及为防止由合计或上月末、新增、注销推算出这些数而一并隐去的数"
              f"（两者标记相同）；由被隐去的人数计算的比率同样不予公布。“{MISSING_TEXT}”：记录中没有该区县的数据。",
              "人次：登记次数；月末登记失业人数 = 期初在册 + 累计新增失业登记 − 累计注销。"]  # fmt: skip
-    return Table(frame, caption=f"{caption}({month_label(month)})", name=name, source=source_text(result),
+    return Table(frame, caption=f"{caption}（{month_label(month)}）", name=name, source=source_text(result),
                  notes=notes, align={c: "right" for c in frame.columns if c != "地区"})  # fmt: skip
 
 
