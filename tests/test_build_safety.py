@@ -79,7 +79,7 @@ def _alive(pid: int) -> bool:
 def _start_build(root: Path, *args: str) -> tuple[subprocess.Popen, list[int]]:
     """`planlib build` in a subprocess, returned once two notebook kernels are running (mid-build)."""
     env = dict(os.environ, PLANLIB_ROOT=str(root))
-    proc = subprocess.Popen([str(PLANLIB), "build", "--quiet", *args], env=env, stdout=subprocess.PIPE,
+    proc = subprocess.Popen([str(PLANLIB), "build", "--quiet", "--engine", "offline", *args], env=env, stdout=subprocess.PIPE,
                             stderr=subprocess.PIPE, text=True)  # fmt: skip
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline:
@@ -130,7 +130,7 @@ def test_a_second_build_refuses_and_names_the_holder(project, capsys):
     try:
         info = json.loads(Path(str(B.lock_path(project)) + ".json").read_text(encoding="utf-8"))
         before = _site_bytes(project)
-        assert main(["build", "--quiet"]) == 1
+        assert main(["build", "--quiet", "--engine", "offline"]) == 1
         expected = (f"另一个报告构建正在进行:进程 {holder.pid}(主机 {socket.gethostname()},开始于 {info['started']},"
                     f"命令“-c {B.lock_path(project)} 30”);请等它结束后再运行,或加 --wait 等待其结束。\n")
         assert capsys.readouterr().err == expected
@@ -154,7 +154,7 @@ def test_wait_lets_the_holder_finish_first(project):
 def test_two_real_builds_at_once_never_lose_the_site(project):
     _edit_data(project)
     env = dict(os.environ, PLANLIB_ROOT=str(project))
-    cmd = [str(PLANLIB), "build", "--quiet", "--jobs", "1"]
+    cmd = [str(PLANLIB), "build", "--quiet", "--engine", "offline", "--jobs", "1"]
     first = subprocess.Popen(cmd, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     time.sleep(0.5)
     second = subprocess.Popen(cmd, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
@@ -348,7 +348,7 @@ def test_manifest_mistakes_are_messages(tmp_path, monkeypatch, capsys, text, exp
     root = make_project(tmp_path, monkeypatch, TWO)
     _write_manifest(root, text)
     manifest = root / "reports" / "manifest.yaml"
-    assert main(["build", "--quiet"]) == 1
+    assert main(["build", "--quiet", "--engine", "offline"]) == 1
     err = capsys.readouterr().err
     count = expected.count("\n") + 1
     assert err == f"数据有误,未写入任何文件({count} 个问题):\n  {manifest}" + expected.format(m=manifest) + "\n"
@@ -414,9 +414,96 @@ def test_unwritable_reports_folder_is_a_message(project):
         pytest.skip("chattr +i is not available here, so no folder can be made unwritable for this user")
     try:
         env = dict(os.environ, PLANLIB_ROOT=str(project))
-        proc = subprocess.run([str(PLANLIB), "build", "--quiet"], env=env, capture_output=True, text=True, timeout=120)
+        proc = subprocess.run([str(PLANLIB), "build", "--quiet", "--engine", "offline"], env=env, capture_output=True, text=True, timeout=120)
     finally:
         subprocess.run(["chattr", "-i", str(reports)], check=True)
     holder = reports / ".planlib-build.lock.json"  # the lock file exists already; naming the holder fails
     assert proc.returncode == 1
     assert proc.stderr == f"没有写入权限:{holder}(Operation not permitted);请检查该文件夹的权限,或换一个可写的位置。\n"
+
+
+# ------------------------------------------------------------------ found by a tester (issue 10 review)
+
+
+def test_a_report_named_twice_is_built_once(project):
+    result = B.build(progress=False, only=["annual-2023", "annual-2023"], force=True, jobs=2)
+    assert result.ok and result.built == ["annual-2023"]
+
+
+def test_a_damaged_build_record_means_rebuild_and_is_said(project):
+    state = project / "reports" / "_site" / B.STATE_FILE
+    for damage in (b'{"annual-2023": ', b"[1, 2]", b"\xff\xfe"):
+        state.write_bytes(damage)
+        result = B.build(progress=False, only=["annual-2022"])
+        assert result.ok and result.built == ["annual-2022"]
+        kind = {b"[1, 2]": "ValueError", b"\xff\xfe": "UnicodeDecodeError"}.get(damage, "JSONDecodeError")
+        assert result.notices == [f"构建记录 {state} 已损坏({kind}),本次重新生成所有报告"]
+
+
+def test_a_file_that_cannot_be_deleted_is_named(project):
+    site = project / "reports" / "_site"
+    stuck = site / "annual-2023" / "tables" / "sources.csv"
+    if shutil.which("chattr") is None or subprocess.run(["chattr", "+i", str(stuck)]).returncode != 0:
+        pytest.skip("chattr +i is not available here, so no file can be made undeletable")
+    try:
+        _edit_data(project)
+        first = B.build(progress=False, only=["annual-2022"])  # the old site cannot be removed after the swap
+        assert first.ok and first.notices == [f"未能删除临时文件夹 {project / 'reports' / '.site-staging'};下次构建前会再试并说明原因"]
+        with pytest.raises(PermissionError) as info:
+            B.build(progress=False, only=["annual-2022"], force=True)
+        staging = project / "reports" / ".site-staging"
+        assert info.value.strerror == (f"无法删除上次构建留下的 {staging}:其中的 {staging / 'annual-2023' / 'tables' / 'sources.csv'} 删不掉"
+                                       "(Operation not permitted);请解除该文件的锁定或只读属性后手动删除")
+    finally:
+        for path in (stuck, project / "reports" / ".site-staging" / "annual-2023" / "tables" / "sources.csv"):
+            if path.exists():
+                subprocess.run(["chattr", "-i", str(path)])
+
+
+def test_process_never_writes_into_data_raw_or_over_a_file(repo_copy, capsys):
+    from planlib.cli import main
+
+    raw = repo_copy / "data" / "raw"
+    before = sorted(str(p.relative_to(raw)) for p in raw.rglob("*"))
+    assert main(["process", "--out", str(raw)]) == 2
+    assert capsys.readouterr().err == f"参数有误:输出文件夹 {raw} 在 data/raw 之内;data/raw 只放原始数据,planlib 从不写入,请换一个文件夹\n"
+    target = raw / "district" / "clusters.csv"
+    assert main(["process", "--out", str(target)]) == 2
+    assert capsys.readouterr().err == f"参数有误:输出文件夹 {target} 在 data/raw 之内;data/raw 只放原始数据,planlib 从不写入,请换一个文件夹\n"
+    elsewhere = repo_copy / "notes.txt"
+    elsewhere.write_text("x", encoding="utf-8")
+    assert main(["process", "--out", str(elsewhere)]) == 2
+    assert capsys.readouterr().err == f"参数有误:输出位置 {elsewhere} 是一个已有的文件,不是文件夹;请给出一个文件夹\n"
+    assert sorted(str(p.relative_to(raw)) for p in raw.rglob("*")) == before
+
+
+def test_a_symlinked_raw_file_processes(repo_copy, tmp_path):
+    from planlib.processing import process
+
+    outside = tmp_path / "mine" / "my_observations.csv"
+    outside.parent.mkdir()
+    outside.write_text("indicator,year,value,unit,kind,source_title,source_url,confidence,note\n"
+                       "地区生产总值,2019,23605.77,亿元,annual,测试来源(合成数据),https://example.org/t,low,synthetic\n",
+                       encoding="utf-8")  # fmt: skip
+    (repo_copy / "data" / "raw" / "my_observations.csv").symlink_to(outside)
+    result = process()
+    meta = json.loads((repo_copy / "data" / "processed" / "observations.meta.json").read_text(encoding="utf-8"))
+    assert "data/raw/my_observations.csv" in meta["inputs"] and result.rows > 0
+
+
+def test_arguments_that_make_no_sense_are_refused(capsys):
+    from planlib.cli import main
+
+    for argv, message in ((["build", "--jobs", "0"], "argument --jobs: 应为正整数(至少 1),而不是 0"),
+                          (["build", "--wait", "-5"], "argument --wait: 等待秒数应为不小于 0 的数,而不是 -5")):  # fmt: skip
+        with pytest.raises(SystemExit) as info:
+            main(argv)
+        assert info.value.code == 2 and capsys.readouterr().err.endswith(f"planlib build: error: {message}\n")
+
+
+def test_output_for_a_terminal_that_cannot_show_chinese_and_a_closed_pipe():
+    env = dict(os.environ, PYTHONIOENCODING="ascii")
+    out = subprocess.run([str(PLANLIB), "plan"], env=env, capture_output=True, text=True, check=True).stdout
+    assert out.startswith("\\u91cd\\u5e86\\u5e02")  # 重庆市, escaped instead of a crash
+    head = subprocess.run(f"{PLANLIB} plan -v | head -1", shell=True, capture_output=True, text=True)
+    assert head.returncode == 0 and head.stderr == "" and head.stdout.startswith("重庆市就业促进")

@@ -78,11 +78,12 @@ def _cmd_list(args: argparse.Namespace) -> int:
 
 
 def _cmd_build(args: argparse.Namespace) -> int:
-
     from planlib.publish import quarto
     from planlib.publish.build import build
 
     formats = tuple(f.strip() for f in args.to.split(",") if f.strip())
+    if not formats:
+        raise ValueError(f"--to 没有给出任何格式(“{args.to}”);可选 html、pdf、docx,用逗号分隔")
     engine = args.engine
     if engine == "auto":  # Quarto only where it is on PATH and of a version the engine supports
         engine = "offline"
@@ -109,15 +110,43 @@ def _cmd_build(args: argparse.Namespace) -> int:
     return 0 if result.ok else 1
 
 
+def _readable_output() -> None:
+    """A terminal that cannot show a character gets an escape (\\u365f) instead of a crash (GBK or ASCII
+    consoles, LC_ALL=C)."""
+    for stream in (sys.stdout, sys.stderr):
+        if hasattr(stream, "reconfigure"):
+            stream.reconfigure(errors="backslashreplace")
+
+
 def _wait_seconds(value: float | None) -> float:
     """``--wait`` alone waits for ever, ``--wait N`` up to N seconds; without it a held lock is an error."""
     if value is None:
         return 0
-    return float("inf") if value < 0 else value
+    return float("inf") if value == _FOREVER else value
+
+
+_FOREVER = -1.0
+
+
+def _seconds(text: str) -> float:
+    value = float(text)
+    if value < 0 or value != value:
+        raise argparse.ArgumentTypeError(f"等待秒数应为不小于 0 的数,而不是 {text}")
+    return value
+
+
+def _positive(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"应为正整数,而不是 {text}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"应为正整数(至少 1),而不是 {text}")
+    return value
 
 
 def _add_wait(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--wait", nargs="?", type=float, const=-1, default=None, metavar="SECONDS",
+    parser.add_argument("--wait", nargs="?", type=_seconds, const=_FOREVER, default=None, metavar="SECONDS",
                         help="另一个同类任务正在运行时等待它结束(可给最长秒数);默认立即报错退出")  # fmt: skip
 
 
@@ -156,7 +185,7 @@ def build_parser() -> argparse.ArgumentParser:
     bld.add_argument("--to", default="html,pdf,docx", help="输出格式,逗号分隔:html,pdf,docx(Word)")
     bld.add_argument("--engine", choices=["auto", "offline", "quarto"], default="auto",
                      help="auto:PATH 中有受支持版本的 quarto 则用 quarto,否则用离线引擎")
-    bld.add_argument("--jobs", type=int, default=min(4, os.cpu_count() or 1),
+    bld.add_argument("--jobs", type=_positive, default=min(4, os.cpu_count() or 1),
                      help="并行生成的报告数(默认:CPU 核数,最多 4)")
     bld.add_argument("--force", action="store_true", help="忽略缓存,全部重新生成")
     bld.add_argument("--quiet", action="store_true", help="不显示进度条")
@@ -168,11 +197,15 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    _readable_output()
     args = build_parser().parse_args(argv)
     from planlib._lock import LockedError
 
     try:
         return args.func(args)
+    except BrokenPipeError:  # `planlib plan -v | head`: the reader has what it wanted
+        sys.stderr.close()  # nothing more to say, and Python must not complain at exit either
+        return 0
     except DataError as exc:
         print(f"数据有误,未写入任何文件({len(exc.problems)} 个问题):", file=sys.stderr)
         for problem in exc.problems:

@@ -17,7 +17,7 @@ from pathlib import Path
 from planlib import __version__
 from planlib._io import recover_dir, replace_dir
 from planlib._lock import run_lock
-from planlib._paths import processed_dir, project_root
+from planlib._paths import processed_dir, project_root, raw_dir
 from planlib.observations import CHOICE_RULE, LoadReport, load_observations, raw_observation_files
 from planlib.plan import DEFAULT_PLAN, load_plan
 from planlib.regions import load_clusters
@@ -60,6 +60,14 @@ class ProcessResult:
     report: LoadReport
 
 
+def _relative(path: Path, root: Path) -> str:
+    """A raw file's path as the project names it (a symlinked file keeps its name in data/raw)."""
+    try:
+        return str(Path(path).absolute().relative_to(root))
+    except ValueError:
+        return str(path)
+
+
 def sha256(path: Path) -> str:
     return hashlib.sha256(Path(path).read_bytes()).hexdigest()
 
@@ -72,9 +80,20 @@ def process(out_dir: Path | None = None, plan: str = DEFAULT_PLAN, *, wait: floa
     to wait for it). Files in the folder that are not outputs (its README) are kept.
     """
     out = Path(out_dir or processed_dir())
+    _check_output_folder(out)
     with run_lock(out.with_name(f".{out.name}.lock"), "数据处理", wait=wait):
         recover_dir(out)
         return _process_locked(out, plan)
+
+
+def _check_output_folder(out: Path) -> None:
+    """The output goes to a folder of its own: never into data/raw (immutable input), never over a file."""
+    raw = raw_dir().resolve()
+    target = out.resolve()
+    if target == raw or raw in target.parents:
+        raise ValueError(f"输出文件夹 {out} 在 data/raw 之内;data/raw 只放原始数据,planlib 从不写入,请换一个文件夹")
+    if target.exists() and not target.is_dir():
+        raise ValueError(f"输出位置 {out} 是一个已有的文件,不是文件夹;请给出一个文件夹")
 
 
 def _process_locked(out: Path, plan: str) -> ProcessResult:
@@ -89,7 +108,7 @@ def _process_locked(out: Path, plan: str) -> ProcessResult:
         "title": "重庆市就业促进“十四五”规划评估:观测数据(清洗后)",
         "planlib_version": __version__,
         "plan": the_plan.id,
-        "inputs": {str(Path(f).resolve().relative_to(root)): sha256(f) for f in files},
+        "inputs": {_relative(f, root): sha256(f) for f in files},
         "rows": len(obs),
         "choice_rule": CHOICE_RULE,
         "columns": COLUMN_DOCS,

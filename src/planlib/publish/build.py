@@ -243,9 +243,20 @@ def clean_leftovers(root: Path) -> list[str]:
         done.append(f"恢复了 {site}")
     for leftover in (root / "reports" / ".site-staging", root / "reports" / "_build", root / "reports" / ".site-old"):
         if leftover.exists():
-            shutil.rmtree(leftover, ignore_errors=True)
+            _remove(leftover)
             done.append(f"删除了残留的 {leftover.name}")
     return done
+
+
+def _remove(folder: Path) -> None:
+    """Delete ``folder``; raise PermissionError naming what is in the way (an immutable or locked file)."""
+    failures: list[tuple[str, BaseException]] = []
+    shutil.rmtree(folder, onerror=lambda _func, path, info: failures.append((path, info[1])))
+    if folder.exists():
+        path, error = failures[0] if failures else (str(folder), OSError("无法删除"))
+        raise PermissionError(getattr(error, "errno", 1), f"无法删除上次构建留下的 {folder}:其中的 {path} 删不掉"
+                              f"({getattr(error, 'strerror', None) or error});请解除该文件的锁定或只读属性后手动删除",
+                              str(folder))  # fmt: skip
 
 
 def build(
@@ -271,7 +282,8 @@ def build(
     started = time.perf_counter()
     root = root or project_root()
     manifest = load_manifest(root / "reports" / "manifest.yaml")
-    selected = [manifest.get(i) for i in only] if only else list(manifest.reports)
+    # a report named twice is built once (two workers must never share its scratch folder)
+    selected = [manifest.get(i) for i in dict.fromkeys(only)] if only else list(manifest.reports)
     bad = [f for f in formats if f not in FORMATS]
     if bad:
         raise ValueError(f"未知的输出格式:{'、'.join(bad)}(可选 html、pdf)")
@@ -291,9 +303,7 @@ def build(
 def _build_locked(manifest: Manifest, selected: list[Report], formats: tuple[str, ...], root: Path, *, jobs: int,
                   progress: bool, force: bool, result: BuildResult, engine: str) -> None:  # fmt: skip
     site = site_dir(root)
-    state_path = site / STATE_FILE
-    state = json.loads(state_path.read_text(encoding="utf-8")) if state_path.is_file() else {}
-    state = {k: v for k, v in state.items() if isinstance(v, dict)}  # older state files: rebuild once
+    state = _read_state(site / STATE_FILE, result)
     shared = inputs_hash(root)
     digests: dict[str, str | None] = {}
     todo: list[tuple[Report, str, tuple[str, ...]]] = []
@@ -341,8 +351,24 @@ def _build_locked(manifest: Manifest, selected: list[Report], formats: tuple[str
         replace_dir(staging, site)
     finally:
         bar.close()
-        shutil.rmtree(staging, ignore_errors=True)
-        shutil.rmtree(root / "reports" / "_build", ignore_errors=True)
+        for leftover in (staging, root / "reports" / "_build"):
+            shutil.rmtree(leftover, ignore_errors=True)
+            if leftover.exists():  # the next build will say what is in the way (clean_leftovers)
+                result.notices.append(f"未能删除临时文件夹 {leftover};下次构建前会再试并说明原因")
+
+
+def _read_state(path: Path, result: BuildResult) -> dict:
+    """Which hash each published file was built from; a damaged state file means: rebuild, and say so."""
+    if not path.is_file():
+        return {}
+    try:
+        state = json.loads(path.read_text(encoding="utf-8"))
+        if not isinstance(state, dict):
+            raise ValueError("不是一个映射")
+    except (ValueError, UnicodeDecodeError) as exc:
+        result.notices.append(f"构建记录 {path} 已损坏({type(exc).__name__}),本次重新生成所有报告")
+        return {}
+    return {k: v for k, v in state.items() if isinstance(v, dict)}  # older state files: rebuild once
 
 
 def _worker_init() -> None:
