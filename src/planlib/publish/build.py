@@ -59,9 +59,12 @@ def _hash_tree(h: hashlib._Hash, folder: Path, suffixes: tuple[str, ...] | None 
 
 
 def inputs_hash(root: Path) -> str:
-    """Hash of what every report depends on: raw data and planlib's source (code, YAML, templates, fonts)."""
+    """Hash of what every report depends on: raw data, monthly monitoring results (``data/monitoring``, made by
+    ``planlib monitor run``) and planlib's source (code, YAML, templates, fonts)."""
     h = hashlib.sha256(__version__.encode())
     _hash_tree(h, root / "data" / "raw")
+    if (root / "data" / "monitoring").is_dir():
+        _hash_tree(h, root / "data" / "monitoring")
     _hash_tree(h, PACKAGE_DIR, (".py", ".yaml", ".typ", ".html", ".css", ".ttf", ".json"))
     return h.hexdigest()
 
@@ -199,6 +202,16 @@ def site_footer(manifest: Manifest, state: dict) -> str:
     return " ".join(["由 planlib 生成。" + promise, *notes])
 
 
+def _kinds_line(manifest: Manifest) -> str:
+    """'年度评估、中期评估与终期评估报告' — the kinds of report the manifest lists, in their usual order."""
+    from planlib.publish.manifest import KIND_LABEL
+
+    kinds = [label for kind, label in KIND_LABEL.items() if any(r.kind == kind for r in manifest.reports)]
+    if not kinds:
+        return "报告"
+    return ("、".join(kinds[:-1]) + "与" + kinds[-1] if len(kinds) > 1 else kinds[0]) + "报告"
+
+
 def write_index(manifest: Manifest, staging: Path, statuses: dict[str, str], state: dict | None = None) -> Path:
     rows = []
     for r in manifest.reports:
@@ -214,7 +227,7 @@ def write_index(manifest: Manifest, staging: Path, statuses: dict[str, str], sta
 <html lang="zh-CN"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <title>{html.escape(manifest.title)}</title><style>{css}</style></head>
 <body><header class="report-header"><h1 class="title">{html.escape(manifest.title)}</h1>
-<p class="subtitle">年度评估、中期评估与终期评估报告</p></header>
+<p class="subtitle">{html.escape(_kinds_line(manifest))}</p></header>
 <main><table class="report-list"><caption>报告列表</caption>
 <thead><tr><th>报告</th><th>数据截至</th><th>下载</th><th>状态</th></tr></thead>
 <tbody>
