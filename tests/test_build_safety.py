@@ -76,11 +76,15 @@ def _alive(pid: int) -> bool:
     return state != "Z"
 
 
-def _start_build(root: Path, *args: str) -> tuple[subprocess.Popen, list[int]]:
-    """`planlib build` in a subprocess, returned once two notebook kernels are running (mid-build)."""
+def _start_build(root: Path, *args: str, session: bool = False) -> tuple[subprocess.Popen, list[int]]:
+    """`planlib build` in a subprocess, returned once two notebook kernels are running (mid-build).
+
+    ``session``: in a session of its own with SIGINT at its default (as a terminal runs it), so that a
+    signal can be sent to its whole process group, as Ctrl-C and a hang-up are."""
     env = dict(os.environ, PLANLIB_ROOT=str(root))
+    reset = (lambda: signal.signal(signal.SIGINT, signal.SIG_DFL)) if session else None
     proc = subprocess.Popen([str(PLANLIB), "build", "--quiet", "--engine", "offline", *args], env=env, stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, text=True)  # fmt: skip
+                            stderr=subprocess.PIPE, text=True, start_new_session=session, preexec_fn=reset)  # fmt: skip
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline:
         kids = _descendants(proc.pid)
@@ -183,7 +187,7 @@ def test_killed_build_keeps_the_site_kills_its_workers_and_is_cleaned_up_next_ti
     leftovers = sorted(p.name for p in (project / "reports").iterdir())
     assert ".site-staging" in leftovers and "_build" in leftovers and ".planlib-build.lock.json" in leftovers
     result = B.build(progress=False, jobs=2)
-    assert result.ok and result.built == ["annual-2022", "annual-2023"]
+    assert result.ok and sorted(result.built) == ["annual-2022", "annual-2023"]
     assert result.notices[0].startswith(f"上次构建(进程 {proc.pid}(主机 ") and result.notices[0].endswith("未正常结束")
     assert result.notices[1:] == ["删除了残留的 .site-staging", "删除了残留的 _build"]
     assert sorted(p.name for p in (project / "reports").iterdir()) == [".planlib-build.lock", "_site", "manifest.yaml"]
@@ -201,6 +205,18 @@ def test_interrupted_build_stops_in_order(project, sig, jobs):
     assert _wait_gone(kids) == []
     assert _site_bytes(project) == before
     assert sorted(p.name for p in (project / "reports").iterdir()) == [".planlib-build.lock", "_site", "manifest.yaml"]
+
+
+@pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGHUP])
+def test_ctrl_c_or_a_hang_up_at_the_terminal_is_quiet(project, sig):
+    """A terminal signals the whole process group: the build, its workers and multiprocessing's helpers."""
+    _edit_data(project)
+    before = _site_bytes(project)
+    proc, kids = _start_build(project, "--jobs", "2", session=True)
+    os.killpg(proc.pid, sig)
+    _out, err = proc.communicate(timeout=60)
+    assert proc.returncode == 130 and err == "\n已中断,上一版报告保持不变。\n"  # no traceback from any process
+    assert _wait_gone(kids) == [] and _site_bytes(project) == before
 
 
 def test_a_swap_cut_in_half_is_undone_before_anything_else(project):

@@ -384,14 +384,21 @@ def _read_state(path: Path, result: BuildResult) -> dict:
     return {k: v for k, v in state.items() if isinstance(v, dict)}  # older state files: rebuild once
 
 
-def _worker_init() -> None:
-    """In each worker: die with the build (Linux), leave Ctrl-C to the build, and on SIGTERM (the build
-    stopping us) unwind like Ctrl-C would, so papermill shuts our kernel down before we exit."""
+def _worker_init(log: str | None = None) -> None:
+    """In each worker: die with the build (Linux), leave Ctrl-C and hang-ups to the build, and on SIGTERM
+    (the build stopping us) unwind like Ctrl-C would, so papermill shuts our kernel down before we exit.
+    The worker's own error output goes to ``log``: what a report needs to say travels back as its
+    result, and an interrupted worker's asyncio noise must not reach the user's terminal."""
 
     def stop(signum, frame):
         raise KeyboardInterrupt("SIGTERM")
 
+    if log is not None:
+        fd = os.open(log, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o644)
+        os.dup2(fd, 2)
+        os.close(fd)
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGHUP, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, stop)
     if sys.platform.startswith("linux"):
         import ctypes
@@ -406,11 +413,34 @@ def _worker_init() -> None:
 _STOP_GRACE = 10.0  # seconds a stopped worker gets to shut its kernel down before it is killed
 
 
+def _start_resource_tracker(log: Path) -> None:
+    """Start multiprocessing's resource tracker with its error output in ``log``: when a terminal hangs up it
+    is signalled too, and its complaints about the workers' semaphores are not the user's business."""
+    from multiprocessing import resource_tracker
+
+    main_thread = threading.current_thread() is threading.main_thread()
+    # an ignored signal stays ignored across exec: the tracker then outlives a hang-up and keeps count
+    hangup = signal.signal(signal.SIGHUP, signal.SIG_IGN) if main_thread else None
+    with open(log, "ab") as handle:
+        saved = os.dup(2)
+        try:
+            os.dup2(handle.fileno(), 2)
+            resource_tracker.ensure_running()
+        finally:
+            os.dup2(saved, 2)
+            os.close(saved)
+            if main_thread:
+                signal.signal(signal.SIGHUP, hangup)
+
+
 def _run_pool(todo, root: Path, staging: Path, site_title: str, jobs: int, result: BuildResult, state: dict,
               bar, engine: str) -> None:  # fmt: skip
     # spawn, not fork: forking a process that holds kernel/zmq threads can deadlock the child
+    log = root / "reports" / "_build" / "workers.log"
+    log.parent.mkdir(parents=True, exist_ok=True)
+    _start_resource_tracker(log)
     pool = ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("spawn"),
-                               initializer=_worker_init)  # fmt: skip
+                               initializer=_worker_init, initargs=(str(log),))  # fmt: skip
     try:
         futures = {pool.submit(build_one, r, root, staging, needed, site_title, engine=engine): (r, d, needed)
                    for r, d, needed in todo}  # fmt: skip
