@@ -298,3 +298,36 @@ def test_docx_headings_are_numbered_in_chinese_as_in_the_pdf(tmp_path):
     numbers = ["一", "二", "三", "四", "五", "六", "七", "八", "九", "十", "十一", "十二"]
     assert headings == [f"{c}、第{n}节" for n, c in enumerate(numbers, start=1)] + [
         "（一）小节甲", "（二）小节乙", "1. 细目"]
+
+
+@needs_poppler
+def test_the_heading_of_a_landscape_table_goes_onto_its_page(tmp_path):
+    markdown = "# 前文\n\n正文。\n\n# 宽表\n\n" + _wide_table().to_markdown() + "\n# 后文\n\n正文。\n"
+    pdf = render_pdf(markdown, tmp_path / "h.pdf", root=tmp_path, title="t", subtitle="s", date="d")
+    assert [_page_size(pdf, n) for n in (3, 4, 5)] == [(595, 842), (842, 595), (595, 842)]
+    assert _squeezed(_pdf_text(pdf, 3)).endswith("一、前文正文。第3页/共5页")
+    assert _squeezed(_pdf_text(pdf, 4)).startswith("ts二、宽表表1合成宽表（测试）")  # running head, heading, table
+
+
+def test_a_wide_table_is_a_landscape_section_of_the_word_file(tmp_path):
+    markdown = "# 前文\n\n正文。\n\n# 宽表\n\n" + _wide_table().to_markdown() + _narrow_table().to_markdown()
+    path = render_docx(markdown, tmp_path / "w.docx", root=tmp_path, title="t", subtitle="s", date="d")
+    with zipfile.ZipFile(path) as docx:
+        document = ET.fromstring(docx.read("word/document.xml"))
+    body = document.find(f"{W}body")
+    sequence = []  # what the body holds, in order: headings, tables and section ends
+    for element in body:
+        sect = element.find(f"{W}pPr/{W}sectPr") if element.tag == f"{W}p" else None
+        if sect is not None or element.tag == f"{W}sectPr":
+            size = (sect if sect is not None else element).find(f"{W}pgSz")
+            sequence.append("横向" if size.get(f"{W}orient") == "landscape" else "纵向")
+        elif element.tag == f"{W}tbl":
+            sequence.append(f"表{len(element.findall(f'{W}tr'))}行")
+        elif element.find(f"{W}pPr/{W}pStyle") is not None:
+            style = element.find(f"{W}pPr/{W}pStyle").get(f"{W}val")
+            if style.startswith("Heading"):
+                sequence.append("".join(t.text or "" for t in element.iter(f"{W}t")))
+    # the portrait section ends before the heading of the wide table; its landscape section after its notes
+    assert sequence == ["一、前文", "纵向", "二、宽表", "表7行", "横向", "表3行", "纵向"]
+    landscape = [e for e in body.iter(f"{W}pgSz") if e.get(f"{W}orient") == "landscape"]
+    assert [(e.get(f"{W}w"), e.get(f"{W}h")) for e in landscape] == [("16838", "11906")]  # A4 turned

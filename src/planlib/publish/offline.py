@@ -258,11 +258,29 @@ class Page:
 
 
 PAGE = Page()
+# the Word file: the same A4 page; tables in the reference document's 宋体 9 pt, cell margins 80 twips (4 pt)
+DOCX_PAGE = Page(table_sizes=(9.0,))
+TWIPS = 20  # twentieths of a point, Word's unit
+
+
+def _docx_section(page: Page, landscape: bool) -> dict:
+    """An empty paragraph that ends a Word section (portrait or landscape A4 with ``page``'s margins)."""
+    w, h = round(page.width * MM * TWIPS), round(page.height * MM * TWIPS)
+    if landscape:
+        w, h = h, w
+    x, top, bottom = (round(m * MM * TWIPS) for m in (page.margin_x, page.margin_top, page.margin_bottom))
+    orient = ' w:orient="landscape"' if landscape else ""
+    return _raw("openxml", f'<w:p><w:pPr><w:sectPr><w:pgSz w:w="{w}" w:h="{h}"{orient}/>'
+                           f'<w:pgMar w:top="{top}" w:right="{x}" w:bottom="{bottom}" w:left="{x}" w:header="680" '
+                           f'w:footer="680" w:gutter="0"/></w:sectPr></w:pPr></w:p>')  # fmt: skip
 SHORT_EM = 8.5  # a cell no wider than this (about eight Chinese characters: 数据暂缺, 基本符合序时进度) never breaks
 MIN_LINE_EM = 5.0  # a longer cell may wrap, but keeps at least five characters a line
 _CJK = "\u2e80-\u9fff\u3000-\u303f\uf900-\ufaff\uff00-\uffef\U00020000-\U0003ffff"
 _UNBROKEN = re.compile(rf"[^\s{_CJK}]+")  # Latin words, numbers, URLs: Typst breaks these only at their own points
 _URL_BREAK = re.compile(r"(?<=[/?&=#])")  # where a long URL may break
+# a longer cell breaks between phrases: after a comma, colon, enumeration comma or closing bracket, before an
+# opening one, at a space ("无法预测（数据不足）" → "无法预测" + "（数据不足）"), never inside a short phrase
+_PHRASE = re.compile(r"(?<=[，；：、。）)」』”])|(?=[（(「『“])|(?<=\s)|(?=\s)")
 _NUMERIC = re.compile(r"^[+\-−]?\d[\d,]*(\.\d+)?%?[†‡]*$")
 _NOT_A_NUMBER = {"数据暂缺", "—", "-", "–"}
 
@@ -283,13 +301,21 @@ def _cell_text(cell: list) -> str:
     return " ".join("".join(_inlines_text(block.get("c", []))) for block in cell[4]).strip()
 
 
+def _phrases(text: str) -> list[str]:
+    """The phrases a longer cell may break between (see :data:`_PHRASE`); spaces are their own pieces."""
+    return [p for p in _PHRASE.split(text) if p]
+
+
 def _min_max(text: str, weight: str) -> tuple[float, float]:
-    """The narrowest and the natural width of a cell's text, in em."""
+    """The narrowest and the natural width of a cell's text, in em: a short cell is one unbreakable piece;
+    a longer one needs its widest short phrase, its longest word (number, Latin word, URL part) and at
+    least :data:`MIN_LINE_EM` (a phrase longer than :data:`SHORT_EM` may break anywhere)."""
     full = text_width(text, weight)
     if full <= SHORT_EM:
         return full, full
+    phrases = [w for w in (text_width(p, weight) for p in _phrases(text) if not p.isspace()) if w <= SHORT_EM]
     pieces = [p for token in _UNBROKEN.findall(text) for p in _URL_BREAK.split(token)]
-    longest = max((text_width(p, weight) for p in pieces), default=0.0)
+    longest = max([*phrases, *(text_width(p, weight) for p in pieces)], default=0.0)
     return max(min(full, MIN_LINE_EM), longest), full
 
 
@@ -329,16 +355,31 @@ def _raw(fmt: str, text: str) -> dict:
     return {"t": "RawBlock", "c": [fmt, text]}
 
 
-def _keep_whole(cell: list, fmt: str) -> None:
-    """Make the inlines of a short cell unbreakable: a Typst box, an HTML nowrap span."""
+def _unbreakable(inlines: list, fmt: str) -> list:
+    """``inlines`` that must stay on one line: in a Typst box, or an HTML nowrap span."""
+    if fmt == "typst":
+        return [{"t": "RawInline", "c": ["typst", "#box["]}, *inlines, {"t": "RawInline", "c": ["typst", "]"]}]
+    return [{"t": "Span", "c": [["", ["nowrap"], []], inlines]}]
+
+
+def _keep_whole(cell: list, fmt: str, weight: str) -> None:
+    """Keep a cell's short text whole: all of a short cell, and each short phrase of a longer one."""
     for block in cell[4]:
         if block.get("t") not in ("Plain", "Para"):
             continue
-        if fmt == "typst":
-            opening, closing = {"t": "RawInline", "c": ["typst", "#box["]}, {"t": "RawInline", "c": ["typst", "]"]}
-            block["c"] = [opening, *block["c"], closing]
-        else:
-            block["c"] = [{"t": "Span", "c": [["", ["nowrap"], []], block["c"]]}]
+        if 0 < text_width("".join(_inlines_text(block["c"])), weight) <= SHORT_EM:
+            block["c"] = _unbreakable(block["c"], fmt)
+            continue
+        out = []
+        for inline in block["c"]:
+            if inline.get("t") != "Str":
+                out.append(inline)
+                continue
+            for phrase in _phrases(inline["c"]):
+                piece = {"t": "Str", "c": phrase}
+                short = len(phrase) > 1 and text_width(phrase, weight) <= SHORT_EM
+                out += _unbreakable([piece], fmt) if short else [piece]
+        block["c"] = out
 
 
 def _rows(table: list) -> tuple[list[list], int]:
@@ -355,8 +396,9 @@ def typeset_tables(blocks: list, fmt: str, page: Page = PAGE) -> list[TableLayou
     All formats: a column whose cells are all numbers (or 数据暂缺, —) is right-aligned, unless the table
     set its own alignment. ``typst``: column widths from the cells' widths in the shipped sans (see
     :func:`_layout`), short cells in an unbreakable box, the table with its notes (``.table-notes``) in
-    ``#planlib-table`` (type size, landscape page). ``docx``: the same widths, and the notes in the
-    reference document's "Table Notes" style.
+    ``#planlib-table`` (type size, landscape page). ``docx``: widths for the Word table type (``page`` is
+    then :data:`DOCX_PAGE`), a wide table in a landscape section of its own, the notes in the reference
+    document's "Table Notes" style.
     ``html``: short cells in a ``nowrap`` span (the browser sizes the columns). Returns the layouts."""
     layouts: list[TableLayout] = []
     out: list = []
@@ -386,25 +428,31 @@ def typeset_tables(blocks: list, fmt: str, page: Page = PAGE) -> list[TableLayou
                 spec[1] = {"t": "ColWidth", "c": round(width / total, 4)}
         if fmt in ("typst", "html"):
             for r, row in enumerate(rows):
-                weight = "bold" if r < header else "regular"
-                for c, cell in enumerate(row):
-                    if c < len(texts[r]) and 0 < text_width(texts[r][c], weight) <= SHORT_EM:
-                        _keep_whole(cell, fmt)
+                for cell in row:
+                    _keep_whole(cell, fmt, "bold" if r < header else "regular")
         notes = []
         if i + 1 < len(blocks) and blocks[i + 1].get("t") == "Div" and "table-notes" in blocks[i + 1]["c"][0][1]:
             notes = blocks[i + 1]["c"][1]
             i += 1
+        # a heading right before a landscape table goes onto its page, not alone at the foot of the last one
+        moves = layout.landscape and fmt in ("typst", "docx") and bool(out) and out[-1]["t"] == "Header"
+        heading = [out.pop()] if moves else []
         if fmt == "typst":
             flipped = "true" if layout.landscape else "false"
-            out += [_raw("typst", f"#planlib-table(size: {layout.size}pt, flipped: {flipped})["), block,
+            out += [_raw("typst", f"#planlib-table(size: {layout.size}pt, flipped: {flipped})["), *heading, block,
                     *([_raw("typst", "#tablenotes["), *notes, _raw("typst", "]")] if notes else []),
                     _raw("typst", "]")]  # fmt: skip
         else:
-            out.append(block)
+            landscape = fmt == "docx" and layout.landscape
+            if landscape:  # the text so far ends a portrait section; the table and its notes are one landscape
+                out.append(_docx_section(page, landscape=False))
+            out += [*heading, block]
             if notes:
                 if fmt == "docx":  # the reference document's paragraph style for a table's notes
                     blocks[i]["c"][0][2] = [*blocks[i]["c"][0][2], ["custom-style", "Table Notes"]]
                 out.append(blocks[i])
+            if landscape:
+                out.append(_docx_section(page, landscape=True))
         i += 1
     blocks[:] = out
     return layouts
@@ -469,21 +517,22 @@ def _meta_text(text: str) -> dict:
 
 def render_docx(markdown: str, out: Path, *, root: Path, title: str, subtitle: str, date: str,
                 notes: list[str] | None = None, plan: str = "", evaluator: str = "", kind: str = "",
-                page: Page = PAGE) -> Path:  # fmt: skip
+                docx_page: Page = DOCX_PAGE) -> Path:  # fmt: skip
     """The report as a Word file (pandoc's docx writer, styles from ``templates/reference.docx``, made by
     ``scripts/make_reference_docx.py``): 宋体 body, 黑体 headings and captions, three-line tables.
 
     The title block is the cover: the report title, the plan (and the report kind when the title does not
     say it), 评估单位 (only when ``evaluator`` is set) and the data cut-off; then the table of contents
     (a Word field, filled in when Word updates fields) and the body. Figures are embedded with their alt
-    text (``descr``), tables are Word tables with their captions, numbered 表 1 / 图 1 as in the PDF;
+    text (``descr``), tables are Word tables with their captions, numbered 表 1 / 图 1 as in the PDF, sized
+    from their content like the PDF's (a wide one in a landscape section);
     *emphasis* is bold. The notes of :func:`footer_text` close the document. The same glyph check as the
     PDF's runs first (:func:`check_fonts`), raising :class:`planlib.errors.DataError`. Byte-identical for
     the same input (pandoc dates the file with ``SOURCE_DATE_EPOCH``)."""
     ast = read_markdown(markdown)
     cover = {"规划名称": plan, "评估单位": evaluator, "评估类型": kind}
     check_fonts(ast, title=title, subtitle=subtitle, date=date, report=out.stem, cover=cover)
-    typeset_tables(ast["blocks"], "docx", page)
+    typeset_tables(ast["blocks"], "docx", docx_page)
     cutoff = date.removeprefix("数据截至").strip()
     meta = {"title": _meta_text(title), "toc-title": _meta_text("目录"),
             "subtitle": _meta_text("　".join(filter(None, [plan, kind]))),
