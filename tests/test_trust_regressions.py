@@ -99,3 +99,48 @@ def test_a_file_with_mac_line_ends_reads(tmp_path, capsys):
                      "城镇新增就业,2099,xyz,万人,annual,公报(合成),https://example.org/a,high,\r".encode())  # fmt: skip
     assert main(["check", str(path)]) == 1
     assert capsys.readouterr().err.splitlines()[1].startswith(f"  {path},第 2 行,")
+
+
+def test_a_misspelt_column_is_refused_and_an_undrawable_character_announced(tmp_path, capsys):
+    from planlib.cli import main
+
+    bad = tmp_path / "col_observations.csv"
+    bad.write_text("indicator,year,value,unit,kind,source_title,source_url,confidence,note,publised,备注\n"
+                   "城镇新增就业,2022,70.67,万人,annual,公报(合成),https://example.org/a,high,,2023-03-17,自用列\n",
+                   encoding="utf-8")  # fmt: skip
+    assert main(["check", str(bad)]) == 1
+    assert capsys.readouterr().err.splitlines()[1] == (
+        f"  {bad},字段“publised”:列名“publised”不认识,像是“published”的笔误;这一列不会被读取;"
+        "应为:改为 published;其他自用的列可保留,planlib 不读")
+    emoji = tmp_path / "emoji_observations.csv"
+    emoji.write_text("indicator,year,value,unit,kind,source_title,source_url,confidence,note\n"
+                     "城镇新增就业,2022,70.67,万人,annual,公报😀(合成),https://example.org/a,high,\n", encoding="utf-8")  # fmt: skip
+    assert main(["check", str(emoji)]) == 0
+    assert (f"  注意:{emoji} 第 2 行,字段“source_title”:字符 “😀”(U+1F600) 自带字体中没有,报告中无法显示,"
+            "生成报告时会报错;请改用通行写法") in capsys.readouterr().out.splitlines()
+
+
+def test_chinese_zero_is_a_numeral_digit_not_a_footnote():
+    from planlib.clean import _digit_lookalike
+
+    assert not _digit_lookalike("〇") and _digit_lookalike("①")
+
+
+def test_settings_out_of_order_and_duplicate_yaml_keys_are_refused(tmp_path):
+    from planlib.assess import load_settings
+    from planlib.errors import DataError
+
+    path = tmp_path / "assessment.yaml"
+    path.write_text("schedule:\n  ahead: 0.5\n", encoding="utf-8")
+    with pytest.raises(DataError) as info:
+        load_settings(path)
+    assert str(info.value) == f"{path}:schedule 的界值须满足 ahead ≥ in_line ≥ broadly_in_line > 0,现为 0.5、1.0、0.95"
+    path.write_text("approx_tolerance: 1.5\n", encoding="utf-8")
+    with pytest.raises(DataError) as info:
+        load_settings(path)
+    assert str(info.value) == f"{path}:approx_tolerance 须在 0 与 1 之间(如 0.05),现为 1.5"
+    path.write_text("schedule:\n  ahead: 1.1\n  ahead: 0.9\n", encoding="utf-8")
+    with pytest.raises(DataError) as info:
+        load_settings(path)
+    assert str(info.value) == (f"{path},第 3 行:YAML 语法错误:同一层里有重复的键(后写的会覆盖先写的)(第 3 列;found duplicate "
+                               "key 'ahead' (first on line 2));应为:检查该处的缩进、冒号、括号和引号")

@@ -371,4 +371,5 @@ def test_a_filled_template_goes_into_a_report(tmp_path, monkeypatch, capsys):
     result = build(progress=False, formats=("html",))
     assert result.ok, result.failed
     html = (root / "reports" / "_site" / "annual-2023.html").read_text(encoding="utf-8")
-    assert "11.37" in html and SYNTHETIC in html
+    text = re.sub(r"<[^>]+>", "", html)  # table cells may be split into spans that keep short runs unbroken
+    assert "11.37‡" in text and SYNTHETIC in text

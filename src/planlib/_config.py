@@ -30,9 +30,28 @@ def load_yaml(path: Path | str) -> Any:
         raise DataError(Problem(file=str(path), problem=f"不是 UTF-8 编码的文本(第 {exc.start} 字节处)",
                                 expected="以 UTF-8 编码保存的 YAML 文件")) from None  # fmt: skip
     try:
-        return yaml.safe_load(text)
+        return yaml.load(text, Loader=_unique_keys_loader())  # a SafeLoader subclass: no arbitrary objects
     except yaml.YAMLError as exc:
         raise DataError(_syntax_problem(path, exc)) from None
+
+
+def _unique_keys_loader() -> type:
+    """PyYAML's SafeLoader, except that a key written twice in one mapping is an error (YAML says keys are
+    unique; PyYAML would silently keep the last value)."""
+    import yaml
+
+    class UniqueKeyLoader(yaml.SafeLoader):
+        def construct_mapping(self, node, deep=False):
+            seen = {}
+            for key_node, _ in node.value:
+                key = self.construct_object(key_node, deep=deep)
+                if key in seen:
+                    raise yaml.constructor.ConstructorError(
+                        None, None, f"found duplicate key {key!r} (first on line {seen[key] + 1})", key_node.start_mark)
+                seen[key] = key_node.start_mark.line
+            return super().construct_mapping(node, deep=deep)
+
+    return UniqueKeyLoader
 
 
 # PyYAML's most frequent complaints, in words; the original stays in brackets so it can be looked up
@@ -47,6 +66,7 @@ _YAML_HINTS = (
     ("did not find expected key", "缩进不一致"),
     ("did not find expected '-' indicator", "列表项缩进不一致"),
     ("found duplicate anchor", "锚点(&)重复"),
+    ("found duplicate key", "同一层里有重复的键(后写的会覆盖先写的)"),
 )
 
 

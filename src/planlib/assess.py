@@ -104,7 +104,7 @@ def load_settings(path: Path = SETTINGS_FILE) -> Settings:
     Raises :class:`planlib.errors.DataError` naming the file and the key for a YAML syntax error, an unknown
     key or a value that is not a number.
     """
-    from pydantic import BaseModel, ConfigDict, ValidationError
+    from pydantic import BaseModel, ConfigDict, ValidationError, model_validator
 
     from planlib._config import load_mapping, validation_problems
     from planlib.errors import DataError
@@ -128,6 +128,20 @@ def load_settings(path: Path = SETTINGS_FILE) -> Settings:
         schedule: Schedule = Schedule()
         eurostat: Eurostat = Eurostat()
         approx_tolerance: float = Settings.approx_tolerance
+
+        @model_validator(mode="after")
+        def _ordered(self) -> File:
+            # cut-offs out of order would call a target behind schedule “ahead”: refuse them
+            s, e = self.schedule, self.eurostat
+            if not s.ahead >= s.in_line >= s.broadly_in_line > 0:
+                raise ValueError(f"schedule 的界值须满足 ahead ≥ in_line ≥ broadly_in_line > 0,现为 {s.ahead}、"
+                                 f"{s.in_line}、{s.broadly_in_line}")  # fmt: skip
+            if not 1 >= e.significant >= e.moderate >= 0:
+                raise ValueError("eurostat 的界值须满足 1 ≥ significant ≥ moderate ≥ 0,"
+                                 f"现为 {e.significant}、{e.moderate}")  # fmt: skip
+            if not 0 <= self.approx_tolerance < 1:
+                raise ValueError(f"approx_tolerance 须在 0 与 1 之间(如 0.05),现为 {self.approx_tolerance}")
+            return self
 
     raw = load_mapping(path, "含 schedule、eurostat 和 approx_tolerance")
     try:

@@ -170,8 +170,9 @@ _LOOKALIKE_EXPECTED = (
 
 @functools.cache
 def _digit_lookalike(char: str) -> bool:
-    """True for a character NFKC would turn into (or that stands for) a digit without being one."""
-    if char.isascii() or unicodedata.category(char) == "Nd":
+    """True for a character NFKC would turn into (or that stands for) a digit without being one. The digits
+    of Chinese numerals (〇 is category Nl) are not look-alikes: they are read as numerals."""
+    if char.isascii() or unicodedata.category(char) == "Nd" or char in _CN_DIGITS:
         return False
     if unicodedata.category(char) in {"No", "Nl"}:
         return True

@@ -936,8 +936,27 @@ def check_files(paths: Iterable[Path], *, today: dt.date | None = None) -> tuple
         if note := _load_notice(path):
             lines.append(f"  注意:{note}")
         lines += [f"  注意:{x}" for x in rep.lines()[1:]]
+        lines += [f"  注意:{x}" for x in _undrawable(frame)]
         lines += [f"  {x}" for x in _compare_with_raw(path, display, frame, smap, today)]
     return lines, problems
+
+
+_SHOWN_TEXT = ("published_name", "source_title", "note", "region", "period_label")
+
+
+def _undrawable(frame: pd.DataFrame) -> list[str]:
+    """Text a report would show that the shipped fonts cannot draw: a build would stop there, so say it now."""
+    from planlib.style import missing_glyphs
+
+    out = []
+    for rec in frame.to_dict("records"):
+        for column in _SHOWN_TEXT:
+            missing = missing_glyphs(str(rec.get(column) or ""))
+            if missing:
+                chars = "、".join(f"“{c}”(U+{ord(c):04X})" for c in missing)
+                where = f"{rec['source_file']} 第 {rec['source_line']} 行,字段“{column}”"
+                out.append(f"{where}:字符 {chars} 自带字体中没有,报告中无法显示,生成报告时会报错;请改用通行写法")
+    return out
 
 
 def _load_notice(path: Path) -> str | None:
@@ -1255,7 +1274,20 @@ def _validate_structure(table: pd.DataFrame, raw: RawTable) -> list[Problem]:
             cls(file=raw.source_file, problem=f"缺少必需的列:{'、'.join(missing)}",
                 expected=f"表头含 {', '.join(REQUIRED_COLUMNS)}(可选 {', '.join(OPTIONAL_COLUMNS)})", **where)
         )  # fmt: skip
-    return raw_schema_failures(raw_schema(table.columns), table, raw.source_file)
+    problems = raw_schema_failures(raw_schema(table.columns), table, raw.source_file)
+    # a misspelt optional column (“publised”) would be dropped, and its dates with it: refuse it
+    known = REQUIRED_COLUMNS + OPTIONAL_COLUMNS
+    for column in table.columns:
+        if column in known:
+            continue
+        close = difflib.get_close_matches(column, known, n=1, cutoff=0.75)
+        if close:
+            cls = Problem if raw.sheet is None else SheetProblem
+            where = {} if raw.sheet is None else {"sheet": raw.sheet, "row": 1}
+            problems.append(cls(file=raw.source_file, field=column,
+                                problem=f"列名“{column}”不认识,像是“{close[0]}”的笔误;这一列不会被读取",
+                                expected=f"改为 {close[0]};其他自用的列可保留,planlib 不读", **where))  # fmt: skip
+    return problems
 
 
 def _tidy_row(
