@@ -304,17 +304,21 @@ def test_all_seven_reports_with_quarto(seven):
 
 
 def test_quarto_render_in_reports_runs_planlib_and_writes_nothing_itself(tmp_path):
-    """``cd reports && quarto render`` on a checkout: Quarto runs the pre-render step (``make report``, here a
-    stand-in Makefile that records the call) and renders nothing of its own into reports/."""
+    """``cd reports && quarto render`` in a git checkout: Quarto runs the pre-render step (``make report``,
+    here a stand-in Makefile that records the call), renders nothing of its own into reports/, and finds
+    its .gitignore entries already there (no untracked file)."""
     skip_without_quarto()
     (tmp_path / "reports").mkdir()
-    shutil.copyfile(REPO / "reports" / "_quarto.yml", tmp_path / "reports" / "_quarto.yml")
-    shutil.copyfile(REPO / "reports" / "manifest.yaml", tmp_path / "reports" / "manifest.yaml")
+    for name in ("_quarto.yml", "manifest.yaml", ".gitignore"):
+        shutil.copyfile(REPO / "reports" / name, tmp_path / "reports" / name)
     (tmp_path / "Makefile").write_text("report:\n\tmkdir -p reports/_site && echo made > reports/_site/index.html\n",
                                        encoding="utf-8")  # fmt: skip
+    subprocess.run(["git", "init", "-q"], cwd=tmp_path, check=True)  # Quarto adds a .gitignore in a git repository
     proc = subprocess.run(["quarto", "render"], cwd=tmp_path / "reports", capture_output=True, text=True)
     assert proc.returncode == 0, proc.stderr
     files = {p.relative_to(tmp_path / "reports").as_posix() for p in (tmp_path / "reports").rglob("*")
              if p.is_file() and ".quarto" not in p.parts}  # fmt: skip
-    assert files == {"_quarto.yml", "manifest.yaml", "_site/index.html"}
+    assert files == {"_quarto.yml", "manifest.yaml", ".gitignore", "_site/index.html"}
     assert (tmp_path / "reports" / "_site" / "index.html").read_text(encoding="utf-8") == "made\n"
+    gitignore = (tmp_path / "reports" / ".gitignore").read_bytes()
+    assert gitignore == (REPO / "reports" / ".gitignore").read_bytes()  # Quarto found what it needs

@@ -3,24 +3,28 @@ Word), as a standalone Quarto project in the report's scratch folder.
 
 Same contract as the offline engine (see :class:`planlib.publish.build.RenderJob`): ``build.py`` has
 executed the notebook once (papermill) and turned it into one pandoc-Markdown document; this engine writes
-``out/<id>.html``, ``<id>.pdf`` (and ``<id>.docx``) or raises. Everything Quarto sees and writes stays in
-the scratch folder ``reports/_build/<id>``:
+``out/<id>.html``, ``<id>.pdf``, ``<id>.docx`` (those asked for) or raises. Everything Quarto sees and
+writes stays in the scratch folder ``reports/_build/<id>``, which ``build.py`` removes:
 
-* ``_quarto.yml`` — a project file of its own (``templates/quarto/project.yaml`` plus the report's input
-  and ``lib-dir``), so Quarto never treats the repository's ``reports/`` as the project and never touches
-  ``reports/_site``;
-* ``<id>.qmd`` — front matter (titles as escaped Markdown, the formats asked for, the include files) and
-  the document;
-* ``fonts/`` — hard links to the shipped fonts (Quarto rewrites an absolute ``font-paths``, a relative
+* ``_quarto.yml`` — a project of its own (``templates/quarto/project.yaml`` plus the report's input and a
+  ``lib-dir`` inside ``<id>/``), so Quarto never takes the repository's ``reports/`` for the project and
+  never touches ``reports/_site``;
+* ``<id>.qmd`` — front matter (titles as escaped Markdown, only the formats asked for, the include files)
+  and the document;
+* ``fonts/`` — hard links to the shipped fonts (Quarto rewrites an absolute ``font-paths``; a relative
   folder survives);
-* ``_planlib/`` — the template partials (Typst cover and page, HTML title block with the download links)
-  and the page header, footer and style, written here with every text escaped (:mod:`planlib.escape`);
-* ``<id>/libs`` — the page's scripts and styles (Quarto's ``lib-dir``): they travel with the report's
-  figures and tables into ``reports/_site/<id>/``, so the site has no ``*_files`` or ``site_libs`` folder.
+* ``_planlib/`` — the Typst partials (``typst-template.typ`` mirrors the offline engine's report.typ:
+  cover, serif body, headings 一、（一）1.), the HTML title block with the download links, the page header
+  and footer (every text escaped, :mod:`planlib.escape`), the offline engine's style.css and Word reference
+  document, and the filters: ``planlib-quarto.lua`` (alt text as ``fig-alt``, a label for every captioned
+  table, so Quarto keeps both), ``tables`` (:func:`json_filter`: the offline engine's table layout, per
+  format) and ``planlib-alt.lua`` (alt text for Word, bold emphasis).
 
-The page makes no external request: fonts come from the site's ``fonts/``, no MathJax
-(``html-math-method: plain``), no CDN. Quarto's warnings are printed to stderr, prefixed with the report
-id, except the few known to be harmless (``templates/quarto/warnings.yaml``, each with its reason).
+The page is Quarto's ``minimal`` HTML styled by planlib's own CSS: no JavaScript (Quarto's page scripts
+are ES modules, which browsers refuse from ``file://``), no MathJax, no CDN, fonts from the site's
+``fonts/``; the site gets the same files as from the offline engine. Quarto's warnings are printed to
+stderr, prefixed with the report id, except the few known to be harmless (``templates/quarto/warnings.yaml``,
+each with its reason).
 """
 
 from __future__ import annotations
@@ -50,9 +54,10 @@ TEMPLATES = Path(__file__).parent / "templates"
 QUARTO_TEMPLATES = TEMPLATES / "quarto"
 # The oldest Quarto this engine is tested with (CI installs it: ../shared/tools/quarto/install.sh). The
 # engine replaces Quarto's Typst template partials (typst-template.typ, typst-show.typ), whose interface and
-# bundled Typst version change between minor releases, and relies on `lib-dir` in a default project, on
-# `fig-alt` reaching Typst's image(alt: …) and on labelled table captions in Typst: older releases are
-# refused rather than allowed to publish a page without alt text or a PDF without table captions.
+# bundled Typst version change between minor releases, and relies on filter entry points (`at: pre-ast`,
+# `post-render`, JSON filters among them), on `fig-alt` reaching Typst's image(alt: …) and on labelled
+# table captions surviving in Typst: an older release is refused rather than allowed to publish a page
+# without alt text or a PDF without table captions.
 MIN_VERSION = (1, 11, 0)
 # planlib's output format -> Quarto's format name (its output file has the planlib suffix: <id>.pdf …)
 QUARTO_FORMATS = {"html": "html", "pdf": "typst", "docx": "docx"}
