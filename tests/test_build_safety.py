@@ -248,7 +248,7 @@ def test_a_report_failing_in_its_last_stage_keeps_every_previous_file(project, m
     assert changed == ["index.html"]  # HTML, PDF, figures and tables of the report as they were
     index = after["index.html"].decode()
     assert "<td>本次生成失败,显示的是上一版</td>" in index
-    assert "<td>网页版、PDF为旧版(未随数据或代码更新)</td>" in index  # annual-2022 was not rebuilt
+    assert "<td>网页版、PDF、Word 版为旧版(未随数据或代码更新)</td>" in index  # annual-2022 was not rebuilt
 
 
 def test_a_first_build_that_fails_says_there_is_no_version(tmp_path, monkeypatch):
@@ -271,12 +271,14 @@ def test_html_only_leaves_the_pdf_alone_and_says_it_is_older(project):
     assert result.built == ["annual-2022"]
     after = _site_bytes(project)
     assert after["annual-2022.pdf"] == before["annual-2022.pdf"]
-    assert "<td>PDF为旧版(未随数据或代码更新)</td>" in after["index.html"].decode()
+    assert after["annual-2022.docx"] == before["annual-2022.docx"]
+    assert "<td>PDF、Word 版为旧版(未随数据或代码更新)</td>" in after["index.html"].decode()
     assert 'href="annual-2022.pdf"' in after["annual-2022.html"].decode()  # the older PDF is still offered
+    assert 'href="annual-2022.docx"' in after["annual-2022.html"].decode()  # and the older Word file
     again = B.build(progress=False, only=["annual-2022"])
     assert again.built == ["annual-2022"]  # only the stale PDF needed work
     state = json.loads((project / "reports" / "_site" / B.STATE_FILE).read_text(encoding="utf-8"))
-    assert state["annual-2022"]["html"] == state["annual-2022"]["pdf"]
+    assert state["annual-2022"]["html"] == state["annual-2022"]["pdf"] == state["annual-2022"]["docx"]
     assert "<td>最新</td>" in (project / "reports" / "_site" / "index.html").read_text(encoding="utf-8")
 
 
