@@ -234,8 +234,9 @@ MM = 72 / 25.4  # points per millimetre
 
 @dataclass(frozen=True)
 class Page:
-    """The PDF's page geometry (A4; millimetres) and type sizes (points). ``templates/report.typ`` gets
-    them as variables, and :func:`typeset_tables` sizes every table's columns to the same text width."""
+    """The page geometry (A4; millimetres) and table type sizes (points) of the PDF (:data:`PAGE`) and the
+    Word file (:data:`DOCX_PAGE`). ``templates/report.typ`` gets them as variables, and
+    :func:`typeset_tables` sizes every table's columns to the same text width."""
 
     width: float = 210
     height: float = 297
@@ -273,6 +274,8 @@ def _docx_section(page: Page, landscape: bool) -> dict:
     return _raw("openxml", f'<w:p><w:pPr><w:sectPr><w:pgSz w:w="{w}" w:h="{h}"{orient}/>'
                            f'<w:pgMar w:top="{top}" w:right="{x}" w:bottom="{bottom}" w:left="{x}" w:header="680" '
                            f'w:footer="680" w:gutter="0"/></w:sectPr></w:pPr></w:p>')  # fmt: skip
+
+
 SHORT_EM = 8.5  # a cell no wider than this (about eight Chinese characters: 数据暂缺, 基本符合序时进度) never breaks
 MIN_LINE_EM = 5.0  # a longer cell may wrap, but keeps at least five characters a line
 _CJK = "\u2e80-\u9fff\u3000-\u303f\uf900-\ufaff\uff00-\uffef\U00020000-\U0003ffff"
