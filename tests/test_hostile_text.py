@@ -42,21 +42,24 @@ TRADITIONAL = _rows("traditional_source_title_observations.csv")[0]
 
 def _project(root: Path) -> Path:
     """Real data and notebooks plus the test rows. So that every test row is a figure the report cites,
-    the real rows for the same series and year are left out, and the later 城镇就业占比 values too (a
-    level target cites only its latest value)."""
+    the real rows for the same series and year are left out (from every municipal file: rounds 1–2 and
+    round 3), and the later 城镇就业占比 values too (a level target cites only its latest value)."""
     shutil.copytree(REPO / "data" / "raw", root / "data" / "raw")
     shutil.copytree(REPO / "notebooks", root / "notebooks", ignore=shutil.ignore_patterns("figures", "tables"))
     replaced = {(r["indicator"], r["year"]) for r in [*HOSTILE, TRADITIONAL]}
-    municipal = root / "data" / "raw" / "chongqing_municipal_observations.csv"
-    rows = list(csv.reader(io.StringIO(municipal.read_text(encoding="utf-8"), newline="")))
-    head, body = rows[0], rows[1:]
-    col = {name: i for i, name in enumerate(head)}
-    kept = [r for r in body if (r[col["indicator"]], r[col["year"]]) not in replaced
-            and not (r[col["indicator"]] == "城镇就业占比" and r[col["year"]] > "2021")]  # fmt: skip
-    assert len(body) - len(kept) >= 5  # the real rows this test replaces exist
-    out = io.StringIO()
-    csv.writer(out, lineterminator="\n").writerows([head, *kept])
-    municipal.write_text(out.getvalue(), encoding="utf-8")
+    removed = 0
+    for municipal in (root / "data" / "raw" / "chongqing_municipal_observations.csv",
+                      root / "data" / "raw" / "round3" / "municipal_observations.csv"):  # fmt: skip
+        rows = list(csv.reader(io.StringIO(municipal.read_text(encoding="utf-8"), newline="")))
+        head, body = rows[0], rows[1:]
+        col = {name: i for i, name in enumerate(head)}
+        kept = [r for r in body if (r[col["indicator"]], r[col["year"]]) not in replaced
+                and not (r[col["indicator"]] == "城镇就业占比" and r[col["year"]] > "2021")]  # fmt: skip
+        removed += len(body) - len(kept)
+        out = io.StringIO()
+        csv.writer(out, lineterminator="\n").writerows([head, *kept])
+        municipal.write_text(out.getvalue(), encoding="utf-8")
+    assert removed >= 5  # the real rows this test replaces exist
     for name in CASES:
         shutil.copyfile(FIXTURES / name, root / "data" / "raw" / name)
     (root / "reports").mkdir()
