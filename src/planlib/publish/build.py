@@ -65,7 +65,7 @@ def inputs_hash(root: Path) -> str:
     _hash_tree(h, root / "data" / "raw")
     if (root / "data" / "monitoring").is_dir():
         _hash_tree(h, root / "data" / "monitoring")
-    _hash_tree(h, PACKAGE_DIR, (".py", ".yaml", ".typ", ".html", ".css", ".ttf", ".json"))
+    _hash_tree(h, PACKAGE_DIR, (".py", ".yaml", ".typ", ".html", ".css", ".ttf", ".json", ".lua", ".docx"))
     return h.hexdigest()
 
 
@@ -299,7 +299,7 @@ def build(
     selected = [manifest.get(i) for i in dict.fromkeys(only)] if only else list(manifest.reports)
     bad = [f for f in formats if f not in FORMATS]
     if bad:
-        raise ValueError(f"未知的输出格式:{'、'.join(bad)}(可选 html、pdf)")
+        raise ValueError(f"未知的输出格式:{'、'.join(bad)}(可选 {'、'.join(FORMATS)})")
     formats = tuple(f for f in FORMATS if f in formats)
     engine_module(engine).check()  # a clear error before anything is touched (e.g. Quarto too old)
     with run_lock(lock_path(root), "报告构建", wait=wait) as acquired, _interruptible():
