@@ -24,6 +24,7 @@ import pytest
 import yaml
 
 from planlib import cli
+from planlib.errors import DataError
 from planlib.publish import quarto
 from planlib.publish.build import BuildResult, RenderJob
 from planlib.publish.manifest import Report, load_manifest
@@ -219,6 +220,19 @@ def test_a_format_quarto_is_not_set_up_for_is_refused(tmp_path):
     with pytest.raises(ValueError) as info:
         quarto.render(_job(tmp_path / "build", "# 摘要\n", ("html", "epub")))
     assert str(info.value) == "Quarto 引擎不能生成 epub;可生成 html、pdf、docx"
+
+
+def test_a_cover_line_the_fonts_cannot_draw_stops_before_quarto_runs(tmp_path, monkeypatch):
+    """The evaluating body is printed on the Quarto cover only: its characters are checked like the rest."""
+    log = tmp_path / "calls"
+    binary = _stand_in(tmp_path / "bin", "1.11.0")
+    binary.write_text(f"#!/bin/sh\necho \"$@\" >> {log}\n", encoding="utf-8")  # records any call
+    monkeypatch.setenv("PATH", str(binary.parent))
+    with pytest.raises(DataError) as info:
+        quarto.render(_job(tmp_path / "build", "# 摘要\n", ("html", "pdf"), _report(evaluator="评估单位✗")))
+    assert str(info.value) == ("报告 annual-2023,评估单位:字符“✗”(U+2717)无法显示:自带字体 Noto Sans SC 中没有它的字形,"
+                               "PDF 和图中会成为方框(见“评估单位✗”);应为:自带字体中有的字符(可改用通行写法,或用文字说明该字)")  # fmt: skip
+    assert not log.exists() and not (tmp_path / "build" / "annual-2023.qmd").exists()
 
 
 # -- with the real Quarto -------------------------------------------------------------------------------
