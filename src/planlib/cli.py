@@ -64,14 +64,14 @@ def _cmd_plan(args: argparse.Namespace) -> int:
 
 def _cmd_list(args: argparse.Namespace) -> int:
     from planlib._paths import project_root
-    from planlib.publish.build import site_dir
+    from planlib.publish.build import FORMATS, site_dir
     from planlib.publish.manifest import load_manifest
 
     manifest = load_manifest()
     root, site = project_root(), site_dir()
     for r in manifest.reports:
         exists = (root / r.notebook).is_file()
-        built = [ext for ext in ("html", "pdf") if (site / f"{r.id}.{ext}").is_file()]
+        built = [ext for ext in FORMATS if (site / f"{r.id}.{ext}").is_file()]
         state = "笔记本不存在" if not exists else ("已生成 " + "、".join(built) if built else "未生成")
         print(f"{r.id:14s} {r.title}  [{r.notebook}]  数据截至 {r.cutoff}  {state}")
     return 0

@@ -99,8 +99,9 @@ class RenderJob:
     stage: Callable[[str], None] = lambda name: None
 
 
-# engine name -> module with ``render(job: RenderJob) -> None`` (and ``check() -> None``, which raises a
-# clear error when the engine cannot run here)
+# engine name -> module with ``render(job: RenderJob) -> None``, ``check() -> None`` (raises a clear error
+# when the engine cannot run here) and ``fingerprint() -> str`` (the versions of the tools it drives: a new
+# pandoc, Typst or Quarto rebuilds every report)
 ENGINES = {"offline": "planlib.publish.offline", "quarto": "planlib.publish.quarto"}
 
 
@@ -301,27 +302,29 @@ def build(
     if bad:
         raise ValueError(f"未知的输出格式:{'、'.join(bad)}(可选 {'、'.join(FORMATS)})")
     formats = tuple(f for f in FORMATS if f in formats)
-    engine_module(engine).check()  # a clear error before anything is touched (e.g. Quarto too old)
+    module = engine_module(engine)
+    module.check()  # a clear error before anything is touched (e.g. Quarto too old)
+    engine_id = f"{engine} {module.fingerprint()}"
     with run_lock(lock_path(root), "报告构建", wait=wait) as acquired, _interruptible():
         result = BuildResult(site=site_dir(root))
         if acquired.stale is not None:
             result.notices.append(f"上次构建({acquired.stale.describe()})未正常结束")
         result.notices += clean_leftovers(root)
         _build_locked(manifest, selected, formats, root, jobs=jobs, progress=progress, force=force, result=result,
-                      engine=engine)  # fmt: skip
+                      engine=engine, engine_id=engine_id)  # fmt: skip
     result.seconds = time.perf_counter() - started
     return result
 
 
 def _build_locked(manifest: Manifest, selected: list[Report], formats: tuple[str, ...], root: Path, *, jobs: int,
-                  progress: bool, force: bool, result: BuildResult, engine: str) -> None:  # fmt: skip
+                  progress: bool, force: bool, result: BuildResult, engine: str, engine_id: str) -> None:  # fmt: skip
     site = site_dir(root)
     state = _read_state(site / STATE_FILE, result)
     shared = inputs_hash(root)
     digests: dict[str, str | None] = {}
     todo: list[tuple[Report, str, tuple[str, ...]]] = []
     for report in manifest.reports:
-        digests[report.id] = (report_hash(report, root, shared, engine)
+        digests[report.id] = (report_hash(report, root, shared, engine_id)
                               if (root / report.notebook).is_file() else None)  # fmt: skip
     for report in selected:
         digest = digests[report.id]

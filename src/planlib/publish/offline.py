@@ -108,6 +108,13 @@ def check() -> None:
     """The offline engine needs nothing beyond planlib's own dependencies."""
 
 
+def fingerprint() -> str:
+    """The versions of the pandoc and Typst this engine drives (part of every report's hash)."""
+    from importlib.metadata import version
+
+    return f"pypandoc-binary {version('pypandoc-binary')}, typst {version('typst')}"
+
+
 def render(job: RenderJob) -> None:
     """The offline engine: HTML through pandoc, PDF through pandoc → Typst, Word through pandoc's docx
     writer (see :class:`RenderJob`)."""

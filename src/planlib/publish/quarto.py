@@ -107,6 +107,12 @@ def check() -> None:
                                 f"应为:Quarto {_version_text(MIN_VERSION)} 或更高;或{INSTALL_HINT}")  # fmt: skip
 
 
+def fingerprint() -> str:
+    """The Quarto version in use (part of every report's hash: a new Quarto rebuilds the reports)."""
+    binary = find_quarto()
+    return "quarto " + (_version_text(quarto_version(binary)) if binary else "(none)")
+
+
 def render(job: RenderJob) -> None:
     """Typeset ``job`` with one ``quarto render`` for all of ``job.formats``; move ``<id>.<format>`` into
     ``job.out``.
