@@ -47,3 +47,36 @@ def test_a_vintage_must_be_a_date():
     with pytest.raises(ValueError) as info:
         as_known_on(planlib.load_observations(), "2024-02-30")
     assert str(info.value) == "数据版本“2024-02-30”应为 latest 或 YYYY-MM-DD 格式的日期,如 2024-03-31"
+
+
+def test_a_report_rebuilt_under_an_earlier_vintage_reads_as_it_would_have(tmp_path, monkeypatch):
+    """annual-2023 as known on 2024-03-31 (real data): the 2023 城镇就业占比 (66.72, yearbook of 2025) is not
+    there yet, the report uses 2022's 66.1 and says which vintage it is."""
+    import re
+
+    from planlib.publish.build import build
+    from tests.conftest import make_project
+
+    root = make_project(tmp_path, monkeypatch, [
+        {"id": "annual-2023", "notebook": "notebooks/annual.ipynb", "title": "2023年度评估报告(按 2024-03-31 数据)",
+         "parameters": {"vintage": "2024-03-31"}}])  # fmt: skip
+    result = build(progress=False, formats=("html",))
+    assert result.ok, result.failed
+    page = (root / "reports" / "_site" / "annual-2023.html").read_text(encoding="utf-8")
+    text = re.sub(r"\s+", "", re.sub(r"<[^>]+>", "", page))
+    assert "数据截至2023年（按2024-03-31已公布的数据）" in text
+    assert "城镇就业占比：最新全年值为2022年的66.1%" in text and "66.72" not in text
+    assert "数据版本：按2024-03-31已公布的数据重写（此后的修订和发布不计入）。" in text
+
+
+def test_a_vintage_in_the_manifest_must_be_a_date(tmp_path, monkeypatch):
+    from planlib.errors import DataError
+    from planlib.publish.manifest import load_manifest
+    from tests.conftest import make_project
+
+    root = make_project(tmp_path, monkeypatch, [
+        {"id": "annual-2023", "notebook": "notebooks/annual.ipynb", "parameters": {"vintage": "2024-13-01"}}])
+    with pytest.raises(DataError) as info:
+        load_manifest(root / "reports" / "manifest.yaml")
+    assert str(info.value).endswith("reports[0] (id=annual-2023),字段“parameters.vintage”:数据版本“2024-13-01”无法识别;"
+                                    "应为:latest,或 YYYY-MM-DD 格式的日期,如 2024-03-31")

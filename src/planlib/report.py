@@ -72,6 +72,7 @@ class Context:
     assessment: pd.DataFrame
     as_of: int
     report_kind: str
+    vintage: str = "latest"  # "latest" or the date YYYY-MM-DD the report is written as of
     # the marks (†, ‡) the report has printed so far: its footer says what they mean (see notice())
     shown: set[str] = field(default_factory=set, compare=False, hash=False)
 
@@ -90,20 +91,23 @@ class Context:
         return numbers
 
 
-@functools.cache
-def _cached(plan_name: str, as_of: int) -> tuple:
+def context(as_of: int, report_kind: str = "annual", plan: str = "cq-employment-14th",
+            vintage: str = "latest") -> Context:  # fmt: skip
+    """Everything a report needs for year ``as_of``; raises a clear error for a year outside the plan.
+
+    ``vintage`` is ``"latest"`` (every figure in data/raw) or a date ``YYYY-MM-DD``: the report as it
+    could have been written that day, from the figures published by then (later revisions and
+    publications left out; see :func:`planlib.observations.as_known_on`). Nothing is cached between
+    calls, so a context made after a data edit sees the edit (loading itself is cached on the files).
+    """
     from planlib import load_observations, load_plan
+    from planlib.observations import as_known_on
 
-    plan = load_plan(plan_name)
-    obs = load_observations()
-    return plan, obs, A.assess(plan, obs, as_of=as_of)
-
-
-def context(as_of: int, report_kind: str = "annual", plan: str = "cq-employment-14th") -> Context:
-    """Everything a report needs for year ``as_of``; raises a clear error for a year outside the plan."""
-    plan_obj, obs, assessment = _cached(plan, int(as_of))
+    plan_obj = load_plan(plan)
+    obs = as_known_on(load_observations(), vintage)
+    assessment = A.assess(plan_obj, obs, as_of=int(as_of))
     return Context(plan=plan_obj, observations=obs, assessment=assessment, as_of=int(as_of),
-                   report_kind=report_kind)  # fmt: skip
+                   report_kind=report_kind, vintage=str(vintage))  # fmt: skip
 
 
 def summary(ctx: Context) -> Markdown:
@@ -693,6 +697,8 @@ def method_text(ctx: Context) -> Markdown:
              "期末水平目标的完成度 = （最新值 − 基数）÷（目标值 − 基数）。",
              "年度约束目标逐年判断是否满足，报告满足的年数；相对目标逐年与参照序列比较；"
              "“稳步增长”逐年判断是否不下降。"]  # fmt: skip
+    lines.append("数据版本：data/raw 中已公布的全部数据（最新）。" if ctx.vintage == "latest" else
+                 f"数据版本：按 {ctx.vintage} 已公布的数据重写（此后的修订和发布不计入）。")  # fmt: skip
     lines += list(settings.describe())
     lines += [f"状态“{k}”：{v}。" for k, v in A.STATUS_MEANING.items()]
     return Markdown("\n".join(_items(lines)) + "\n", "段落“评估方法”")

@@ -46,8 +46,14 @@ class Report:
         return f"{self.as_of}年"
 
     @property
+    def vintage(self) -> str:
+        """``latest`` or the date (YYYY-MM-DD) the report is written as of (parameter ``vintage``)."""
+        return str(self.parameters.get("vintage", "latest"))
+
+    @property
     def subtitle(self) -> str:
-        return f"数据截至 {self.cutoff}"
+        base = f"数据截至 {self.cutoff}"
+        return base if self.vintage == "latest" else f"{base}（按 {self.vintage} 已公布的数据）"
 
     @property
     def cover_date(self) -> str:
@@ -174,6 +180,7 @@ def load_manifest(path: Path | None = None) -> Manifest:
             problems.append(
                 Problem(file=display, entry=where, field="notebook", problem=f"“{notebook}”不是 .ipynb 文件")
             )
+        problems += _vintage_problems(params, display, where)
         params.setdefault("report_kind", kind)
         params.setdefault("report_id", rid)
         title = entry.title or KIND_TITLE[kind].format(year=year)
@@ -182,6 +189,23 @@ def load_manifest(path: Path | None = None) -> Manifest:
         raise DataError(problems)
     reports = [replace(r, plan_title=plan.title, evaluator=spec.site.evaluator or "") for r in reports]
     return Manifest(title=spec.site.title or plan.title, plan=plan.id, reports=reports, path=path)
+
+
+def _vintage_problems(params: dict, display: str, where: str) -> list[Problem]:
+    """``vintage`` is ``latest`` or a real date YYYY-MM-DD (a YAML date is accepted and written back as text)."""
+    import datetime as dt
+
+    value = params.get("vintage", "latest")
+    if isinstance(value, dt.date):
+        params["vintage"] = value = value.isoformat()
+    if value == "latest":
+        return []
+    try:
+        dt.date.fromisoformat(str(value))
+    except ValueError:
+        return [Problem(file=display, entry=where, field="parameters.vintage", problem=f"数据版本“{value}”无法识别",
+                        expected="latest,或 YYYY-MM-DD 格式的日期,如 2024-03-31")]  # fmt: skip
+    return []
 
 
 def _monthly_report(entry: _ReportSpec, rid: str, match: re.Match, display: str, where: str,
