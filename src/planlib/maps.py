@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 from planlib.boundaries import BOUNDARY_SOURCE, load_boundaries
 from planlib.figures import Figure
-from planlib.regions import CLUSTER_SHORT, load_clusters
+from planlib.regions import CLUSTER_SHORT, grouping_name, load_clusters
 from planlib.style import house_style
 
 if TYPE_CHECKING:
@@ -120,7 +120,9 @@ def layout_map() -> Figure:
            f"其中中心城区{n.get('中心城区', 0)}个（深蓝）、主城新区{n.get('主城新区', 0)}个（浅蓝）；"
            f"渝东北三峡库区城镇群{n.get('渝东北三峡库区城镇群', 0)}个区县（橙色）位于东北部；"
            f"渝东南武陵山区城镇群{n.get('渝东南武陵山区城镇群', 0)}个区县（绿色）位于东南部。片区边界以粗线标出。")
-    return Figure(fig, alt=alt, caption="重庆市“一区两群”空间布局（示意图）", name="layout-map")
+    grouping = grouping_name()  # every map of clusters names its grouping (two are in use: see planlib.regions)
+    return Figure(fig, alt=f"{alt}分组：{grouping}。", caption=f"重庆市“一区两群”空间布局（示意图；{grouping}）",
+                  name="layout-map")  # fmt: skip
 
 
 def district_map(

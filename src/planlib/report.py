@@ -520,7 +520,7 @@ def _gdp_map_rows(ctx: Context) -> tuple[int, pd.DataFrame] | None:
 def regional_text(ctx: Context) -> Markdown:
     """Cluster aggregates and disparity, only where every district has data; otherwise say which are missing."""
     from planlib.disparity import CONVENTIONS, disparity
-    from planlib.regions import aggregate_clusters, district_values, load_clusters
+    from planlib.regions import aggregate_clusters, district_values, grouping_name, load_clusters
 
     obs = _visible(ctx)
     pop = district_values(obs, "resident_population", period_type="census_date")
@@ -530,7 +530,8 @@ def regional_text(ctx: Context) -> Markdown:
     if len(pop) == 38 and len(urban) == 38:
         sums = aggregate_clusters(pop, "sum").set_index("group")["value"]
         shares = "、".join(f"{g}{fmt_number(v)}万人（{fmt_percent(v / sums.sum())}）" for g, v in sums.items())
-        lines.append(f"按第七次全国人口普查（2020年11月1日），全市常住人口{fmt_number(sums.sum())}万人，其中{shares}。")
+        lines.append(f"按第七次全国人口普查（2020年11月1日），全市常住人口{fmt_number(sums.sum())}万人，其中{shares}"
+                     f"（片区按{grouping_name()}）。")  # fmt: skip
         rate = urban / pop * 100
         d = disparity(rate, pop, groups)
         lines.append(
