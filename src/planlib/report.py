@@ -600,6 +600,40 @@ def alerts_table(ctx: Context) -> Table | Markdown:
                         *_legend(marks)])  # fmt: skip
 
 
+MONTHLY_SERIES = ("mon_new_employment", "mon_unemployment_inflow", "mon_unemployment_exits",
+                  "mon_registered_unemployed")  # the 全市 monthly picture an annual report shows
+
+
+def monthly_picture(ctx: Context) -> Markdown:
+    """The monthly picture of the report year from record-level monitoring (``planlib monitor run``), where
+    such results exist: one row per month for 全市 (new employment registrations, new unemployment
+    registrations, exits, registered unemployed at month end), marked as administrative data. Nothing at
+    all (an empty section) where no month of the year was computed.
+    """
+    import pandas as pd
+
+    from planlib.indicators.monitoring import load_monthly_observations, load_settings, series_table
+
+    data = load_monthly_observations()
+    year = data[(data["region"] == "全市") & data["indicator_id"].isin(MONTHLY_SERIES)
+                & (data["period_start"].astype(str).str[:4] == str(ctx.as_of))]  # fmt: skip
+    if data.empty or year.empty:
+        return Markdown("", "段落“月度监测”")
+    names = {sid: f"{s.name}（{s.unit}）" for sid, s in series_table().items() if sid in MONTHLY_SERIES}
+    wide = year.pivot_table(index="period_label", columns="indicator_id", values="value", aggfunc="first")
+    wide = wide.reindex(columns=[c for c in MONTHLY_SERIES if c in wide.columns]).rename(columns=names)
+    frame = wide.reset_index().rename(columns={"period_label": "月份"})
+    marks = "".join(sorted(set(year["confidence"].map({"test": "‡"}).dropna())))
+    sources = sorted(set(year["source_title"]))
+    notes = [f"{load_settings()['output']['marking']}：由登记记录计算，不是统计部门公布的数字；"
+             "少于披露阈值的数已按规则隐去。", *_legend([marks])]  # fmt: skip
+    ctx.shown.update(marks)
+    table = Table(pd.DataFrame(frame), caption=f"{ctx.as_of}年全市月度就业监测（行政记录）{marks}",
+                  name="monthly-picture", source="；".join(sources), notes=notes)
+    # the heading comes with the table: a year without monitoring results shows no empty section
+    return Markdown("## 月度就业监测（行政记录）\n\n" + table._repr_markdown_(), "段落“月度监测”")
+
+
 def alerts_chart(ctx: Context) -> Figure:
     """The surveyed unemployment rate against the plan's ceiling, the series the alert rules watch."""
     from planlib.charts import trajectory
