@@ -16,10 +16,8 @@ from planlib import __version__
 from planlib.errors import DataError
 
 
-def _cmd_check(args: argparse.Namespace) -> int:
-    from planlib.observations import check_files
-
-    lines, problems = check_files([Path(f) for f in args.files])
+def report_check(lines: Sequence[str], problems: Sequence[object]) -> int:
+    """Print what a check found (summary lines, then every problem on stderr); the exit status: 1 on problems."""
     for line in lines:
         print(line)
     if problems:
@@ -28,6 +26,12 @@ def _cmd_check(args: argparse.Namespace) -> int:
             print(f"  {p}", file=sys.stderr)
         return 1
     return 0
+
+
+def _cmd_check(args: argparse.Namespace) -> int:
+    from planlib.observations import check_files
+
+    return report_check(*check_files([Path(f) for f in args.files]))
 
 
 def _cmd_process(args: argparse.Namespace) -> int:

@@ -11,7 +11,6 @@ bulletin notebook reads them from there.
 from __future__ import annotations
 
 import argparse
-import sys
 from pathlib import Path
 
 
@@ -36,17 +35,10 @@ def add_commands(subparsers: argparse._SubParsersAction) -> None:
 
 
 def _cmd_check(args: argparse.Namespace) -> int:
+    from planlib.cli import report_check
     from planlib.inputs.records import check_files
 
-    lines, problems = check_files([Path(f) for f in args.files])
-    for line in lines:
-        print(line)
-    if problems:
-        print(f"发现 {len(problems)} 个问题:", file=sys.stderr)
-        for p in problems:
-            print(f"  {p}", file=sys.stderr)
-        return 1
-    return 0
+    return report_check(*check_files([Path(f) for f in args.files]))
 
 
 def _cmd_run(args: argparse.Namespace) -> int:
