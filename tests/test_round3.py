@@ -74,7 +74,7 @@ def test_labour_share_on_the_input_output_basis_is_labelled(obs):
     # 15616.17 亿 ÷ 30614.28 亿 = 51.01 %
     assert round(15616.17 / 30614.28 * 100, 2) == 51.01
     note = load_series_map().name_note("labour_remuneration_share", row["published_name"])
-    assert note.startswith("投入产出表口径:2023年重庆市投入产出表中劳动者报酬合计除以增加值合计")
+    assert note.startswith("投入产出表口径：2023年重庆市投入产出表中劳动者报酬合计除以增加值合计")
 
 
 def test_the_stand_in_is_its_own_series_and_says_how_it_differs(obs):

@@ -380,15 +380,19 @@ def _marks(name: str, rows: list[dict], latest: dict | None) -> dict[str, Any]:
     value († low confidence, ‡ test value), the symbols of every value used, and notes — footnote markers
     stripped from a published value, special zones a figure includes, and why a value was chosen over
     another for the same period."""
-    from planlib.observations import value_marks
+    from planlib.observations import load_series_map, value_marks
 
     def symbols(recs: list[dict]) -> str:
         return "".join(dict.fromkeys(m.symbol for r in recs for m in value_marks(r) if m.symbol))
 
+    smap = load_series_map()
     notes = []
     for rec in rows:
         where = f"{name}（{rec.get('period_label')}）"
         notes += [f"{where}：{m.note}" for m in value_marks(rec) if not m.symbol]
+        basis = smap.name_note(str(rec.get("indicator_id")), str(rec.get("published_name") or ""))
+        if basis:  # a value published on another basis (劳动报酬占比 from the input–output table) says so
+            notes.append(f"{where}：{basis}")
         choice = rec.get("choice")
         if isinstance(choice, str) and choice:
             notes.append(f"{where}：{choice}")

@@ -236,7 +236,27 @@ def headline_table(ctx: Context) -> Table:
     return Table(pd.DataFrame(rows), caption=f"“十四五”就业促进主要指标完成情况（截至{ctx.as_of}年）",
                  name="headline-indicators", source="见文末“数据来源”，方括号内为来源编号",
                  notes=["只使用全年（或年末）数据；部分时期数据另行标注，不作为年度值。",
-                        *_value_notes(ctx, recs)])  # fmt: skip
+                        *_baseline_notes(ctx), *_value_notes(ctx, recs)])  # fmt: skip
+
+
+def _baseline_notes(ctx: Context) -> list[str]:
+    """What the published data say about the plan's baselines: one that a published figure confirms is named
+    with its source; one that a published figure contradicts is shown beside it (the plan's is used)."""
+    from planlib.observations import baseline_evidence
+
+    evidence = baseline_evidence(ctx.plan, ctx.observations)
+    names = dict(zip(ctx.plan.indicators["id"], ctx.plan.indicators["name"], strict=True))
+    confirmed, differing = [], []
+    for sid, rows in evidence.groupby("indicator_id", sort=False):
+        row = rows[rows["matches"]].iloc[0] if rows["matches"].any() else rows.iloc[0]
+        period = f"{int(row['baseline_year'])}年" if str(row["period_label"]).strip() == "" else row["period_label"]
+        if rows["matches"].any():
+            confirmed.append(f"{names[sid]}{fmt_number(row['baseline'])}（{row['source_title']}）")
+        else:
+            differing.append(f"{names[sid]}：已公布的{period}数为{fmt_number(row['value'])}（{row['source_title']}），"
+                             f"与规划所列基数{fmt_number(row['baseline'])}不同，本报告按规划基数评估")  # fmt: skip
+    notes = [f"规划基数已由公布数据证实：{'；'.join(confirmed)}。"] if confirmed else []
+    return notes + [f"{d}。" for d in differing]
 
 
 def project_table(ctx: Context) -> Table:
@@ -373,7 +393,7 @@ def _indicator_sentence(rec: dict, ctx: Context) -> str:
     if rec["status"] == A.MISSING:
         partial = (f"；已有部分时期数据：{rec['partial_note']}（不作全年值）"
                    if isinstance(rec["partial_note"], str) else "")  # fmt: skip
-        return f"{name}：截至{ctx.as_of}年没有已公布的全年数据，数据暂缺{partial}。"
+        return f"{name}：截至{ctx.as_of}年没有已公布的全年数据，数据暂缺{partial}。{_stand_in_text(rec, ctx)}"
     if rec["kind"] == "cumulative":
         from planlib.narrative import cumulative_sentence
 
@@ -385,6 +405,21 @@ def _indicator_sentence(rec: dict, ctx: Context) -> str:
                 f"“{target_text(rec)}”，判断为“{rec['status']}”。")
     return (f"{name}：{latest}，完成计划增量的{fmt_percent(rec['completion'])}，"
             f"目标{target_text(rec)}，判断为“{rec['status']}”。")
+
+
+def _stand_in_text(rec: dict, ctx: Context) -> str:
+    """Where the plan's measure is unpublished but a close count is (基本养老保险参保人数 for the 参保率): the
+    count's latest value, labelled as a reference that is not the plan's measure and judges nothing."""
+    from planlib.observations import load_series_map, stand_ins
+
+    rows = stand_ins(_visible(ctx), rec["id"])
+    rows = rows[rows["preferred"] & rows["is_annual"] & (rows["region"] == "全市")]
+    if rows.empty:
+        return ""
+    latest = rows.sort_values("period_end").iloc[-1]
+    name = load_series_map().series[latest["indicator_id"]]["name"]
+    return (f"作为参考（不是规划指标口径，不据此判断目标）：{name}{latest['period_label']}为"
+            f"{fmt_number(latest['value'])}{latest['unit']}（{latest['source_title']}）——{latest['stand_in_note']}")
 
 
 def area_section(ctx: Context, area: str) -> Markdown:
