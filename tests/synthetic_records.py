@@ -19,7 +19,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from planlib.clean import district_table
+from planlib.inputs.district_names import district_table
 
 SYNTHETIC_LABEL = "SYNTHETIC 合成测试数据"
 SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗"

@@ -12,23 +12,12 @@ import pandas as pd
 import pytest
 
 from planlib._paths import raw_dir
-from planlib.clean import (
-    ANNUAL_TYPES,
-    RELEASE_STATUSES,
-    DistrictName,
-    ParsedNumber,
-    Period,
-    TableCellError,
-    convert_unit,
-    district_table,
-    encoding_accident,
-    is_annual,
-    normalise_district,
-    parse_number,
-    parse_period,
-    read_table,
-)
 from planlib.errors import CleanError
+from planlib.inputs.csv_tables import TableCellError, read_table
+from planlib.inputs.district_names import DistrictName, district_table, normalise_district
+from planlib.inputs.numbers import ParsedNumber, convert_unit, parse_number
+from planlib.inputs.periods import ANNUAL_TYPES, RELEASE_STATUSES, Period, is_annual, parse_period
+from planlib.inputs.text import encoding_accident
 
 PERIOD_TYPES = {"full_year", "year_end", "partial_year", "multi_year", "census_date", "as_of", "static"}
 

@@ -12,8 +12,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from planlib import clean
 from planlib.cli import main
+from planlib.inputs import district_names
 from planlib.observations import (
     annual_values,
     baseline_evidence,
@@ -140,7 +140,7 @@ def test_the_2024_grouping_members_add_up_to_the_published_cluster_totals(obs, y
     """Each spatial2024 cluster's members in districts.yaml sum to the yearbook's own subtotal (常住人口)."""
     pop = obs[(obs["indicator_id"] == "resident_population") & (obs["year"] == year) & obs["preferred"]
               & (obs["period_type"] == "year_end")].set_index("region")["value"]  # fmt: skip
-    table = clean.district_table()
+    table = district_names.district_table()
     clusters = table[table["groupings"].fillna("").str.contains("spatial2024")]
     assert len(clusters) == 6
     for rec in clusters.to_dict("records"):
@@ -157,10 +157,10 @@ def test_the_2024_grouping_members_add_up_to_the_published_cluster_totals(obs, y
 
 
 def test_the_2020_main_urban_cluster_is_not_the_2024_one():
-    assert clean.normalise_district("主城都市区(合计)").name == "主城都市区"
-    assert clean.normalise_district("主城都市区(合计,含垫江)").name == "主城都市区(含垫江)"
-    assert clean.normalise_district("渝东北三峡库区(合计,不含垫江)").name == "渝东北三峡库区城镇群(不含垫江)"
-    assert set(clean.district_groupings()) == {"plan2020", "spatial2024"}
+    assert district_names.normalise_district("主城都市区(合计)").name == "主城都市区"
+    assert district_names.normalise_district("主城都市区(合计,含垫江)").name == "主城都市区(含垫江)"
+    assert district_names.normalise_district("渝东北三峡库区(合计,不含垫江)").name == "渝东北三峡库区城镇群(不含垫江)"
+    assert set(district_names.district_groupings()) == {"plan2020", "spatial2024"}
 
 
 def test_the_committed_files_are_what_the_script_writes():

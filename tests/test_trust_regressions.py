@@ -7,8 +7,8 @@ from __future__ import annotations
 
 import pytest
 
-from planlib.clean import parse_number
 from planlib.errors import CleanError
+from planlib.inputs.numbers import parse_number
 from planlib.observations import revision_word
 
 
@@ -121,9 +121,9 @@ def test_a_misspelt_column_is_refused_and_an_undrawable_character_announced(tmp_
 
 
 def test_chinese_zero_is_a_numeral_digit_not_a_footnote():
-    from planlib.clean import _digit_lookalike
+    from planlib.inputs.numbers import digit_lookalike
 
-    assert not _digit_lookalike("〇") and _digit_lookalike("①")
+    assert not digit_lookalike("〇") and digit_lookalike("①")
 
 
 def test_settings_out_of_order_and_duplicate_yaml_keys_are_refused(tmp_path):

@@ -36,7 +36,8 @@ def _stripped(test, error: str) -> pa.Check:
 
 
 def raw_schema(columns: Iterable[str]) -> pa.DataFrameSchema:
-    """Cell-level rules for a raw file. Content (numbers, periods, names) is parsed later by ``clean``."""
+    """Cell-level rules for a raw file. Content (numbers, periods, names) is parsed later
+    (:mod:`planlib.inputs.numbers`, :mod:`planlib.inputs.periods`, :mod:`planlib.inputs.district_names`)."""
     cols = {
         "indicator": pa.Column(str, _not_blank("指标名称")),
         "year": pa.Column(str, _not_blank("年份/时期")),

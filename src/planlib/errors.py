@@ -57,7 +57,8 @@ class DataError(ValueError):
 
 
 class CleanError(ValueError):
-    """A single cell could not be understood (raised by the functions in ``planlib.clean``).
+    """A single cell could not be understood (raised by the parsers in
+    :mod:`planlib.inputs`: numbers, periods, text, district names, CSV tables).
 
     Callers that know the file and row turn it into a :class:`Problem`.
     """

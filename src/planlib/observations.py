@@ -2,7 +2,8 @@
 
 Raw files (``data/raw/**/*observations.csv``) are read, never written. Each row keeps its source
 (title, URL, confidence, note) and its place in the file. Names are harmonised through
-``series.yaml``; periods, numbers and district names through :mod:`planlib.clean`.
+``series.yaml``; periods, numbers and district names through :mod:`planlib.inputs.periods`,
+:mod:`planlib.inputs.numbers` and :mod:`planlib.inputs.district_names`.
 
 What may not enter: a value that breaks its series' plausibility rule (``series.yaml`` ``measures``:
 counts, stocks and amounts ≥ 0, shares and rates 0–100, growth within the series' ``range``), a
@@ -624,15 +625,15 @@ class RawTable:
 
 def _raw_tables(path: Path, display: str) -> list[RawTable]:
     """The tables of one raw file: one for a CSV, one per data sheet of an Excel workbook."""
-    from planlib import clean
+    from planlib.inputs.csv_tables import TableCellError, read_table
 
     if path.suffix.lower() in EXCEL_SUFFIXES:
         from planlib.inputs.excel import read_workbook
 
         return read_workbook(path, display)
     try:
-        table = clean.read_table(path, header_hint=REQUIRED_COLUMNS)
-    except clean.TableCellError as exc:
+        table = read_table(path, header_hint=REQUIRED_COLUMNS)
+    except TableCellError as exc:
         raise DataError([Problem(file=display, row=i.line, field=i.column, problem=i.problem, expected=i.expected)
                          for i in exc.issues]) from None  # fmt: skip
     except CleanError as exc:
@@ -1062,7 +1063,7 @@ def _revision(title: object, note: object, name: object, status: str) -> str | N
     ``final``/``revised`` after the period count as revision (their label is the word shown); a row
     marked ``preliminary`` is never revised, even when its title or name calls the whole series revised.
     """
-    from planlib.clean import release_status_label
+    from planlib.inputs.periods import release_status_label
 
     if status in {"final", "revised"}:
         return release_status_label(status)
@@ -1294,7 +1295,9 @@ def _tidy_row(
     rec: dict, sid: str, smap: SeriesMap, display: str, line: int, today: dt.date
 ) -> tuple[dict, list[Problem]]:
     """One raw row as a tidy row, and every problem of its cells (the row is used only when there is none)."""
-    from planlib import clean
+    from planlib.inputs.district_names import normalise_district
+    from planlib.inputs.numbers import parse_number
+    from planlib.inputs.periods import is_annual, parse_period
 
     problems: list[Problem] = []
 
@@ -1304,7 +1307,7 @@ def _tidy_row(
     region_raw = (rec.get("district") or "").strip() or MUNICIPALITY
     region = None
     try:
-        region = clean.normalise_district(region_raw)
+        region = normalise_district(region_raw)
     except CleanError as exc:
         problem("district", exc.problem, exc.expected)
 
@@ -1313,9 +1316,9 @@ def _tidy_row(
     period = None
     try:
         if period_text:
-            period = clean.parse_period(period_text, year=rec["year"], kind=kind)
+            period = parse_period(period_text, year=rec["year"], kind=kind)
         else:
-            period = clean.parse_period(rec["year"], kind=kind)
+            period = parse_period(rec["year"], kind=kind)
     except CleanError as exc:
         problem("period" if period_text else "year", exc.problem, exc.expected)
     if period is not None:
@@ -1327,7 +1330,7 @@ def _tidy_row(
     number = value = low = high = None
     published_unit = (rec.get("unit") or "").strip()
     try:
-        number = clean.parse_number(rec["value"])
+        number = parse_number(rec["value"])
     except CleanError as exc:
         problem("value", exc.problem, exc.expected)
     if number is not None and number.missing:
@@ -1372,7 +1375,7 @@ def _tidy_row(
         "approx": bool(number.approx),
         "footnote": number.footnote or "",
         "unit": target_unit,
-        "is_annual": clean.is_annual(period),
+        "is_annual": is_annual(period),
         "published_name": rec["indicator"].strip(),
         "published_value": rec["value"],
         "published_unit": published_unit,
@@ -1402,7 +1405,7 @@ def _check_period_over(period: Any, today: dt.date, problem: Any) -> None:
 
 def _published(cell: Any, period: Any, today: dt.date, problem: Any) -> str | None:
     """The optional ``published`` column: an ISO date, not after today, not before the period ended."""
-    from planlib import clean
+    from planlib.inputs.text import fold
 
     text = _text(cell)
     if not text:
@@ -1411,7 +1414,7 @@ def _published(cell: Any, period: Any, today: dt.date, problem: Any) -> str | No
     if not _ISO_DATE.fullmatch(text):
         problem("published", f"发布日期“{text}”不是 YYYY-MM-DD 格式", expected)
         return None
-    folded = clean._fold(text)
+    folded = fold(text)
     try:
         day = dt.date.fromisoformat(folded)
     except ValueError:
@@ -1450,11 +1453,11 @@ def _plausibility_value(written: float | None, written_unit: str, converted: flo
 
 
 def _convert(value: float | None, unit_from: str, unit_to: str) -> float | None:
-    from planlib import clean
+    from planlib.inputs.numbers import convert_unit
 
     if value is None or unit_from == unit_to:
         return value
-    return clean.convert_unit(value, unit_from, unit_to)
+    return convert_unit(value, unit_from, unit_to)
 
 
 def _missing(x: Any) -> bool:

@@ -33,7 +33,7 @@ DEFAULT_GROUPING = "plan2020"  # the grouping the plan itself uses (规划的“
 
 def groupings() -> dict[str, dict[str, str]]:
     """The groupings planlib knows: id → {name, source, note} (``districts.yaml``)."""
-    from planlib.clean import district_groupings
+    from planlib.inputs.district_names import district_groupings
 
     return district_groupings()
 
@@ -72,7 +72,7 @@ def _load_grouping_members(gid: str) -> pd.DataFrame:
     cluster, a smaller one inside it its subcluster. Every 区县 must be in exactly one cluster."""
     import pandas as pd
 
-    from planlib.clean import district_table
+    from planlib.inputs.district_names import district_table
 
     table = district_table()
     spec = groupings()[gid]
@@ -101,17 +101,18 @@ def _load_grouping_members(gid: str) -> pd.DataFrame:
 
 @functools.cache
 def _load_clusters() -> pd.DataFrame:
-    from planlib import clean
+    from planlib.inputs.csv_tables import read_table
+    from planlib.inputs.district_names import normalise_district
 
     path = raw_dir() / CLUSTERS_FILE
     display = f"data/raw/{CLUSTERS_FILE}"
-    table = clean.read_table(path)
+    table = read_table(path)
     problems = []
     names, shorts = [], []
     for i, rec in enumerate(table.to_dict("records")):
         line = i + 2
         try:
-            dn = clean.normalise_district(rec["district"])
+            dn = normalise_district(rec["district"])
         except CleanError as exc:
             problems.append(
                 Problem(file=display, row=line, field="district", problem=exc.problem, expected=exc.expected)

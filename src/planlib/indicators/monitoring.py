@@ -331,7 +331,7 @@ class MonthlyResult:
         import pandas as pd
 
         from planlib._schemas import tidy_schema
-        from planlib.clean import is_annual, parse_period
+        from planlib.inputs.periods import is_annual, parse_period
         from planlib.observations import TIDY_COLUMNS
 
         table = self.series
@@ -558,7 +558,7 @@ def _by_name(records: RecordSet) -> list[str]:
 
 def _district_names() -> dict[str, str]:
     """6-digit code → official 区县 name (the 38 区县)."""
-    from planlib.clean import district_table
+    from planlib.inputs.district_names import district_table
 
     table = district_table()
     table = table[table["kind"] == "district"]

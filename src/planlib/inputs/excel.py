@@ -115,7 +115,7 @@ def _sheet_table(sheet: Any, formulas: Any, display: str, template: bool) -> Raw
     import pandas as pd
     from openpyxl.utils import get_column_letter
 
-    from planlib import clean
+    from planlib.inputs.text import encoding_accident, fold
     from planlib.observations import REQUIRED_COLUMNS, RawTable, SheetProblem, load_series_map
 
     grid = [[cell_text(c.value, c.number_format) for c in row] for row in sheet.iter_rows()]
@@ -170,13 +170,13 @@ def _sheet_table(sheet: Any, formulas: Any, display: str, template: bool) -> Raw
             if is_formula and not rec[field] and not (template and field == "unit"):
                 problem(index, field, "单元格是公式,但文件中没有保存计算结果",
                         "在 Excel 中打开并保存一次,或直接填写数值")
-            elif rec[field] and (detail := clean.encoding_accident(rec[field])):
+            elif rec[field] and (detail := encoding_accident(rec[field])):
                 problem(index, field, detail, "从原始来源重新复制")
         if template:
             sid = labels.get(rec.get("indicator", ""))
             unit = smap.unit(sid) if sid else None
             written = rec.get("unit", "")
-            if sid and written and clean._fold(written) != clean._fold(unit):
+            if sid and written and fold(written) != fold(unit):
                 problem(index, "unit", f"单位“{written}”不是模板为{smap.name(sid)}规定的“{unit}”",
                         f"{unit}(模板中每个指标的单位是固定的,请把数值换算为 {unit})")
             if sid:

@@ -408,7 +408,7 @@ DISTRICT_EXPECTED = "记录所在区县(38 个区县之一)的标准名称、常
 
 def _district_map(value: str) -> tuple[str, str] | CleanError:
     """(official name, code) of a 区县 written as a name or a 6-digit code, or the error to show."""
-    from planlib.clean import district_table, normalise_district
+    from planlib.inputs.district_names import district_table, normalise_district
 
     text = value.strip()
     if re.fullmatch(r"\d{6}", text):

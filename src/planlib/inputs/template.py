@@ -99,8 +99,8 @@ def write_template(path: Path | str, plan_name: str | Path | None = None) -> Tem
     from openpyxl.utils import get_column_letter
     from openpyxl.worksheet.datavalidation import DataValidation
 
-    from planlib import clean
     from planlib._io import write_atomic
+    from planlib.inputs.district_names import district_table
     from planlib.observations import load_series_map
     from planlib.plan import DEFAULT_PLAN, load_plan
 
@@ -127,7 +127,7 @@ def write_template(path: Path | str, plan_name: str | Path | None = None) -> Tem
     lists = wb.create_sheet(LISTS_SHEET)
     lists.append(["指标", "单位", "区县", "可信度"])
     names = [(str(spec["name"]), str(spec["unit"])) for spec in smap.series.values()]
-    table = clean.district_table()
+    table = district_table()
     regions = [*table.loc[table["kind"] == "district", "name"], *table.loc[table["kind"] == "cluster_total", "name"]]
     for i in range(max(len(names), len(regions), len(CONFIDENCE_LEVELS))):
         name, unit = names[i] if i < len(names) else ("", "")
