@@ -16,7 +16,7 @@ def repo_copy(tmp_path, monkeypatch):
     shutil.copytree(REPO / "data" / "raw", root / "data" / "raw")
     (root / "data" / "processed").mkdir(parents=True)
     monkeypatch.setenv("PLANLIB_ROOT", str(root))
-    from planlib import observations, regions
+    from planlib.inputs import observations, regions
 
     observations._load.cache_clear()
     regions._load_clusters.cache_clear()

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from planlib.observations import TIDY_COLUMNS
+from planlib.inputs.observations import TIDY_COLUMNS
 
 SYNTHETIC_SOURCE = "合成测试数据(SYNTHETIC,非真实数据)"
 

@@ -9,9 +9,9 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from planlib import assess as A
-from planlib.assess import assess, load_settings
-from planlib.plan import load_plan
+from planlib.indicators import assessment as A
+from planlib.indicators.assessment import assess, load_settings
+from planlib.inputs.plan import load_plan
 from tests.synthetic import frame, row
 
 FIXTURES = Path(__file__).parent / "fixtures"

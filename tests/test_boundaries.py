@@ -14,7 +14,7 @@ import pytest
 import shapely
 
 from planlib._paths import raw_dir
-from planlib.boundaries import PROJECTED_CRS, boundaries_provenance, load_boundaries
+from planlib.inputs.boundaries import PROJECTED_CRS, boundaries_provenance, load_boundaries
 
 GEOJSON = "geo/chongqing_districts.geojson"
 
@@ -126,5 +126,5 @@ def test_missing_file_says_how_to_regenerate(tmp_path, monkeypatch):
 
 
 def test_import_does_not_load_geopandas():
-    code = "import sys, planlib.boundaries; assert 'geopandas' not in sys.modules"
+    code = "import sys, planlib.inputs.boundaries; assert 'geopandas' not in sys.modules"
     subprocess.run([sys.executable, "-c", code], check=True)

@@ -307,7 +307,7 @@ def test_replace_dir_exchanges_and_recovers(tmp_path, monkeypatch):
 
 
 def test_process_replaces_the_whole_set_or_nothing(repo_copy, monkeypatch):
-    from planlib import processing
+    from planlib.inputs import processing
 
     out = repo_copy / "data" / "processed"
     (out / "README.md").write_text("说明\n", encoding="utf-8")
@@ -326,7 +326,7 @@ def test_process_replaces_the_whole_set_or_nothing(repo_copy, monkeypatch):
 
 
 def test_process_refuses_while_another_run_writes(repo_copy):
-    from planlib import processing
+    from planlib.inputs import processing
 
     lock = repo_copy / "data" / ".processed.lock"
     with run_lock(lock, "数据处理"), pytest.raises(LockedError) as info:
@@ -373,10 +373,10 @@ def test_manifest_mistakes_are_messages(tmp_path, monkeypatch, capsys, text, exp
 
 
 def test_settings_mistakes_are_messages(tmp_path):
-    from planlib.alerts import load_rules
-    from planlib.assess import load_settings
     from planlib.errors import DataError
-    from planlib.heat_index import load_spec
+    from planlib.indicators.alerts import load_rules
+    from planlib.indicators.assessment import load_settings
+    from planlib.indicators.heat_index import load_spec
 
     bad = tmp_path / "assessment.yaml"
     bad.write_text("schedule:\n  ahead: \"1.1\"\n  sooner: 2\n", encoding="utf-8")
@@ -496,7 +496,7 @@ def test_process_never_writes_into_data_raw_or_over_a_file(repo_copy, capsys):
 
 
 def test_a_symlinked_raw_file_processes(repo_copy, tmp_path):
-    from planlib.processing import process
+    from planlib.inputs.processing import process
 
     outside = tmp_path / "mine" / "my_observations.csv"
     outside.parent.mkdir()

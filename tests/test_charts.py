@@ -9,8 +9,8 @@ import pytest
 
 matplotlib.use("Agg")
 from planlib import load_observations, load_plan
-from planlib.assess import assess
-from planlib.charts import cumulative_progress, status_overview
+from planlib.indicators.assessment import assess
+from planlib.presentation.charts import cumulative_progress, status_overview
 
 
 def test_cumulative_progress_real_data(tmp_path):
@@ -45,7 +45,7 @@ def test_status_overview_counts(tmp_path):
 
 
 def test_trajectory_marks_partial_values(tmp_path):
-    from planlib.charts import trajectory
+    from planlib.presentation.charts import trajectory
 
     plan, obs = load_plan(), load_observations()
     fig = trajectory(plan, obs, "surveyed_unemployment_rate", 2024)
@@ -62,9 +62,9 @@ def test_trajectory_marks_partial_values(tmp_path):
 
 
 def test_cluster_dots_and_small_multiples(tmp_path):
-    from planlib import maps
-    from planlib.charts import cluster_dots
-    from planlib.regions import district_values
+    from planlib.inputs.regions import district_values
+    from planlib.presentation import maps
+    from planlib.presentation.charts import cluster_dots
 
     obs = load_observations()
     gdp = district_values(obs, "gdp", year=2022)

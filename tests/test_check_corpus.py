@@ -18,8 +18,8 @@ from dataclasses import dataclass
 
 import pytest
 
-from planlib import observations
 from planlib.cli import main
+from planlib.inputs import observations
 
 TODAY = dt.date(2026, 6, 30)
 

@@ -22,9 +22,9 @@ from pathlib import Path
 
 import pytest
 
+from planlib.presentation.style import FONT_DIR, FONT_FILES
 from planlib.publish.build import DOWNLOAD_LABELS, FORMATS, build
 from planlib.publish.offline import GENERATOR
-from planlib.style import FONT_DIR, FONT_FILES
 from tests.conftest import make_project
 
 ENGINES = ["offline", "quarto"]

@@ -9,9 +9,18 @@ from html.parser import HTMLParser
 
 import pytest
 
-from planlib.escape import fold_lines, html_text, is_web_url, md_attr, md_link, md_text, md_urls, typst_string
+from planlib.presentation.escape import (
+    fold_lines,
+    html_text,
+    is_web_url,
+    md_attr,
+    md_link,
+    md_text,
+    md_urls,
+    typst_string,
+)
+from planlib.presentation.style import FONT_DIR
 from planlib.publish.offline import TEMPLATES, _pandoc
-from planlib.style import FONT_DIR
 
 needs_poppler = pytest.mark.skipif(shutil.which("pdftotext") is None, reason="poppler-utils not installed")
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import pytest
 
 import planlib
-from planlib.regions import aggregate_clusters, district_values, grouping_name, load_clusters
+from planlib.inputs.regions import aggregate_clusters, district_values, grouping_name, load_clusters
 
 SPATIAL = "国土空间总体规划分区(2024年划分,统计年鉴2024起采用)"
 PLAN = "一区两群(2020年划分,本规划采用)"

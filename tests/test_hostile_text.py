@@ -180,7 +180,7 @@ def test_pdf_prints_the_strings_literally_with_the_shipped_fonts(builds):
 def test_rare_characters_are_in_both_shipped_faces():
     from fontTools.ttLib import TTFont
 
-    from planlib.style import font_path
+    from planlib.presentation.style import font_path
 
     rare = {c for c in TITLE + TRADITIONAL["source_title"] if ord(c) > 0x7F} - set("“”")
     assert {"瀼", "⑪", "慶", "發", "佈", "鎮", "萬", "體", "轉", "載"} <= rare

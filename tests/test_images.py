@@ -18,8 +18,8 @@ import pytest
 from matplotlib.testing.compare import compare_images
 
 from planlib import charts, load_observations, load_plan, maps
-from planlib.assess import assess
-from planlib.regions import load_clusters
+from planlib.indicators.assessment import assess
+from planlib.inputs.regions import load_clusters
 
 BASELINE = Path(__file__).parent / "baseline"
 DPI = 50  # small references; enough to see every district and label

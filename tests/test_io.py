@@ -46,7 +46,7 @@ def test_set_of_outputs_is_all_or_nothing(tmp_path):
 
 
 def test_process_failure_keeps_previous_processed_output(repo_copy):
-    from planlib.processing import process
+    from planlib.inputs.processing import process
 
     first = process()
     before = {p.name: p.read_bytes() for p in first.outputs}
@@ -65,7 +65,7 @@ def test_process_failure_keeps_previous_processed_output(repo_copy):
 
 
 def test_process_is_deterministic(repo_copy):
-    from planlib.processing import process
+    from planlib.inputs.processing import process
 
     first = {p.name: p.read_bytes() for p in process().outputs}
     second = {p.name: p.read_bytes() for p in process().outputs}

@@ -10,9 +10,9 @@ matplotlib.use("Agg")
 import pandas as pd
 import pytest
 
-from planlib import maps
 from planlib.errors import DataError
-from planlib.regions import load_clusters
+from planlib.inputs.regions import load_clusters
+from planlib.presentation import maps
 
 
 def _no_tofu(figure, tmp_path):

@@ -15,9 +15,9 @@ from html.parser import HTMLParser
 import pandas as pd
 import pytest
 
-from planlib.assess import assess
-from planlib.marks import legend, report_notice, symbols
-from planlib.plan import load_plan
+from planlib.indicators.assessment import assess
+from planlib.indicators.marks import legend, report_notice, symbols
+from planlib.inputs.plan import load_plan
 from tests.conftest import make_project
 
 LOW = "† 低可信度来源(转载、聚合页等),仅供参考。"

@@ -220,7 +220,7 @@ def test_alert_rules_by_hand(open_result):
 
 def test_outputs_are_tidy_observations_marked_as_monitoring_data(open_result):
     obs = open_result.observations()
-    from planlib.observations import TIDY_COLUMNS
+    from planlib.inputs.observations import TIDY_COLUMNS
 
     assert list(obs.columns) == TIDY_COLUMNS
     row = obs[(obs["indicator_id"] == "mon_registered_unemployed") & (obs["region"] == "万州区")

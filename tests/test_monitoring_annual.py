@@ -24,7 +24,7 @@ def test_an_annual_report_shows_the_months_of_its_year(tmp_path, monkeypatch):
 
 
 def test_without_monitoring_results_there_is_no_section(tmp_path, monkeypatch):
-    import planlib.report as R
+    import planlib.sections.report as R
 
     make_project(tmp_path, monkeypatch, [{"id": "annual-2025", "notebook": "notebooks/annual.ipynb"}])
     assert str(R.monthly_picture(R.context(2025))) == ""

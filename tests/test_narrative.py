@@ -5,7 +5,7 @@ from __future__ import annotations
 import pypandoc
 import pytest
 
-import planlib.report as R
+import planlib.sections.report as R
 from planlib.errors import DataError
 
 
@@ -38,7 +38,7 @@ def test_final_summary_sums_the_five_full_years():
 
 
 def test_a_published_cumulative_stands_in_and_the_sentence_says_so():
-    from planlib.narrative import cumulative_sentence
+    from planlib.presentation.narrative import cumulative_sentence
 
     row = {"name": "城镇新增就业", "unit": "万人", "latest_year": 2024, "latest_value": 71.9, "cumulative": 348.0,
            "note": "2025年全年数缺失，采用公布的累计数（2021—2025年累计(截至2025-10-10)）", "target": 300.0,

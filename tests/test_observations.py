@@ -8,9 +8,9 @@ import json
 import pandas as pd
 import pytest
 
-from planlib import observations
 from planlib.errors import DataError
-from planlib.observations import (
+from planlib.inputs import observations
+from planlib.inputs.observations import (
     CHOICE_RULE,
     CONFIDENCE_RANK,
     TIDY_COLUMNS,

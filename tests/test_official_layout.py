@@ -20,9 +20,9 @@ import pytest
 
 matplotlib.use("Agg")
 from planlib.errors import DataError
+from planlib.presentation.style import text_width
+from planlib.presentation.tables import Table
 from planlib.publish.offline import PAGE, SHORT_EM, read_markdown, render_docx, render_pdf, typeset_tables
-from planlib.style import text_width
-from planlib.tables import Table
 
 REPO = Path(__file__).resolve().parents[1]
 needs_poppler = pytest.mark.skipif(shutil.which("pdftotext") is None, reason="poppler-utils not installed")
@@ -175,7 +175,7 @@ def test_tables_in_the_pdf_never_break_a_short_cell_and_wide_ones_are_landscape(
 def _figure_markdown(folder: Path) -> str:
     import matplotlib.pyplot as plt
 
-    from planlib.figures import Figure
+    from planlib.presentation.figures import Figure
 
     fig, ax = plt.subplots(figsize=(2, 1.5))
     ax.plot([1, 2], [1, 2])

@@ -10,7 +10,7 @@ import yaml
 
 from planlib._paths import raw_dir
 from planlib.errors import DataError
-from planlib.plan import COLUMNS, available_plans, load_plan
+from planlib.inputs.plan import COLUMNS, available_plans, load_plan
 
 FIXTURES = Path(__file__).parent / "fixtures"
 HEADLINE_IDS = [
@@ -222,7 +222,7 @@ def test_missing_plan_file_lists_known_plans(tmp_path):
 
 def test_second_plan_is_assessable_without_code_change():
     """The engine runs on another plan's YAML (other period, ids, sections) with SYNTHETIC observations."""
-    from planlib.assess import assess
+    from planlib.indicators.assessment import assess
     from tests.synthetic import frame, row
 
     second = load_plan(FIXTURES / "synthetic_second_plan.yaml")

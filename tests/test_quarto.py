@@ -1,7 +1,7 @@
 """The Quarto engine (planlib.publish.quarto).
 
 Against the real Quarto (skipped with a message naming install.sh where none is on PATH): one render pass
-for HTML, PDF and Word with planlib's own Markdown (a figure and a table from planlib.figures/tables),
+for HTML, PDF and Word with planlib's own Markdown (a figure and a table from planlib.presentation.figures/tables),
 Quarto's warnings shown with the report id, data text literal in every format, all seven reports of the
 repository's manifest meeting the contract (tests/test_engines.py's ``check_site``), and
 ``cd reports && quarto render`` running planlib instead of leaving an empty site.
@@ -25,11 +25,11 @@ import yaml
 
 from planlib import cli
 from planlib.errors import DataError
+from planlib.presentation.style import FONT_DIR
 from planlib.publish import quarto
 from planlib.publish.build import BuildResult, RenderJob
 from planlib.publish.manifest import Report, load_manifest
 from planlib.publish.offline import GENERATOR, PAGE  # the engines' common footer line and page geometry
-from planlib.style import FONT_DIR
 from tests.conftest import REPO, make_project
 from tests.test_engines import (
     build_project,
@@ -240,16 +240,16 @@ def test_a_cover_line_the_fonts_cannot_draw_stops_before_quarto_runs(tmp_path, m
 
 def _planlib_markdown(folder: Path) -> str:
     """A report body as planlib writes it: text with markup characters, a figure and a table from
-    planlib.figures / planlib.tables, and a cross-reference to a figure that does not exist."""
+    planlib.presentation.figures / planlib.presentation.tables, and a cross-reference to a figure that does not exist."""
     import matplotlib
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
     import pandas as pd
 
-    from planlib.escape import md_text
-    from planlib.figures import Figure
-    from planlib.tables import Table
+    from planlib.presentation.escape import md_text
+    from planlib.presentation.figures import Figure
+    from planlib.presentation.tables import Table
 
     fig, ax = plt.subplots(figsize=(4, 2))
     ax.plot([2021, 2022, 2023], [70.7, 72.4, 73.9])

@@ -7,10 +7,10 @@ import math
 import pandas as pd
 import pytest
 
-from planlib.alerts import unemployment_alerts
-from planlib.disparity import disparity
-from planlib.heat_index import entropy_weights, heat_index
-from planlib.regions import aggregate_clusters, aggregation_rules, district_values, load_clusters
+from planlib.indicators.alerts import unemployment_alerts
+from planlib.indicators.disparity import disparity
+from planlib.indicators.heat_index import entropy_weights, heat_index
+from planlib.inputs.regions import aggregate_clusters, aggregation_rules, district_values, load_clusters
 from tests.synthetic import frame, row
 
 

@@ -99,7 +99,7 @@ def test_alt_text_reaches_typst_as_a_string(tmp_path):
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    from planlib.figures import Figure
+    from planlib.presentation.figures import Figure
 
     fig, _ = plt.subplots(figsize=(1, 1))
     figure = Figure(fig, alt='说 "引号" \\ 与 & 重慶', caption="图题 *不是强调*", name="alt-test")

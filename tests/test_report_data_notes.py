@@ -3,7 +3,7 @@ such, and the input–output basis of 劳动报酬占比."""
 
 from __future__ import annotations
 
-import planlib.report as R
+import planlib.sections.report as R
 
 
 def test_baselines_confirmed_or_contradicted_by_published_figures_are_said():

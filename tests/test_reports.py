@@ -8,7 +8,7 @@ import subprocess
 
 import pytest
 
-import planlib.report as R
+import planlib.sections.report as R
 from tests.conftest import REPO, make_project
 
 REPORTS = ["annual-2021", "annual-2022", "annual-2023", "annual-2024", "annual-2025", "midterm-2023", "final-2025"]

@@ -14,7 +14,7 @@ import pytest
 
 from planlib.cli import main
 from planlib.inputs import district_names
-from planlib.observations import (
+from planlib.inputs.observations import (
     annual_values,
     baseline_evidence,
     load_observations,
@@ -22,7 +22,7 @@ from planlib.observations import (
     raw_observation_files,
     stand_ins,
 )
-from planlib.plan import load_plan
+from planlib.inputs.plan import load_plan
 
 REPO = Path(__file__).resolve().parents[1]
 ROUND3 = REPO / "data" / "raw" / "round3"

@@ -14,8 +14,8 @@ import pytest
 from fontTools.ttLib import TTFont
 from matplotlib import font_manager
 
-from planlib import style
 from planlib._paths import PACKAGE_DIR, raw_dir
+from planlib.presentation import style
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -27,14 +27,14 @@ def _rendered_texts() -> str:
         parts.append(path.read_text(encoding="utf-8"))
     for path in sorted(PACKAGE_DIR.glob("**/*.yaml")):
         parts.append(path.read_text(encoding="utf-8"))
-    from planlib import assess
+    from planlib.indicators import assessment as assess
 
     parts += [*assess.STATUSES, *assess.STATUS_MEANING.values(), *load_settings_text()]
     return "".join(parts)
 
 
 def load_settings_text() -> list[str]:
-    from planlib.assess import load_settings
+    from planlib.indicators.assessment import load_settings
 
     return load_settings().describe()
 
@@ -86,7 +86,7 @@ def test_no_missing_glyph_warning_and_survives_seaborn(tmp_path):
 def _no_missing_glyph_warning_and_survives_seaborn(tmp_path):
     import seaborn as sns
 
-    from planlib.regions import load_clusters
+    from planlib.inputs.regions import load_clusters
 
     names = "、".join(load_clusters()["district"])
     style.use_house_style()

@@ -9,7 +9,7 @@ import pypandoc
 import pytest
 
 from planlib.errors import DataError
-from planlib.tables import Table, fmt_number, fmt_percent
+from planlib.presentation.tables import Table, fmt_number, fmt_percent
 
 
 @pytest.mark.parametrize(

@@ -9,7 +9,7 @@ import pytest
 
 from planlib.errors import CleanError
 from planlib.inputs.numbers import parse_number
-from planlib.observations import revision_word
+from planlib.inputs.observations import revision_word
 
 
 @pytest.mark.parametrize(
@@ -127,8 +127,8 @@ def test_chinese_zero_is_a_numeral_digit_not_a_footnote():
 
 
 def test_settings_out_of_order_and_duplicate_yaml_keys_are_refused(tmp_path):
-    from planlib.assess import load_settings
     from planlib.errors import DataError
+    from planlib.indicators.assessment import load_settings
 
     path = tmp_path / "assessment.yaml"
     path.write_text("schedule:\n  ahead: 0.5\n", encoding="utf-8")

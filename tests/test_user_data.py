@@ -14,10 +14,10 @@ from pathlib import Path
 import pytest
 from openpyxl import Workbook, load_workbook
 
-from planlib import observations
 from planlib.cli import main
+from planlib.inputs import observations
+from planlib.inputs.observations import load_observations
 from planlib.inputs.template import write_template
-from planlib.observations import load_observations
 
 from .conftest import make_project
 

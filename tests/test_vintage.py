@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 import planlib
-from planlib.assess import assess
-from planlib.observations import as_known_on
+from planlib.indicators.assessment import assess
+from planlib.inputs.observations import as_known_on
 
 
 @pytest.fixture(scope="module")

@@ -83,7 +83,7 @@ def raw_schema_failures(schema: pa.DataFrameSchema, table: pd.DataFrame, display
 
 
 def tidy_schema() -> pa.DataFrameSchema:
-    """Output contract of :func:`planlib.observations.load_observations`."""
+    """Output contract of :func:`planlib.inputs.observations.load_observations`."""
     opt_str = {"nullable": True}
     return pa.DataFrameSchema(
         {

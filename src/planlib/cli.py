@@ -29,13 +29,13 @@ def report_check(lines: Sequence[str], problems: Sequence[object]) -> int:
 
 
 def _cmd_check(args: argparse.Namespace) -> int:
-    from planlib.observations import check_files
+    from planlib.inputs.observations import check_files
 
     return report_check(*check_files([Path(f) for f in args.files]))
 
 
 def _cmd_process(args: argparse.Namespace) -> int:
-    from planlib.processing import process
+    from planlib.inputs.processing import process
 
     result = process(Path(args.out) if args.out else None, plan=args.plan, wait=_wait_seconds(args.wait))
     for line in result.report.lines():
@@ -47,7 +47,7 @@ def _cmd_process(args: argparse.Namespace) -> int:
 
 
 def _cmd_plan(args: argparse.Namespace) -> int:
-    from planlib.plan import KIND_ZH, load_plan
+    from planlib.inputs.plan import KIND_ZH, load_plan
 
     plan = load_plan(args.plan)
     frame = plan.all_targets

@@ -34,8 +34,8 @@ def add_commands(subparsers: argparse._SubParsersAction) -> None:
 
 
 def _cmd_template(args: argparse.Namespace) -> int:
+    from planlib.inputs.plan import DEFAULT_PLAN
     from planlib.inputs.template import write_template
-    from planlib.plan import DEFAULT_PLAN
 
     out = Path(args.out or f"{Path(str(args.plan or DEFAULT_PLAN)).stem}-填报模板.xlsx")
     if out.suffix.lower() != ".xlsx":
@@ -55,7 +55,7 @@ def _cmd_template(args: argparse.Namespace) -> int:
 
 def destination_name(source: Path) -> str:
     """The name a file gets in data/raw/user/: a CSV ends in ``_observations.csv`` so that it loads."""
-    from planlib.observations import load_raw_file_rules
+    from planlib.inputs.observations import load_raw_file_rules
 
     if source.suffix.lower() == ".csv" and not load_raw_file_rules().loads(source.name):
         return f"{source.stem}_observations.csv"
@@ -64,7 +64,7 @@ def destination_name(source: Path) -> str:
 
 def _cmd_add(args: argparse.Namespace) -> int:
     from planlib._paths import raw_dir
-    from planlib.observations import check_files, load_raw_file_rules
+    from planlib.inputs.observations import check_files, load_raw_file_rules
 
     files = [Path(f) for f in args.files]
     if args.name and len(files) > 1:

@@ -23,7 +23,7 @@ threshold − 1 persons is never published, complementary cells are hidden so th
 recovered from a total or the stock-flow identity, rates made from a hidden count are hidden, and
 enterprise rates need ``min_enterprises`` sampled enterprises. The results (:class:`MonthlyResult`) hold
 only publishable values; :meth:`MonthlyResult.observations` gives them as ordinary tidy observations
-(``planlib.observations.TIDY_COLUMNS``), marked as administrative/monitoring data with their provenance.
+(``planlib.inputs.observations.TIDY_COLUMNS``), marked as administrative/monitoring data with their provenance.
 """
 
 from __future__ import annotations
@@ -331,8 +331,8 @@ class MonthlyResult:
         import pandas as pd
 
         from planlib._schemas import tidy_schema
+        from planlib.inputs.observations import TIDY_COLUMNS
         from planlib.inputs.periods import is_annual, parse_period
-        from planlib.observations import TIDY_COLUMNS
 
         table = self.series
         rows = []
@@ -452,7 +452,7 @@ def load_monthly_observations(folder: Path | str | None = None) -> pd.DataFrame:
     import pandas as pd
 
     from planlib._schemas import tidy_schema
-    from planlib.observations import TIDY_COLUMNS
+    from planlib.inputs.observations import TIDY_COLUMNS
 
     base = Path(folder) if folder is not None else monitoring_dir()
     frames = []
@@ -482,7 +482,7 @@ def compute_monthly(
     """All monthly indicators up to ``month`` (YYYY-MM) from validated records, disclosure-controlled.
 
     ``population``: 常住人口 in 万人 by official 区县 name (default: the 七普 figures of ``data/raw`` through
-    :func:`planlib.regions.district_values`); per-10,000 rates are missing where it is absent.
+    :func:`planlib.inputs.regions.district_values`); per-10,000 rates are missing where it is absent.
     Raises :class:`DataError` when ``month`` has not ended or no record file covers it.
     """
     import pandas as pd
@@ -566,8 +566,8 @@ def _district_names() -> dict[str, str]:
 
 
 def _population(settings: MonitoringSettings) -> pd.Series:
-    from planlib.observations import load_observations
-    from planlib.regions import district_values
+    from planlib.inputs.observations import load_observations
+    from planlib.inputs.regions import district_values
 
     spec = settings["population"]
     return district_values(load_observations(), spec["series"], period_type=spec["period_type"])
@@ -739,7 +739,7 @@ def _heat_index(raw: pd.DataFrame, settings: MonitoringSettings, month: str) -> 
     (within the month, or pooled over the months), weighted mean of the available components."""
     import pandas as pd
 
-    from planlib.heat_index import entropy_weights
+    from planlib.indicators.heat_index import entropy_weights
 
     spec = settings["heat_index"]
     comps = {c["series"]: c for c in spec["components"]}

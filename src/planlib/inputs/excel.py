@@ -16,7 +16,7 @@ Cells become text as a statistician typed them: numbers without float noise (70.
 70.670000000001), a percentage-formatted cell as the percentage it shows (0.053 shown as 5.3% → 5.3),
 a date as YYYY-MM-DD. A formula is read through its saved result; one without a saved result is
 refused (the file was written by a program and never opened). Every problem names the file, the
-sheet, the row and the column (letter and header), like :class:`planlib.observations.SheetProblem`.
+sheet, the row and the column (letter and header), like :class:`planlib.inputs.observations.SheetProblem`.
 """
 
 from __future__ import annotations
@@ -30,7 +30,7 @@ from typing import TYPE_CHECKING, Any
 from planlib.errors import DataError, Problem
 
 if TYPE_CHECKING:
-    from planlib.observations import RawTable
+    from planlib.inputs.observations import RawTable
 
 TEMPLATE_MARK = "planlib 填报模板"  # cell A1 of the hidden sheet _planlib
 META_SHEET = "_planlib"
@@ -49,7 +49,7 @@ _EXCEL_EXPECTED = "扩展名为 .xlsx 的 Excel 工作簿(planlib template 生�
 
 def _header_field(text: str, template: bool) -> str | None:
     """The raw column a header cell names (“数值(必填)” → value, “indicator” → indicator), or None."""
-    from planlib.observations import OPTIONAL_COLUMNS, REQUIRED_COLUMNS
+    from planlib.inputs.observations import OPTIONAL_COLUMNS, REQUIRED_COLUMNS
 
     key = _HEADER_MARKS.sub("", text).strip()
     if key in HEADERS:
@@ -115,8 +115,8 @@ def _sheet_table(sheet: Any, formulas: Any, display: str, template: bool) -> Raw
     import pandas as pd
     from openpyxl.utils import get_column_letter
 
+    from planlib.inputs.observations import REQUIRED_COLUMNS, RawTable, SheetProblem, load_series_map
     from planlib.inputs.text import encoding_accident, fold
-    from planlib.observations import REQUIRED_COLUMNS, RawTable, SheetProblem, load_series_map
 
     grid = [[cell_text(c.value, c.number_format) for c in row] for row in sheet.iter_rows()]
     if not any(any(row) for row in grid):

@@ -314,7 +314,7 @@ def _ident(name: str) -> str:
 
 
 def _display(path: Path) -> str:
-    from planlib.observations import _display_path
+    from planlib.inputs.observations import _display_path
 
     return _display_path(path)
 

@@ -101,8 +101,8 @@ def write_template(path: Path | str, plan_name: str | Path | None = None) -> Tem
 
     from planlib._io import write_atomic
     from planlib.inputs.district_names import district_table
-    from planlib.observations import load_series_map
-    from planlib.plan import DEFAULT_PLAN, load_plan
+    from planlib.inputs.observations import load_series_map
+    from planlib.inputs.plan import DEFAULT_PLAN, load_plan
 
     plan = load_plan(plan_name or DEFAULT_PLAN)
     smap = load_series_map()

@@ -1,6 +1,7 @@
 """Tables, maps and charts of the monthly monitoring results (:class:`planlib.indicators.monitoring.MonthlyResult`).
 
-Each function returns a :class:`planlib.tables.Table` or a :class:`planlib.figures.Figure` (which escape
+Each function returns a :class:`planlib.presentation.tables.Table` or a
+:class:`planlib.presentation.figures.Figure` (which escape
 their own text); none computes an indicator. A hidden (disclosure-controlled) cell is shown with the
 same mark wherever it appears — ``不予公布`` in tables, its own hatching on maps — whether it was hidden
 for being small or to protect another cell, so a reader cannot tell which is which.
@@ -10,10 +11,10 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from planlib.figures import Figure
 from planlib.indicators.monitoring import MUNICIPALITY, MonthlyResult, month_label, shift_month
-from planlib.style import PALETTE, house_style
-from planlib.tables import MISSING_TEXT, Table, fmt_number
+from planlib.presentation.figures import Figure
+from planlib.presentation.style import PALETTE, house_style
+from planlib.presentation.tables import MISSING_TEXT, Table, fmt_number
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -50,7 +51,7 @@ def district_table(result: MonthlyResult, series: list[str], month: str | None =
     """区县 rows (and 全市 first), one column per series, for one month; hidden cells show the mark."""
     import pandas as pd
 
-    from planlib.regions import load_clusters
+    from planlib.inputs.regions import load_clusters
 
     month = _month(result, month)
     mark = result.settings["disclosure"]["mark"]
@@ -124,7 +125,7 @@ def heat_table(result: MonthlyResult, month: str | None = None) -> Table:
 
 def heat_map(result: MonthlyResult, month: str | None = None) -> Figure:
     """Choropleth of the 区县就业工作热力指数 of the month (districts without an index: 数据暂缺)."""
-    from planlib import maps
+    from planlib.presentation import maps
 
     month = _month(result, month)
     heat = result.heat[(result.heat["month"] == month)].dropna(subset=["index"])
@@ -145,8 +146,8 @@ def count_map(result: MonthlyResult, series: str, month: str | None = None) -> F
     districts without data stay grey (数据暂缺)."""
     from matplotlib.patches import Patch
 
-    from planlib import maps
-    from planlib.boundaries import load_boundaries
+    from planlib.inputs.boundaries import load_boundaries
+    from planlib.presentation import maps
 
     month = _month(result, month)
     spec = result.series[series]

@@ -23,9 +23,9 @@ from planlib._assets import ENV as ASSETS_ENV
 from planlib._io import recover_dir, replace_dir
 from planlib._lock import run_lock
 from planlib._paths import PACKAGE_DIR, project_root
+from planlib.presentation.style import copy_fonts
 from planlib.publish.manifest import Manifest, Report, load_manifest
 from planlib.publish.notebook import ReportError
-from planlib.style import copy_fonts
 
 FORMATS = ("html", "pdf", "docx")
 STATE_FILE = ".planlib-build.json"
@@ -117,7 +117,7 @@ def engine_module(engine: str):
 def build_one(report: Report, root: Path, staging: Path, formats: tuple[str, ...], site_title: str,
               stage=lambda s: None, engine: str = "offline") -> dict:  # fmt: skip
     """Execute and render one report, then put all its files into ``staging`` at once; returns the report's
-    notice (what it says about its own data, for the footers: see :func:`planlib.marks.report_notice`).
+    notice (what it says about its own data, for the footers: see :func:`planlib.indicators.marks.report_notice`).
 
     Everything is produced in the report's scratch folder ``reports/_build/<id>`` first; only when every
     requested format has been rendered are the files moved into ``staging`` (the next site). A failure at

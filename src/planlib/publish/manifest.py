@@ -132,7 +132,7 @@ def load_manifest(path: Path | None = None) -> Manifest:
     for a YAML syntax error, an unknown key, a value of the wrong type (a quoted year) or a report that
     does not fit the plan.
     """
-    from planlib.plan import load_plan
+    from planlib.inputs.plan import load_plan
 
     path = path or project_root() / MANIFEST
     display = str(path)

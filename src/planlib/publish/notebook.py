@@ -10,7 +10,7 @@ from typing import IO, Any
 
 import nbformat
 
-from planlib.marks import NOTICE_MIME
+from planlib.indicators.marks import NOTICE_MIME
 
 
 class ReportError(RuntimeError):
@@ -94,7 +94,7 @@ class Document:
 
     markdown: str
     title: str | None
-    # what the report tells the publisher about itself (planlib.marks.report_notice): shown in the footer
+    # what the report tells the publisher about itself (planlib.indicators.marks.report_notice): shown in the footer
     notice: dict = field(default_factory=dict)
 
 

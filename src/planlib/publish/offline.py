@@ -13,7 +13,7 @@ break inside a Chinese paragraph adds no space.
 
 The PDF is typeset as an official Chinese report (``templates/report.typ``): a cover naming the plan,
 the report, the evaluating body (when the manifest names one) and the data cut-off; body text in Noto
-Serif SC, headings, captions and tables in Noto Sans SC (see :mod:`planlib.style`); *emphasis* in bold,
+Serif SC, headings, captions and tables in Noto Sans SC (see :mod:`planlib.presentation.style`); *emphasis* in bold,
 since Chinese has no italic. Tables are sized here, before Typst sees them (:func:`typeset_tables`):
 column widths from the cells' real text widths in the shipped font, short cells such as 数据暂缺 or
 预期性 never broken across lines, columns of numbers right-aligned, and a table too wide for a portrait
@@ -36,8 +36,8 @@ from typing import TYPE_CHECKING, Any
 import yaml
 
 from planlib.errors import DataError
-from planlib.escape import html_text, typst_string
-from planlib.style import FONT_DIR, glyph_problems, text_width
+from planlib.presentation.escape import html_text, typst_string
+from planlib.presentation.style import FONT_DIR, glyph_problems, text_width
 
 if TYPE_CHECKING:
     from planlib.publish.build import RenderJob

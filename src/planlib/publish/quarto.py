@@ -15,7 +15,7 @@ writes stays in the scratch folder ``reports/_build/<id>``, which ``build.py`` r
   folder survives);
 * ``_planlib/`` — the Typst partials (``typst-template.typ`` mirrors the offline engine's report.typ:
   cover, serif body, headings 一、（一）1.), the HTML title block with the download links, the page header
-  and footer (every text escaped, :mod:`planlib.escape`), the offline engine's style.css and Word reference
+  and footer (every text escaped, :mod:`planlib.presentation.escape`), the offline engine's style.css and Word reference
   document, and the filters: ``planlib-quarto.lua`` (alt text as ``fig-alt``, a label for every captioned
   table, so Quarto keeps both), ``tables`` (:func:`json_filter`: the offline engine's table layout, per
   format) and ``planlib-alt.lua`` (alt text for Word, bold emphasis).
@@ -44,8 +44,8 @@ from typing import TYPE_CHECKING
 import yaml
 
 from planlib.errors import DataError
-from planlib.escape import html_text, md_text, typst_string
-from planlib.style import FONT_DIR, glyph_problems
+from planlib.presentation.escape import html_text, md_text, typst_string
+from planlib.presentation.style import FONT_DIR, glyph_problems
 
 if TYPE_CHECKING:
     from planlib.publish.build import RenderJob

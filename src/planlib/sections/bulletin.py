@@ -14,12 +14,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from planlib.escape import md_text
-from planlib.figures import Figure
 from planlib.indicators.monitoring import MUNICIPALITY, MonthlyResult, load_monthly, month_label, shift_month
 from planlib.presentation import monitoring as P
-from planlib.report import Markdown
-from planlib.tables import MISSING_TEXT, Table, fmt_number
+from planlib.presentation.escape import md_text
+from planlib.presentation.figures import Figure
+from planlib.presentation.tables import MISSING_TEXT, Table, fmt_number
+from planlib.sections.report import Markdown
 
 
 @dataclass(frozen=True)

@@ -18,9 +18,9 @@ from planlib import __version__
 from planlib._io import recover_dir, replace_dir
 from planlib._lock import run_lock
 from planlib._paths import processed_dir, project_root, raw_dir
-from planlib.observations import CHOICE_RULE, LoadReport, load_observations, raw_observation_files
-from planlib.plan import DEFAULT_PLAN, load_plan
-from planlib.regions import load_clusters
+from planlib.inputs.observations import CHOICE_RULE, LoadReport, load_observations, raw_observation_files
+from planlib.inputs.plan import DEFAULT_PLAN, load_plan
+from planlib.inputs.regions import load_clusters
 
 COLUMN_DOCS = {
     "indicator_id": "序列 id(与规划指标 id 相同者即该指标);映射见 src/planlib/series.yaml",

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from planlib._assets import asset_dir
-from planlib.escape import md_attr, md_text
+from planlib.presentation.escape import md_attr, md_text
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure as MplFigure
@@ -54,7 +54,7 @@ class Figure:
         """Raise :class:`planlib.errors.DataError` naming 图“caption” and the text, for any character of
         the caption or of a text in the figure that the shipped fonts cannot draw."""
         from planlib.errors import DataError
-        from planlib.style import glyph_problems
+        from planlib.presentation.style import glyph_problems
 
         where = f"图“{self.caption}”"
         problems = glyph_problems(self.caption, file=where, entry="图题")

@@ -21,7 +21,7 @@ from planlib._values import is_missing
 if TYPE_CHECKING:
     import pandas as pd
 
-    from planlib.plan import Plan
+    from planlib.inputs.plan import Plan
 
 SETTINGS_FILE = PACKAGE_DIR / "settings" / "assessment.yaml"
 SOURCE_SEPARATOR = "\n"  # between "title <url>" entries of the `sources` column
@@ -275,11 +275,11 @@ def assess(
     the same columns). A series measures a target when its ``indicator_id`` equals the target ``id``.
     ``vintage`` is ``"latest"`` (everything published) or a date ``YYYY-MM-DD``: the assessment as it
     could have been made on that day, from the figures published by then
-    (:func:`planlib.observations.as_known_on`; later revisions and later publications are left out).
+    (:func:`planlib.inputs.observations.as_known_on`; later revisions and later publications are left out).
     """
     import pandas as pd
 
-    from planlib.observations import as_known_on
+    from planlib.inputs.observations import as_known_on
 
     start, end = plan.meta.period_start, plan.meta.period_end
     if not start <= as_of <= end:
@@ -356,7 +356,7 @@ def _assess_one(spec: dict, series: _Series, ctx: _Context) -> dict[str, Any]:
 
 def _partial_note(series: _Series, unit: str) -> str | None:
     """The latest partial-year value as text, e.g. '2025年1—3月 17.2万人' (never used as an annual value)."""
-    from planlib.marks import symbols
+    from planlib.indicators.marks import symbols
 
     for rec in series.others:
         if rec["period_type"] == "partial_year" and rec["value"] == rec["value"]:
@@ -380,7 +380,7 @@ def _marks(name: str, rows: list[dict], latest: dict | None) -> dict[str, Any]:
     value († low confidence, ‡ test value), the symbols of every value used, and notes — footnote markers
     stripped from a published value, special zones a figure includes, and why a value was chosen over
     another for the same period."""
-    from planlib.observations import load_series_map, value_marks
+    from planlib.inputs.observations import load_series_map, value_marks
 
     def symbols(recs: list[dict]) -> str:
         return "".join(dict.fromkeys(m.symbol for r in recs for m in value_marks(r) if m.symbol))

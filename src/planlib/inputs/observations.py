@@ -947,7 +947,7 @@ _SHOWN_TEXT = ("published_name", "source_title", "note", "region", "period_label
 
 def _undrawable(frame: pd.DataFrame) -> list[str]:
     """Text a report would show that the shipped fonts cannot draw: a build would stop there, so say it now."""
-    from planlib.style import missing_glyphs
+    from planlib._glyphs import missing_glyphs
 
     out = []
     for rec in frame.to_dict("records"):

@@ -1,7 +1,7 @@
-"""District maps of the 一区两群 layout: every function returns a :class:`planlib.figures.Figure`
+"""District maps of the 一区两群 layout: every function returns a :class:`planlib.presentation.figures.Figure`
 (the matplotlib figure with its alt text and caption).
 
-All maps use one projected CRS (:data:`planlib.boundaries.PROJECTED_CRS`), the shipped CJK fonts, and
+All maps use one projected CRS (:data:`planlib.inputs.boundaries.PROJECTED_CRS`), the shipped CJK fonts, and
 colour-blind-safe colours; districts without data are grey and hatched (数据暂缺), never a value colour.
 Titles, units and source notes are drawn literally (no mathtext) and checked against the shipped fonts
 when the figure is saved; captions and alt texts are plain text that the Figure escapes for Markdown.
@@ -11,10 +11,10 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from planlib.boundaries import BOUNDARY_SOURCE, load_boundaries
-from planlib.figures import Figure
-from planlib.regions import CLUSTER_SHORT, grouping_name, load_clusters
-from planlib.style import house_style
+from planlib.inputs.boundaries import BOUNDARY_SOURCE, load_boundaries
+from planlib.inputs.regions import CLUSTER_SHORT, grouping_name, load_clusters
+from planlib.presentation.figures import Figure
+from planlib.presentation.style import house_style
 
 if TYPE_CHECKING:
     import geopandas as gpd
@@ -120,7 +120,7 @@ def layout_map() -> Figure:
            f"其中中心城区{n.get('中心城区', 0)}个（深蓝）、主城新区{n.get('主城新区', 0)}个（浅蓝）；"
            f"渝东北三峡库区城镇群{n.get('渝东北三峡库区城镇群', 0)}个区县（橙色）位于东北部；"
            f"渝东南武陵山区城镇群{n.get('渝东南武陵山区城镇群', 0)}个区县（绿色）位于东南部。片区边界以粗线标出。")
-    grouping = grouping_name()  # every map of clusters names its grouping (two are in use: see planlib.regions)
+    grouping = grouping_name()  # every map of clusters names its grouping (two are in use: see planlib.inputs.regions)
     return Figure(fig, alt=f"{alt}分组：{grouping}。", caption=f"重庆市“一区两群”空间布局（示意图；{grouping}）",
                   name="layout-map")  # fmt: skip
 

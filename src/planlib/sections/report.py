@@ -1,13 +1,13 @@
 """Report sections as planlib calls: a notebook cell is one call, its output is Markdown or a Table.
 
-    import planlib.report as R
+    import planlib.sections.report as R
     ctx = R.context(as_of=2023, report_kind="annual")
     R.summary(ctx)            # 摘要: generated sentences
     R.headline_table(ctx)     # 专栏1 table with status and sources
 
-Text and markup are kept apart: sentences (planlib.narrative, the ``_*_text`` helpers here), names,
+Text and markup are kept apart: sentences (planlib.presentation.narrative, the ``_*_text`` helpers here), names,
 units, source titles and everything else from data, the plan or the settings are plain text, and are
-escaped (:func:`planlib.escape.md_text`) where they are put into Markdown; only the markup this module
+escaped (:func:`planlib.presentation.escape.md_text`) where they are put into Markdown; only the markup this module
 writes itself (list dashes, ``**口径说明**``) is markup. Tables and figures escape their own text.
 """
 
@@ -18,17 +18,17 @@ import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from planlib import assess as A
 from planlib._values import is_missing
-from planlib.escape import md_text
-from planlib.figures import Figure
-from planlib.narrative import summary_sentences, target_text
-from planlib.tables import MISSING_TEXT, Table, fmt_number, fmt_percent
+from planlib.indicators import assessment as A
+from planlib.presentation.escape import md_text
+from planlib.presentation.figures import Figure
+from planlib.presentation.narrative import summary_sentences, target_text
+from planlib.presentation.tables import MISSING_TEXT, Table, fmt_number, fmt_percent
 
 if TYPE_CHECKING:
     import pandas as pd
 
-    from planlib.plan import Plan
+    from planlib.inputs.plan import Plan
 
 
 class Markdown(str):
@@ -46,7 +46,7 @@ class Markdown(str):
         return obj
 
     def check_glyphs(self) -> None:
-        from planlib.style import check_glyphs
+        from planlib.presentation.style import check_glyphs
 
         check_glyphs(str(self), file=self.where)
 
@@ -97,11 +97,11 @@ def context(as_of: int, report_kind: str = "annual", plan: str = "cq-employment-
 
     ``vintage`` is ``"latest"`` (every figure in data/raw) or a date ``YYYY-MM-DD``: the report as it
     could have been written that day, from the figures published by then (later revisions and
-    publications left out; see :func:`planlib.observations.as_known_on`). Nothing is cached between
+    publications left out; see :func:`planlib.inputs.observations.as_known_on`). Nothing is cached between
     calls, so a context made after a data edit sees the edit (loading itself is cached on the files).
     """
-    from planlib import load_observations, load_plan
-    from planlib.observations import as_known_on
+    from planlib.inputs.observations import as_known_on, load_observations
+    from planlib.inputs.plan import load_plan
 
     plan_obj = load_plan(plan)
     obs = as_known_on(load_observations(), vintage)
@@ -157,8 +157,9 @@ def _progress_text(row: dict) -> str:
 def _value_notes(ctx: Context, rows: list[dict]) -> list[str]:
     """Notes a table owes its reader for the values it shows: the legend of the marks († ‡) that appear,
     and, per value, a footnote marker in the original, a special zone the figure includes, or why it was
-    chosen over another value for the same period (assessment columns from :func:`planlib.assess.assess`)."""
-    from planlib.marks import legend
+    chosen over another value for the same period (assessment columns from
+    :func:`planlib.indicators.assessment.assess`)."""
+    from planlib.indicators.marks import legend
 
     found = [_sym(r, c) for r in rows for c in ("latest_marks", "marks")]
     found += [r["partial_note"] for r in rows if isinstance(r.get("partial_note"), str)]
@@ -181,7 +182,7 @@ def _src(title: str, url: str) -> str:
 
 
 def _alert_rows(ctx: Context) -> pd.DataFrame:
-    from planlib.alerts import unemployment_alerts
+    from planlib.indicators.alerts import unemployment_alerts
 
     alerts = unemployment_alerts(ctx.observations, as_of=ctx.as_of)
     alerts = alerts[alerts["year"].isna() | (alerts["year"] >= ctx.plan.meta.baseline_year)].copy()
@@ -191,7 +192,7 @@ def _alert_rows(ctx: Context) -> pd.DataFrame:
 
 def _heat_rows(ctx: Context) -> pd.DataFrame:
     """The district observations of the report year that the heat index's components read."""
-    from planlib.heat_index import load_spec
+    from planlib.indicators.heat_index import load_spec
 
     series = {c["series"] for c in load_spec()["components"]}
     obs = _visible(ctx)
@@ -242,7 +243,7 @@ def headline_table(ctx: Context) -> Table:
 def _baseline_notes(ctx: Context) -> list[str]:
     """What the published data say about the plan's baselines: one that a published figure confirms is named
     with its source; one that a published figure contradicts is shown beside it (the plan's is used)."""
-    from planlib.observations import baseline_evidence
+    from planlib.inputs.observations import baseline_evidence
 
     evidence = baseline_evidence(ctx.plan, ctx.observations)
     names = dict(zip(ctx.plan.indicators["id"], ctx.plan.indicators["name"], strict=True))
@@ -395,7 +396,7 @@ def _indicator_sentence(rec: dict, ctx: Context) -> str:
                    if isinstance(rec["partial_note"], str) else "")  # fmt: skip
         return f"{name}：截至{ctx.as_of}年没有已公布的全年数据，数据暂缺{partial}。{_stand_in_text(rec, ctx)}"
     if rec["kind"] == "cumulative":
-        from planlib.narrative import cumulative_sentence
+        from planlib.presentation.narrative import cumulative_sentence
 
         return cumulative_sentence(rec, ctx.as_of, ctx.plan.meta.period_start)
     value = fmt_number(rec["latest_value"]) + _sym(rec, "latest_marks")
@@ -410,7 +411,7 @@ def _indicator_sentence(rec: dict, ctx: Context) -> str:
 def _stand_in_text(rec: dict, ctx: Context) -> str:
     """Where the plan's measure is unpublished but a close count is (基本养老保险参保人数 for the 参保率): the
     count's latest value, labelled as a reference that is not the plan's measure and judges nothing."""
-    from planlib.observations import load_series_map, stand_ins
+    from planlib.inputs.observations import load_series_map, stand_ins
 
     rows = stand_ins(_visible(ctx), rec["id"])
     rows = rows[rows["preferred"] & rows["is_annual"] & (rows["region"] == "全市")]
@@ -427,8 +428,8 @@ def area_section(ctx: Context, area: str) -> Markdown:
     indicator with data, and the caveats (scope breaks) that affect the comparison."""
     import pandas as pd
 
-    from planlib.charts import cumulative_progress, trajectory
-    from planlib.observations import load_series_map
+    from planlib.inputs.observations import load_series_map
+    from planlib.presentation.charts import cumulative_progress, trajectory
 
     ids = list(ctx.plan.indicators.loc[ctx.plan.indicators["area"] == area, "id"])
     rows = ctx.assessment.set_index("id", drop=False).loc[ids].to_dict("records")
@@ -474,7 +475,7 @@ def caveats(ctx: Context) -> Markdown:
 
 def _scope_break_lines(ctx: Context) -> list[str]:
     """技能人才: the jump from the plan's baseline to the first published figure, computed, not typed."""
-    from planlib.observations import annual_values
+    from planlib.inputs.observations import annual_values
 
     spec = ctx.plan.target("skilled_workers_total")
     values = annual_values(_visible(ctx), "skilled_workers_total")
@@ -493,29 +494,29 @@ def _knowable(text: str, as_of: int) -> bool:
 
 
 def status_chart(ctx: Context) -> Figure:
-    from planlib.charts import status_overview
+    from planlib.presentation.charts import status_overview
 
     return status_overview(ctx.assessment, ctx.as_of)
 
 
 def jobs_chart(ctx: Context) -> Figure:
     """Cumulative 城镇新增就业 against 序时进度, from the data the report may see."""
-    from planlib.charts import cumulative_progress
+    from planlib.presentation.charts import cumulative_progress
 
     return cumulative_progress(ctx.plan, _visible(ctx), "urban_new_jobs", ctx.as_of)
 
 
 def layout_map(ctx: Context) -> Figure:
-    from planlib import maps
+    from planlib.presentation import maps
 
     return maps.layout_map()
 
 
 def district_gdp_map(ctx: Context) -> Figure | Markdown:
     """Choropleth of district GDP for the report year, or the latest year up to it that has data."""
-    from planlib import maps
-    from planlib.marks import legend, symbols
-    from planlib.regions import district_values
+    from planlib.indicators.marks import legend, symbols
+    from planlib.inputs.regions import district_values
+    from planlib.presentation import maps
 
     found = _gdp_map_rows(ctx)
     if found is not None:
@@ -540,7 +541,7 @@ def district_gdp_map(ctx: Context) -> Figure | Markdown:
 def _gdp_map_rows(ctx: Context) -> tuple[int, pd.DataFrame] | None:
     """The year the district GDP map shows (the report year, or the latest before it with ≥ 10 districts)
     and the observation rows it uses; None when no year has enough districts."""
-    from planlib.regions import district_values
+    from planlib.inputs.regions import district_values
 
     obs = _visible(ctx)
     gdp = obs[(obs["indicator_id"] == "gdp") & obs["preferred"] & (obs["region_kind"] == "district")
@@ -554,8 +555,8 @@ def _gdp_map_rows(ctx: Context) -> tuple[int, pd.DataFrame] | None:
 
 def regional_text(ctx: Context) -> Markdown:
     """Cluster aggregates and disparity, only where every district has data; otherwise say which are missing."""
-    from planlib.disparity import CONVENTIONS, disparity
-    from planlib.regions import aggregate_clusters, district_values, grouping_name, load_clusters
+    from planlib.indicators.disparity import CONVENTIONS, disparity
+    from planlib.inputs.regions import aggregate_clusters, district_values, grouping_name, load_clusters
 
     obs = _visible(ctx)
     pop = district_values(obs, "resident_population", period_type="census_date")
@@ -585,7 +586,7 @@ def regional_text(ctx: Context) -> Markdown:
 
 
 def heat_index_table(ctx: Context) -> Table | Markdown:
-    from planlib.heat_index import heat_index
+    from planlib.indicators.heat_index import heat_index
 
     result = heat_index(_visible(ctx))
     idx = result.index[result.index["year"] == ctx.as_of].dropna(subset=["index"])
@@ -596,7 +597,7 @@ def heat_index_table(ctx: Context) -> Table | Markdown:
                            "段落“区县就业热力指数”")  # fmt: skip
     import pandas as pd
 
-    from planlib.marks import legend, symbols
+    from planlib.indicators.marks import legend, symbols
 
     used = _heat_rows(ctx)
     marks = {d: symbols(rows.to_dict("records")) for d, rows in used.groupby("region")}
@@ -614,7 +615,7 @@ def heat_index_table(ctx: Context) -> Table | Markdown:
 
 
 def alerts_table(ctx: Context) -> Table | Markdown:
-    from planlib.alerts import load_rules
+    from planlib.indicators.alerts import load_rules
 
     alerts = _alert_rows(ctx)
     register = sources_register(ctx)
@@ -671,7 +672,7 @@ def monthly_picture(ctx: Context) -> Markdown:
 
 def alerts_chart(ctx: Context) -> Figure:
     """The surveyed unemployment rate against the plan's ceiling, the series the alert rules watch."""
-    from planlib.charts import trajectory
+    from planlib.presentation.charts import trajectory
 
     return trajectory(ctx.plan, _visible(ctx), "surveyed_unemployment_rate", ctx.as_of, name="alerts-unemployment",
                       title="失业预警：城镇调查失业率与规划控制线")  # fmt: skip
@@ -705,7 +706,7 @@ def baseline_comparison(ctx: Context) -> Table:
 def sources_table(ctx: Context) -> Table:
     import pandas as pd
 
-    from planlib.marks import report_notice
+    from planlib.indicators.marks import report_notice
 
     register = sources_register(ctx)
     rows, origins = [], []
@@ -724,7 +725,7 @@ def sources_table(ctx: Context) -> Table:
 
 
 def _legend(found: list[str]) -> list[str]:
-    from planlib.marks import legend
+    from planlib.indicators.marks import legend
 
     return legend(found)
 
@@ -732,7 +733,7 @@ def _legend(found: list[str]) -> list[str]:
 def _source_marks(ctx: Context) -> dict[str, str]:
     """``"title <url>"`` → the marks of the values the report takes from it († when any used value of that
     source has low confidence, ‡ for test values)."""
-    from planlib.marks import symbols
+    from planlib.indicators.marks import symbols
 
     obs = ctx.observations[ctx.observations["preferred"]]
     out: dict[str, str] = {}

@@ -1,4 +1,4 @@
-"""Progress charts: each function returns a :class:`planlib.figures.Figure` with alt text.
+"""Progress charts: each function returns a :class:`planlib.presentation.figures.Figure` with alt text.
 
 Captions and alt texts are plain text (the Figure escapes them for Markdown); labels drawn from data
 (names, units, period labels) are literal — the house style turns matplotlib's mathtext off, so a ``$``
@@ -8,16 +8,16 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from planlib import assess as A
-from planlib.figures import Figure
-from planlib.marks import symbols
-from planlib.style import PALETTE, house_style
-from planlib.tables import fmt_number
+from planlib.indicators import assessment as A
+from planlib.indicators.marks import symbols
+from planlib.presentation.figures import Figure
+from planlib.presentation.style import PALETTE, house_style
+from planlib.presentation.tables import fmt_number
 
 if TYPE_CHECKING:
     import pandas as pd
 
-    from planlib.plan import Plan
+    from planlib.inputs.plan import Plan
 
 STATUS_GROUPS = {
     "已完成/快于序时进度": ((A.DONE, A.AHEAD), "#009E73"),
@@ -31,7 +31,7 @@ def cumulative_progress(plan: Plan, observations: pd.DataFrame, target_id: str, 
     """Cumulative total of a five-year target year by year against the straight 序时进度 path."""
     import matplotlib.pyplot as plt
 
-    from planlib.observations import annual_values
+    from planlib.inputs.observations import annual_values
 
     spec = plan.target(target_id)
     start, end = plan.meta.period_start, plan.meta.period_end
@@ -157,7 +157,7 @@ def trajectory(plan: Plan, observations: pd.DataFrame, target_id: str, as_of: in
 
 
 def _year_marks(observations: pd.DataFrame, series_id: str, region: str = "全市") -> dict[int, str]:
-    """Year → the marks of the full-year value :func:`planlib.observations.annual_values` uses."""
+    """Year → the marks of the full-year value :func:`planlib.inputs.observations.annual_values` uses."""
     sel = observations[(observations["indicator_id"] == series_id) & (observations["region"] == region)
                        & observations["is_annual"] & observations["preferred"]]  # fmt: skip
     return {int(r["year"]): symbols([r]) for r in sel.to_dict("records") if symbols([r])}
@@ -165,7 +165,7 @@ def _year_marks(observations: pd.DataFrame, series_id: str, region: str = "全�
 
 def _legend_suffix(shown: str) -> str:
     """'(† 低可信度来源……)' after a caption whose figure shows marked values; '' otherwise."""
-    from planlib.marks import legend
+    from planlib.indicators.marks import legend
 
     notes = legend([shown])
     return "（" + " ".join(notes) + "）" if notes else ""
@@ -176,7 +176,7 @@ def cluster_dots(values: pd.Series, *, title: str, unit: str, year: str | int, s
     """District values grouped by 一区两群 cluster, one dot per district, with each cluster's mean."""
     import matplotlib.pyplot as plt
 
-    from planlib.regions import CLUSTER_SHORT, CLUSTERS, load_clusters
+    from planlib.inputs.regions import CLUSTER_SHORT, CLUSTERS, load_clusters
 
     clusters = load_clusters().set_index("district")
     data = values.dropna().rename("value").to_frame().join(clusters[["cluster", "short"]], how="inner")

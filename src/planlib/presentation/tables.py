@@ -6,10 +6,10 @@ and a Typst ``#table``), and :meth:`Table.to_csv` writes the downloadable copy. 
 数据暂缺, never NaN.
 
 Everything a Table holds is plain text (cells, column labels, caption, source, notes): it is escaped
-when the Markdown is written (:func:`planlib.escape.md_text`), so a source title shows its ``*``, ``<``
+when the Markdown is written (:func:`planlib.presentation.escape.md_text`), so a source title shows its ``*``, ``<``
 or ``#`` as characters; only the columns named in ``links`` turn ``http(s)`` URLs into links. The CSV
 keeps the frame exactly as it is. When the table is shown, every character is checked against the
-shipped fonts (:func:`planlib.style.check_glyphs`): one the PDF could not draw fails with the table,
+shipped fonts (:func:`planlib.presentation.style.check_glyphs`): one the PDF could not draw fails with the table,
 row and column named.
 """
 
@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, Any
 
 from planlib._assets import asset_dir
 from planlib.errors import DataError
-from planlib.escape import fold_lines, md_text, md_urls
+from planlib.presentation.escape import fold_lines, md_text, md_urls
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -90,7 +90,7 @@ class Table:
     align: dict[str, str] = field(default_factory=dict)  # column -> "left" | "right" | "center"
     links: tuple[str, ...] = ()  # columns whose http(s) URLs are shown as links (other text stays text)
     origins: list[str | None] | None = None  # per row, where its text came from (named by the glyph check)
-    notice: dict | None = None  # for the publisher's page footer (planlib.marks.report_notice), sent with the table
+    notice: dict | None = None  # for the page footer (indicators.marks.report_notice)
 
     def __post_init__(self) -> None:
         if not _NAME.match(self.name):
@@ -140,7 +140,7 @@ class Table:
     def check_glyphs(self) -> None:
         """Raise :class:`planlib.errors.DataError` naming 表“caption”, the row (第 N 行, the first data row
         is 1), the column and where the row came from, for every character the shipped fonts cannot draw."""
-        from planlib.style import glyph_problems
+        from planlib.presentation.style import glyph_problems
 
         table = f"表“{self.caption}”"
         problems = glyph_problems(self.caption, file=table, entry="标题")
@@ -158,7 +158,7 @@ class Table:
 
     def _repr_mimebundle_(self, include=None, exclude=None) -> dict:
         """Besides the Markdown (from :meth:`_repr_markdown_`), the report's notice for the publisher."""
-        from planlib.marks import NOTICE_MIME
+        from planlib.indicators.marks import NOTICE_MIME
 
         return {NOTICE_MIME: self.notice} if self.notice is not None else {}
 

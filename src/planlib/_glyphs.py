@@ -1,38 +1,17 @@
-"""House style: the CJK fonts planlib ships, never fonts that happen to be installed.
+"""The shipped CJK fonts and what they can draw (no matplotlib here: every layer may check text).
 
 Two families, each Regular and Bold (static, full coverage, SIL OFL; made by ``scripts/subset_fonts.py``,
-recorded in ``fonts/fonts.json``):
-
-* **Noto Sans SC** (:data:`FAMILY`, 黑体-like): figures, the HTML site (screens read sans best, and the
-  site then serves two font files, not four), and in PDFs the headings, captions and tables (small type
-  in narrow columns stays legible in a sans);
-* **Noto Serif SC** (:data:`SERIF_FAMILY`, 宋体-like): PDF body text and the cover title, as an official
-  Chinese report is set.
-
-``use_house_style()`` registers the shipped Noto Sans SC Regular and Bold with matplotlib and sets the
-house rcParams; calling it again changes nothing. Chart functions draw inside :func:`house_style`, so
-their figures keep the house fonts even after ``seaborn.set_theme()`` resets the global rcParams. To use
-seaborn themes for your own plots, call :func:`set_seaborn_theme` (it passes the house font on).
-
-The shipped faces keep every character of the upstream fonts (simplified and traditional hanzi, CJK
-Extension A, enclosed numbers such as ⑪, punctuation). A character outside them would be a tofu box in
-a PDF or a figure, so text is checked when it is shown: :func:`glyph_problems` / :func:`check_glyphs`
-name the character, its code point and where it is. The check covers every face through the font
-stacks of :data:`STACKS`: each place lists its families in order, and the PDF falls back from the
-serif to the sans for the few characters the serif lacks (e.g. U+F900 豈), so a character is drawable
-where every stack has it at both weights — which comes down to Noto Sans SC having it, since figures
-and the site use nothing else.
-Text in figures is never read as matplotlib mathtext (``text.parse_math`` is off): a ``$`` in a
-source title is a dollar sign.
+recorded in ``fonts/fonts.json``): Noto Sans SC (:data:`FAMILY`) and Noto Serif SC (:data:`SERIF_FAMILY`);
+:data:`STACKS` says where each is used. A character outside them would be a tofu box in a PDF or a
+figure, so text is checked when it is shown: :func:`glyph_problems` / :func:`check_glyphs` name the
+character, its code point and where it is. :mod:`planlib.presentation.style` applies the fonts to
+matplotlib.
 """
 
 from __future__ import annotations
 
-import contextlib
 import functools
-from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 from planlib._paths import PACKAGE_DIR
 from planlib.errors import DataError, Problem
@@ -53,29 +32,6 @@ STACKS: dict[str, tuple[str, ...]] = {
     "PDF 标题、图表题与表格": (FAMILY, SERIF_FAMILY),
 }
 
-# Okabe–Ito: distinguishable with the common colour-vision deficiencies.
-PALETTE = ["#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#F0E442", "#000000"]
-
-HOUSE_RC: dict[str, Any] = {
-    # the family by name, not the generic "sans-serif": text keeps the house font even when drawn
-    # (saved) after the rc context has been left or seaborn has reset the generic families
-    "font.family": [FAMILY],
-    "font.sans-serif": [FAMILY],
-    "axes.unicode_minus": False,  # U+2212 is in the font, but ASCII '-' keeps numbers copyable
-    "figure.dpi": 110,
-    "savefig.dpi": 200,
-    "axes.spines.top": False,
-    "axes.spines.right": False,
-    "axes.titleweight": "bold",
-    "axes.titlesize": 12,
-    "axes.labelsize": 10,
-    "legend.frameon": False,
-    "pdf.fonttype": 42,  # embed TrueType, keep text selectable
-    "svg.fonttype": "none",
-    "text.parse_math": False,  # labels come from data: "$ x $" in a title is text, never mathtext
-}
-
-
 def copy_fonts(folder: Path) -> None:
     """Put the shipped fonts and their licence into ``folder`` (a site serves its own fonts)."""
     import shutil
@@ -89,77 +45,6 @@ def font_path(weight: str = "regular", family: str = FAMILY) -> Path:
     """Path of a shipped font file: ``weight`` ``regular`` or ``bold`` of ``family`` (:data:`FAMILY` or
     :data:`SERIF_FAMILY`); KeyError for another."""
     return FAMILY_FILES[family][weight]
-
-
-@functools.cache
-def register_fonts() -> None:
-    """Add the shipped fonts to matplotlib's font manager (once per process)."""
-    from matplotlib import font_manager
-
-    for path in FONT_FILES.values():
-        if not path.is_file():
-            raise FileNotFoundError(f"planlib 自带字体缺失:{path}(请重新安装 planlib)")
-        font_manager.fontManager.addfont(str(path))
-
-
-FONT_KEYS = ("font.family", "font.sans-serif", "axes.unicode_minus")
-
-
-def use_house_style() -> None:
-    """Apply the house style globally. Idempotent, and it survives ``seaborn.set_theme()``: seaborn's
-    theme functions are wrapped once so that they put the house fonts back after resetting rcParams
-    (seaborn's own font list has no CJK font, and every Chinese label would turn into boxes)."""
-    import matplotlib as mpl
-
-    register_fonts()
-    mpl.rcParams.update(HOUSE_RC)
-    mpl.rcParams["axes.prop_cycle"] = mpl.cycler(color=PALETTE)
-    _keep_fonts_after_seaborn()
-
-
-def _keep_fonts_after_seaborn() -> None:
-    import importlib.util
-
-    if importlib.util.find_spec("seaborn") is None:
-        return
-    import matplotlib as mpl
-    import seaborn as sns
-    from seaborn import rcmod
-
-    for name in ("set_theme", "set", "set_style", "reset_defaults", "reset_orig"):
-        original = getattr(rcmod, name)
-        if getattr(original, "_planlib_fonts", False):
-            continue  # already wrapped: calling use_house_style() twice changes nothing
-
-        def wrapper(*args, _original=original, **kwargs):
-            result = _original(*args, **kwargs)
-            mpl.rcParams.update({k: HOUSE_RC[k] for k in FONT_KEYS})
-            return result
-
-        wrapper._planlib_fonts = True  # type: ignore[attr-defined]
-        wrapper.__doc__ = original.__doc__
-        setattr(rcmod, name, wrapper)
-        if getattr(sns, name, None) is original:
-            setattr(sns, name, wrapper)
-
-
-@contextlib.contextmanager
-def house_style() -> Iterator[None]:
-    """Draw inside this context to get the house style whatever the global rcParams are."""
-    import matplotlib as mpl
-
-    register_fonts()
-    with mpl.rc_context({**HOUSE_RC, "axes.prop_cycle": mpl.cycler(color=PALETTE)}):
-        yield
-
-
-def set_seaborn_theme(**kwargs: Any) -> None:
-    """``seaborn.set_theme`` with the house font (seaborn's own default would drop the CJK font)."""
-    import seaborn as sns
-
-    register_fonts()
-    rc = {**HOUSE_RC, **kwargs.pop("rc", {})}
-    sns.set_theme(font=FAMILY, rc=rc, **kwargs)
 
 
 def missing_glyphs(text: str, weight: str | None = None, family: str | None = None) -> str:

@@ -57,7 +57,7 @@ def unemployment_alerts(observations: pd.DataFrame, as_of: int, rules: dict[str,
     """
     import pandas as pd
 
-    from planlib.marks import symbols
+    from planlib.indicators.marks import symbols
 
     spec = rules or load_rules()
     ceiling = float(spec["ceiling"])

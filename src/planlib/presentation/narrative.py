@@ -1,16 +1,16 @@
 """Generated Chinese sentences: every number comes from the assessment frame, none is typed by hand.
 
 Every function here returns plain text (names, units and notes from the plan and the data are put in
-as they are); whoever puts it into Markdown escapes it (:func:`planlib.escape.md_text`, as
-:mod:`planlib.report` does), so a ``*`` or ``<`` in a name is shown, never read as markup."""
+as they are); whoever puts it into Markdown escapes it (:func:`planlib.presentation.escape.md_text`, as
+:mod:`planlib.sections.report` does), so a ``*`` or ``<`` in a name is shown, never read as markup."""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from planlib import assess as A
 from planlib._values import is_missing
-from planlib.tables import fmt_number, fmt_percent
+from planlib.indicators import assessment as A
+from planlib.presentation.tables import fmt_number, fmt_percent
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -58,7 +58,7 @@ def cumulative_sentence(row: dict, as_of: int, start: int) -> str:
 
 
 def _sym(row: dict, column: str) -> str:
-    """The marks († low confidence, ‡ test value) printed right after a number of ``row`` (see planlib.marks)."""
+    """The marks († low confidence, ‡ test value) printed after a number of ``row`` (indicators.marks)."""
     value = row.get(column)
     return value if isinstance(value, str) else ""
 
@@ -120,7 +120,7 @@ def summary_sentences(assessment: pd.DataFrame, as_of: int, start: int) -> list[
 
 def legend_sentences(rows: pd.DataFrame) -> list[str]:
     """The notes for the marks that ``rows`` (assessment rows) print, e.g. '† 低可信度来源……'; none if unmarked."""
-    from planlib.marks import legend
+    from planlib.indicators.marks import legend
 
     found = [v for col in ("latest_marks", "marks") if col in rows for v in rows[col] if isinstance(v, str)]
     return legend(found)

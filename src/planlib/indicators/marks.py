@@ -1,7 +1,7 @@
 """Signs printed beside values that are not ordinary published figures, and the notes that explain them.
 
 A low-confidence value carries †, a test value ‡ (symbols and notes in ``settings/choice.yaml``, read
-through :func:`planlib.observations.value_marks`). A table, sentence or figure that shows such a value
+through :func:`planlib.inputs.observations.value_marks`). A table, sentence or figure that shows such a value
 prints the symbol after the number and the legend once, below; a report that used any of them says so
 in its page footer (:func:`report_notice`).
 """
@@ -17,14 +17,14 @@ NOTICE_MIME = "application/vnd.planlib.notice+json"
 
 def symbols(rows: Iterable[Mapping[str, Any]]) -> str:
     """The distinct symbols of ``rows`` (tidy observation rows), in the order first met: ``"†"``, ``"†‡"``, ``""``."""
-    from planlib.observations import value_marks
+    from planlib.inputs.observations import value_marks
 
     return "".join(dict.fromkeys(m.symbol for row in rows for m in value_marks(row) if m.symbol))
 
 
 def legend(found: Iterable[str]) -> list[str]:
     """One note per symbol found in ``found`` (strings of symbols), in the settings' order."""
-    from planlib.observations import load_choice_settings
+    from planlib.inputs.observations import load_choice_settings
 
     present = set("".join(found))
     return [str(spec["note"]) for spec in load_choice_settings().confidence.values()
@@ -37,7 +37,7 @@ def report_notice(found: Iterable[str]) -> dict[str, Any]:
     ``published_only`` is False when a test value (a confidence level ranked 0) was shown: then the site's
     usual promise that every number is a published figure does not hold for this report.
     """
-    from planlib.observations import load_choice_settings
+    from planlib.inputs.observations import load_choice_settings
 
     present = set("".join(found))
     unpublished = [spec for spec in load_choice_settings().confidence.values()

@@ -1,0 +1,100 @@
+"""The folders read as the pipeline, and each layer imports only the layers below it (issue 12).
+
+inputs → indicators → presentation → sections → publish → commands (``cli``, ``commands/``); the base
+modules (``planlib._*``, ``planlib.errors``) sit under all of them. Imports inside functions count too.
+"""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import pytest
+
+import planlib
+
+SRC = Path(planlib.__file__).resolve().parent
+ORDER = ["base", "inputs", "indicators", "presentation", "sections", "publish", "commands"]
+
+
+def layer_of(module: str) -> str:
+    """``planlib.inputs.plan`` → ``inputs``; ``planlib._io`` → ``base``; ``planlib.cli`` → ``commands``."""
+    parts = module.split(".")
+    if len(parts) == 1:
+        return "package"
+    head = parts[1]
+    if head in ORDER:
+        return head
+    if head.startswith("_") or head == "errors":
+        return "base"
+    if head == "cli":
+        return "commands"
+    raise AssertionError(f"{module} is in no layer: put it in one of {ORDER[1:]} or make it a base module")
+
+
+def modules() -> list[tuple[str, Path]]:
+    out = []
+    for path in sorted(SRC.rglob("*.py")):
+        rel = path.relative_to(SRC.parent).with_suffix("")
+        name = ".".join(rel.parts).removesuffix(".__init__")
+        out.append((name, path))
+    return out
+
+
+def planlib_imports(path: Path, module: str) -> list[tuple[int, str]]:
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    package = module if path.name == "__init__.py" else module.rsplit(".", 1)[0]
+    found = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            found += [(node.lineno, a.name) for a in node.names if a.name.split(".")[0] == "planlib"]
+        elif isinstance(node, ast.ImportFrom):
+            base = node.module or ""
+            if node.level:
+                parent = package.split(".")[: len(package.split(".")) - node.level + 1]
+                base = ".".join([*parent, *([base] if base else [])])
+            if base == "planlib" and [a.name for a in node.names] == ["__version__"]:
+                continue  # the version string is part of the base
+            if base.split(".")[0] == "planlib":
+                # `from planlib.inputs import plan` imports planlib.inputs.plan
+                subs = [f"{base}.{a.name}" for a in node.names
+                        if (SRC.parent / f"{base}.{a.name}".replace(".", "/")).with_suffix(".py").exists()]
+                found += [(node.lineno, s) for s in subs] or [(node.lineno, base)]
+    return found
+
+
+def test_every_module_is_in_a_layer_and_imports_only_layers_below():
+    wrong = []
+    for module, path in modules():
+        if module == "planlib":
+            continue
+        mine = ORDER.index(layer_of(module))
+        for line, target in planlib_imports(path, module):
+            if target == "planlib":
+                wrong.append(f"{path.relative_to(SRC)}:{line} imports the package root (use the module itself)")
+                continue
+            theirs = layer_of(target)
+            if theirs != "package" and ORDER.index(theirs) > mine:
+                wrong.append(f"{path.relative_to(SRC)}:{line} ({layer_of(module)}) imports {target} ({theirs})")
+    assert wrong == []
+
+
+@pytest.mark.parametrize("folder", ORDER[1:-1])
+def test_each_layer_is_a_folder_with_modules(folder):
+    assert len(list((SRC / folder).glob("[!_]*.py"))) >= 2, folder
+
+
+def test_the_layer_check_catches_an_upward_import(tmp_path):
+    # the checker itself can fail: an inputs module importing presentation is reported
+    bad = tmp_path / "planlib" / "inputs" / "x.py"
+    bad.parent.mkdir(parents=True)
+    bad.write_text("def f():\n    from planlib.presentation.style import FAMILY\n", encoding="utf-8")
+    found = planlib_imports(bad, "planlib.inputs.x")
+    assert found == [(2, "planlib.presentation.style")]
+    assert ORDER.index(layer_of(found[0][1])) > ORDER.index(layer_of("planlib.inputs.x"))
+
+
+def test_the_public_names_are_the_lazy_ones():
+    # __all__ is written out for readers and linters; it must list exactly what __getattr__ serves
+    assert set(planlib.__all__) == {"__version__", *planlib._LAZY, *planlib._MODULES}
+    assert callable(planlib.assess) and planlib.maps.__name__ == "planlib.presentation.maps"
