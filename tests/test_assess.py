@@ -42,7 +42,7 @@ def test_cumulative_ahead_of_schedule(plan):
     assert r["status"] == A.AHEAD
     assert r["required_pace"] == pytest.approx((300 - 219) / 2)  # 40.5 a year for 2024–2025
     assert r["required_pace_unit"] == "万人/年"
-    assert r["projected_2025"] == pytest.approx(219 + 219 / 3 * 2)  # mean 73 a year → 365
+    assert r["projected_end"] == pytest.approx(219 + 219 / 3 * 2)  # mean 73 a year → 365
     assert r["escap_category"] == A.ESCAP_ON_TRACK
     assert (r["latest_year"], r["latest_value"]) == (2023, 74)
     assert r["eurostat_category"] == A.NOT_APPLICABLE and math.isnan(r["cagr_actual"])
@@ -132,7 +132,7 @@ def test_level_in_line_with_eurostat_and_escap(plan):
     assert r["cagr_actual"] == pytest.approx(a) and r["cagr_required"] == pytest.approx(req)
     assert r["eurostat_ratio"] == pytest.approx(a / req)  # 1.0564 ≥ 0.95
     assert r["eurostat_category"] == A.EUROSTAT_SIGNIFICANT
-    assert r["projected_2025"] == pytest.approx(108 * (1 + a) ** 3)  # 121.2
+    assert r["projected_end"] == pytest.approx(108 * (1 + a) ** 3)  # 121.2
     assert r["escap_category"] == A.ESCAP_ON_TRACK
     assert r["required_pace"] == pytest.approx(((120 / 108) ** (1 / 3) - 1) * 100)  # 3.574 % a year
 
@@ -206,7 +206,7 @@ def test_annual_bound_counts_years(plan):
     assert (r2023["status"], r2023["years_met"], r2023["years_assessed"]) == (A.NOT_MET, 2, 3)
     assert "2023年未满足" in r2023["note"]
     # trend through 2020 5.7, 2021 5.2, 2022 5.4: slope −0.15, mean 5.4333 at 2021 → 2025: 4.8333
-    assert r2022["projected_2025"] == pytest.approx(5.4333333 - 0.15 * 4)
+    assert r2022["projected_end"] == pytest.approx(5.4333333 - 0.15 * 4)
 
 
 def test_annual_bound_trend_warning_while_compliant(plan):
@@ -214,7 +214,7 @@ def test_annual_bound_trend_warning_while_compliant(plan):
     r = one(run(plan, rows, 2023), "rate_nobase")
     assert (r["status"], r["years_met"]) == (A.MET, 3)  # every year below 5.5 …
     # … but the line through (2021 4.6, 2022 5.0, 2023 5.4) has slope 0.4: 5.0 + 0.4 × 3 = 6.2 in 2025
-    assert r["projected_2025"] == pytest.approx(6.2)
+    assert r["projected_end"] == pytest.approx(6.2)
     assert r["escap_category"] == A.ESCAP_REVERSE and "2025年将不满足" in r["note"]
 
 

@@ -13,7 +13,7 @@ if TYPE_CHECKING:
 RULES_FILE = PACKAGE_DIR / "settings" / "alerts.yaml"
 TESTS = ("at_least", "near_ceiling", "yoy_rise")
 COLUMNS = ["region", "year", "period_label", "period_type", "rule", "level", "description", "value", "threshold",
-           "previous", "source_title", "source_url", "marks"]  # fmt: skip
+           "previous", "previous_year_value", "source_title", "source_url", "marks"]  # fmt: skip
 
 
 def load_rules(path: Path = RULES_FILE) -> dict[str, Any]:
@@ -53,18 +53,21 @@ def unemployment_alerts(observations: pd.DataFrame, as_of: int, rules: dict[str,
     """Every alert fired by data for years ≤ ``as_of``, for 全市 and any district with data.
 
     Level rules apply to full-year and partial-period values (labelled); the year-on-year rule compares
-    full-year values only.
+    full-year values only (its ``previous`` is the value compared). ``previous_year_value`` is the full-year
+    value of the year before the alert's year wherever one exists (shown as 上年值), else missing. The data
+    seen are :func:`planlib.indicators.assessment.visible` for ``as_of``.
     """
     import pandas as pd
 
+    from planlib.indicators.assessment import visible
     from planlib.indicators.marks import symbols
 
     spec = rules or load_rules()
     ceiling = float(spec["ceiling"])
-    obs = observations[
-        (observations["indicator_id"] == spec["series"]) & observations["preferred"]
-        & observations["period_end"].notna() & (observations["period_end"] <= f"{as_of}-12-31")
-        & observations["period_type"].isin(["full_year", "year_end", "partial_year"])
+    seen = visible(observations, as_of)
+    obs = seen[
+        (seen["indicator_id"] == spec["series"]) & seen["preferred"] & seen["period_end"].notna()
+        & seen["period_type"].isin(["full_year", "year_end", "partial_year"])
     ]  # fmt: skip
     rows = []
     for region, data in obs.groupby("region", sort=True):
@@ -84,6 +87,7 @@ def unemployment_alerts(observations: pd.DataFrame, as_of: int, rules: dict[str,
                     rows.append({"region": region, "year": rec["year"], "period_label": rec["period_label"],
                                  "period_type": rec["period_type"], "rule": rule["id"], "level": rule["level"],
                                  "description": rule["text"], "value": value, "threshold": threshold,
-                                 "previous": previous, "source_title": rec["source_title"],
+                                 "previous": previous, "previous_year_value": annual.get(int(rec["year"]) - 1),
+                                 "source_title": rec["source_title"],
                                  "source_url": rec["source_url"], "marks": symbols([rec])})
     return pd.DataFrame(rows, columns=COLUMNS)

@@ -68,7 +68,7 @@ COLUMNS = [
     "target_high", "comparator", "reference", "latest_year", "latest_value", "partial_note", "cumulative",
     "time_progress",
     "completion", "status", "years_met", "years_assessed", "cagr_actual", "cagr_required", "eurostat_ratio",
-    "eurostat_category", "escap_category", "projected_2025", "required_pace", "required_pace_unit",
+    "eurostat_category", "escap_category", "projected_end", "required_pace", "required_pace_unit",
     "constraint_behind", "sources", "latest_marks", "marks", "value_notes", "note",
 ]  # fmt: skip
 
@@ -260,12 +260,27 @@ def _series_index(observations: pd.DataFrame, region: str, as_of: int) -> dict[s
     return out
 
 
+def visible(observations: pd.DataFrame, as_of: int, vintage: str = "latest") -> pd.DataFrame:
+    """What a report for year ``as_of`` (and data version ``vintage``) may see — the one rule that
+    :func:`assess`, the charts, the alerts and every report section use.
+
+    ``vintage`` ``"latest"`` keeps every figure; a date ``YYYY-MM-DD`` keeps the figures published by
+    then (:func:`planlib.inputs.observations.as_known_on`, choice rule applied again). Of those, rows whose
+    period ended by 31 December of ``as_of`` are kept, and rows without a period (static facts). Returns a
+    new frame with the same columns; raises ValueError for a vintage that is not a date.
+    """
+    from planlib.inputs.observations import as_known_on
+
+    obs = as_known_on(observations, vintage)
+    return obs[obs["period_end"].isna() | (obs["period_end"] <= f"{int(as_of)}-12-31")]
+
+
 def assess(
     plan: Plan,
     observations: pd.DataFrame,
     as_of: int,
     *,
-    region: str = "全市",
+    region: str | None = None,
     settings: Settings | None = None,
     vintage: str = "latest",
 ) -> pd.DataFrame:
@@ -276,17 +291,17 @@ def assess(
     ``vintage`` is ``"latest"`` (everything published) or a date ``YYYY-MM-DD``: the assessment as it
     could have been made on that day, from the figures published by then
     (:func:`planlib.inputs.observations.as_known_on`; later revisions and later publications are left out).
+    What it sees is :func:`visible` (the rule every report uses). ``region`` is the region whose series
+    are assessed (default: the plan's ``region``, e.g. 全市 or 全国).
     """
     import pandas as pd
-
-    from planlib.inputs.observations import as_known_on
 
     start, end = plan.meta.period_start, plan.meta.period_end
     if not start <= as_of <= end:
         raise ValueError(f"as_of={as_of} 不在规划期 {start}—{end} 内")
-    observations = as_known_on(observations, vintage)
+    observations = visible(observations, as_of, vintage)
     cfg = settings or load_settings()
-    index = _series_index(observations, region, as_of)
+    index = _series_index(observations, region or plan.meta.region, as_of)
     empty = _Series({}, {}, [])
     ctx = _Context(plan=plan, as_of=as_of, settings=cfg, index=index)
     rows = []
@@ -303,7 +318,7 @@ def assess(
     for col in ("latest_year", "years_met", "years_assessed", "baseline_year"):
         frame[col] = frame[col].astype("Int64")
     for col in ("latest_value", "cumulative", "completion", "cagr_actual", "cagr_required", "eurostat_ratio",
-                "projected_2025", "required_pace", "baseline", "target", "target_high", "time_progress"):
+                "projected_end", "required_pace", "baseline", "target", "target_high", "time_progress"):
         frame[col] = pd.to_numeric(frame[col], errors="coerce").astype("float64")
     frame["constraint_behind"] = frame["constraint_behind"].fillna(False).astype(bool)
     return frame
@@ -415,7 +430,7 @@ def _cumulative(spec: dict, series: _Series, in_period: dict[int, float], ctx: _
         total = sum(in_period[y] for y in years)
         out["cumulative"] = total
         mean = total / len(years)
-        out["projected_2025"] = total + mean * (end - as_of)
+        out["projected_end"] = total + mean * (end - as_of)
     else:
         published = next(
             (r for r in series.others
@@ -448,8 +463,8 @@ def _cumulative(spec: dict, series: _Series, in_period: dict[int, float], ctx: _
         out["status"] = schedule_status(
             out["completion"], ctx.plan.time_progress(as_of), ctx.settings, binding=spec.get("attribute") == "约束性"
         )
-    if "projected_2025" in out:
-        on_track = out["projected_2025"] >= target
+    if "projected_end" in out:
+        on_track = out["projected_end"] >= target
         out["escap_category"] = ESCAP_ON_TRACK if on_track else ESCAP_ACCELERATE
     out.update(_sources(series, sorted(in_period), extra))
     return out
@@ -486,7 +501,7 @@ def _level(spec: dict, series: _Series, in_period: dict[int, float], ctx: _Conte
         out["eurostat_category"] = EUROSTAT_MET if met_now else eurostat_category(ratio, ctx.settings)
         if not math.isnan(a):
             projected = xt * (1 + a) ** (end - t) if not linear else xt + a * abs(x0) * (end - t)
-            out["projected_2025"] = projected
+            out["projected_end"] = projected
             if meets(projected, comparator, target, tolerance=tol):
                 out["escap_category"] = ESCAP_ON_TRACK
             else:
@@ -547,7 +562,7 @@ def _annual_bound(spec: dict, series: _Series, in_period: dict[int, float], ctx:
         projected = _linear_projection(points, ctx.end)
         if spec["unit"] == "%":
             projected = min(max(projected, 0.0), 100.0)
-        out["projected_2025"] = projected
+        out["projected_end"] = projected
         ok = meets(projected, spec["comparator"], spec["target"], tolerance=tol)
         out["escap_category"] = ESCAP_ON_TRACK if ok else ESCAP_REVERSE
         if not ok and out["status"] == MET:

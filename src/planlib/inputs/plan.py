@@ -76,6 +76,17 @@ class PlanMeta(_Strict):
     baseline_year: int
     source_url: str | None = None
     areas: list[str] = Field(default_factory=list)
+    # What the report layer says about the plan, so that no report sentence is written for one plan only
+    region: str  # the whole area the plan covers, as the data name it (全市, 全国); assessed series use it
+    period_name: str | None = None  # the plan period's short name (十四五); None: the years (2021—2025年) stand in
+    previous_period_name: str | None = None  # the period the baselines close (十三五)
+    subject: str = ""  # what the plan promotes, as captions name it (就业促进: “十四五”就业促进主要指标…)
+    headline_label: str = "主要指标表"  # where the plan prints its headline indicators (专栏1)
+    targets_label: str = "其他"  # where its other quantified targets are (专栏2—13 及正文)
+    layout_name: str | None = None  # the plan's area grouping of districts (一区两群); None: no district sections
+    monthly_series: list[str] = Field(default_factory=list)  # series of the monthly picture of annual reports
+    revision_caveats: list[str] = Field(default_factory=list)  # data caveats on revisions, printed first
+    caveats: list[str] = Field(default_factory=list)  # the plan's other data caveats, printed last
 
     @model_validator(mode="after")
     def _period(self) -> PlanMeta:
@@ -115,6 +126,10 @@ class TargetSpec(_Strict):
     item: str | None = None
     text: str | None = None
     also_in: str | None = None
+    # report text: a caveat on this indicator's data (printed in 数据说明与局限), and, where its first
+    # published figure may have a wider scope than the baseline, the label of that caveat (the jump is computed)
+    caveat: str | None = None
+    scope_break: str | None = None
 
     @model_validator(mode="after")
     def _consistent(self) -> TargetSpec:
@@ -162,7 +177,7 @@ COLUMNS = [
     "id", "section", "name", "unit", "baseline", "baseline_year", "target", "target_year",
     "comparator", "kind", "attribute",
     "target_high", "period", "reference", "baseline_period", "baseline_comparator", "number", "area",
-    "project", "item", "text", "source_text", "also_in", "note", "group",
+    "project", "item", "text", "source_text", "also_in", "note", "caveat", "scope_break", "group",
 ]  # fmt: skip
 
 
@@ -197,6 +212,20 @@ class Plan:
         if match.empty:
             raise KeyError(f"计划 {self.id} 中没有 id 为 '{target_id}' 的指标或目标")
         return match.iloc[0].to_dict()
+
+    @property
+    def period_label(self) -> str:
+        """How report text names the plan period: '“十四五”' (``period_name``), else '2021—2025年'."""
+        m = self.meta
+        return f"“{m.period_name}”" if m.period_name else f"{m.period_start}—{m.period_end}年"
+
+    @property
+    def previous_label(self) -> str:
+        """The period the baselines close: '“十三五”' (``previous_period_name``), else '2016—2020年'."""
+        m = self.meta
+        span = m.period_end - m.period_start
+        return (f"“{m.previous_period_name}”" if m.previous_period_name
+                else f"{m.baseline_year - span}—{m.baseline_year}年")  # fmt: skip
 
     def time_progress(self, as_of: int) -> float:
         """序时进度 after year ``as_of``: (as_of − baseline year) / (end − baseline year)."""

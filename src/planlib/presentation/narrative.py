@@ -37,12 +37,13 @@ def target_text(row: dict) -> str:
     return value + suffix
 
 
-def cumulative_sentence(row: dict, as_of: int, start: int) -> str:
-    """Sentence for a five-year total, e.g. 城镇新增就业 in the 2023 report."""
+def cumulative_sentence(row: dict, as_of: int, start: int, region: str = "") -> str:
+    """Sentence for a five-year total, e.g. 城镇新增就业 in the 2023 report; ``region`` is the plan's whole
+    area as the reader knows it (全市, 全国; plan meta ``region``), printed before the year's value."""
     name, unit = row["name"], row["unit"]
     parts = []
     if row["latest_year"] == as_of and not is_missing(row["latest_value"]):
-        parts.append(f"{as_of}年全市{name}{fmt_number(row['latest_value'])}{_sym(row, 'latest_marks')}{unit}")
+        parts.append(f"{as_of}年{region}{name}{fmt_number(row['latest_value'])}{_sym(row, 'latest_marks')}{unit}")
     if is_missing(row["cumulative"]):
         reason = row["note"] if isinstance(row.get("note"), str) and row["note"] else "缺少已公布的全年数据"
         parts.append(f"{name}{start}—{as_of}年累计值无法计算（{reason}）")
@@ -76,7 +77,7 @@ def _status_phrase(row: dict) -> str:
 
 
 def status_counts_sentence(assessment: pd.DataFrame, group: str = "headline") -> str:
-    """'专栏1的14项主要指标中,快于序时进度2项、达标1项……数据暂缺6项。'"""
+    """'14项主要指标中,快于序时进度2项、达标1项……数据暂缺6项。'"""
     frame = assessment[assessment["group"] == group]
     counts = frame["status"].value_counts()
     parts = [f"{s}{int(counts[s])}项" for s in HEADLINE_ORDER if s in counts]
@@ -99,12 +100,15 @@ def binding_sentence(assessment: pd.DataFrame) -> str:
     return text + "。"
 
 
-def summary_sentences(assessment: pd.DataFrame, as_of: int, start: int) -> list[str]:
-    """The 摘要 of a report: headline sums first, then the status counts, then binding targets."""
+def summary_sentences(assessment: pd.DataFrame, as_of: int, start: int, region: str = "",
+                      headline_label: str = "主要指标表") -> list[str]:  # fmt: skip
+    """The 摘要 of a report: headline sums first, then the status counts, then binding targets.
+
+    ``region`` and ``headline_label`` are the plan's (meta ``region``, ``headline_label``: 全市, 专栏1)."""
     out = []
     rows = assessment.set_index("id", drop=False)
     for tid in assessment.loc[(assessment["group"] == "headline") & (assessment["kind"] == "cumulative"), "id"]:
-        out.append(cumulative_sentence(rows.loc[tid].to_dict(), as_of, start))
+        out.append(cumulative_sentence(rows.loc[tid].to_dict(), as_of, start, region))
     for rec in assessment[(assessment["group"] == "headline") & (assessment["kind"] == "annual")].to_dict("records"):
         if rec["status"] in (A.MET, A.NOT_MET):
             out.append(
@@ -112,7 +116,7 @@ def summary_sentences(assessment: pd.DataFrame, as_of: int, start: int) -> list[
                 f"“{target_text(rec)}”的要求，最新为{rec['latest_year']}年的{fmt_number(rec['latest_value'])}"
                 f"{_sym(rec, 'latest_marks')}{rec['unit']}。"
             )
-    out.append("专栏1的" + status_counts_sentence(assessment))
+    out.append(f"{headline_label}的" + status_counts_sentence(assessment))
     out.append(binding_sentence(assessment))
     out += legend_sentences(assessment[assessment["group"] == "headline"])
     return out

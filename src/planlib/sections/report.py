@@ -104,27 +104,29 @@ def context(as_of: int, report_kind: str = "annual", plan: str = "cq-employment-
     from planlib.inputs.plan import load_plan
 
     plan_obj = load_plan(plan)
-    obs = as_known_on(load_observations(), vintage)
+    obs = as_known_on(load_observations(), vintage)  # what the report may see: A.visible(obs, as_of)
     assessment = A.assess(plan_obj, obs, as_of=int(as_of))
     return Context(plan=plan_obj, observations=obs, assessment=assessment, as_of=int(as_of),
                    report_kind=report_kind, vintage=str(vintage))  # fmt: skip
 
 
 def summary(ctx: Context) -> Markdown:
-    sentences = summary_sentences(ctx.assessment, ctx.as_of, ctx.plan.meta.period_start)
+    meta = ctx.plan.meta
+    sentences = summary_sentences(ctx.assessment, ctx.as_of, meta.period_start, meta.region, meta.headline_label)
     head = ctx.assessment[ctx.assessment["group"] == "headline"]
     ctx.shown.update("".join(v for c in ("latest_marks", "marks") for v in head[c] if isinstance(v, str)))
     return _paragraphs(sentences, "段落“摘要”")
 
 
-def _baseline_text(row: dict) -> str:
+def _baseline_text(row: dict, base_year: int) -> str:
+    """The baseline cell: '≥362（2016-2020累计）', '76.1', or '10.5（2019年）' for one not of ``base_year``."""
     if is_missing(row["baseline"]):
         return "—"
     prefix = {">": ">", ">=": "≥", "<": "<", "<=": "≤"}.get(row.get("baseline_comparator") or "", "")
     text = prefix + fmt_number(row["baseline"])
     if isinstance(row.get("baseline_period"), str):
         text += f"（{row['baseline_period']}累计）"
-    elif row.get("baseline_year") and int(row["baseline_year"]) != 2020:
+    elif row.get("baseline_year") and int(row["baseline_year"]) != base_year:
         text += f"（{int(row['baseline_year'])}年）"
     return text
 
@@ -184,8 +186,12 @@ def _src(title: str, url: str) -> str:
 def _alert_rows(ctx: Context) -> pd.DataFrame:
     from planlib.indicators.alerts import unemployment_alerts
 
-    alerts = unemployment_alerts(ctx.observations, as_of=ctx.as_of)
-    alerts = alerts[alerts["year"].isna() | (alerts["year"] >= ctx.plan.meta.baseline_year)].copy()
+    obs, meta = ctx.observations, ctx.plan.meta
+    # the plan's region, and its districts where it has a district layout
+    ours = (obs["region"] == meta.region) | ((obs["region_kind"] == "district") & bool(meta.layout_name))
+    alerts = unemployment_alerts(obs[ours], as_of=ctx.as_of)
+    # the base year is before the plan: its figures are baselines, never alerts of the plan period
+    alerts = alerts[alerts["year"].isna() | (alerts["year"] >= meta.period_start)].copy()
     alerts["source"] = [_src(t, u) for t, u in zip(alerts["source_title"], alerts["source_url"], strict=True)]
     return alerts
 
@@ -225,16 +231,19 @@ def headline_table(ctx: Context) -> Table:
     import pandas as pd
 
     register = sources_register(ctx)
+    meta = ctx.plan.meta
     rows = []
     recs = ctx.assessment[ctx.assessment["group"] == "headline"].to_dict("records")
     for rec in recs:
         rows.append({
-            "指标": f"{rec['name']}（{rec['unit']}）", "2020年基数": _baseline_text(ctx.plan.target(rec["id"])),
-            "2025年目标": target_text(rec),
+            "指标": f"{rec['name']}（{rec['unit']}）",
+            f"{meta.baseline_year}年基数": _baseline_text(ctx.plan.target(rec["id"]), meta.baseline_year),
+            f"{meta.period_end}年目标": target_text(rec),
             "最新全年值": _latest_text(rec), "进展": _progress_text(rec), "状态": rec["status"],
             "Eurostat 评价": rec["eurostat_category"], "属性": rec["attribute"], "来源": _source_refs(rec, register),
         })  # fmt: skip
-    return Table(pd.DataFrame(rows), caption=f"“十四五”就业促进主要指标完成情况（截至{ctx.as_of}年）",
+    caption = f"{ctx.plan.period_label}{meta.subject}主要指标完成情况（截至{ctx.as_of}年）"
+    return Table(pd.DataFrame(rows), caption=caption,
                  name="headline-indicators", source="见文末“数据来源”，方括号内为来源编号",
                  notes=["只使用全年（或年末）数据；部分时期数据另行标注，不作为年度值。",
                         *_baseline_notes(ctx), *_value_notes(ctx, recs)])  # fmt: skip
@@ -273,7 +282,8 @@ def project_table(ctx: Context) -> Table:
                      "来源": _source_refs(rec, register)})  # fmt: skip
     counts = pd.Series([r["状态"] for r in rows]).value_counts()
     missing = int(counts.get(A.MISSING, 0))
-    return Table(pd.DataFrame(rows), caption=f"专栏2—13 及正文量化目标（截至{ctx.as_of}年）", name="project-targets",
+    caption = f"{ctx.plan.meta.targets_label}量化目标（截至{ctx.as_of}年）"
+    return Table(pd.DataFrame(rows), caption=caption, name="project-targets",
                  notes=[f"{len(rows)} 项目标中 {missing} 项尚无已公布数据（数据暂缺）。",
                         *_value_notes(ctx, recs)])  # fmt: skip
 
@@ -282,7 +292,7 @@ def coverage_table(ctx: Context) -> Table:
     """Indicator × year: 全年 (full-year value) / 部分 (only partial-period values) / 缺 (nothing)."""
     import pandas as pd
 
-    obs = ctx.observations[(ctx.observations["region"] == "全市")]
+    obs = ctx.observations[(ctx.observations["region"] == ctx.plan.meta.region)]
     rows = []
     for rec in ctx.plan.indicators.to_dict("records"):
         series = obs[obs["indicator_id"] == rec["id"]]
@@ -295,7 +305,8 @@ def coverage_table(ctx: Context) -> Table:
     frame = pd.DataFrame(rows)
     cells = frame.drop(columns="指标").to_numpy().ravel()
     full_n = int((cells == "全年").sum())
-    return Table(frame, caption=f"主要指标数据覆盖情况（2021—{ctx.as_of}年）", name="coverage",
+    span = _span(ctx.plan.meta.period_start, ctx.as_of)
+    return Table(frame, caption=f"主要指标数据覆盖情况（{span}）", name="coverage",
                  notes=[f"全年数据 {full_n}/{cells.size} 格；“部分”指只有季度、月度或截至某日的数据；"
                         "“缺”指未找到已公布数据。"],
                  align={c: "center" for c in frame.columns if c != "指标"})  # fmt: skip
@@ -310,14 +321,14 @@ def _pace_text(row: dict) -> str:
 
 
 def _projection_text(row: dict) -> str:
-    value = row["projected_2025"]
+    value = row["projected_end"]
     if value != value or value is None:
         return "无法预测（数据不足）"
     return f"{fmt_number(value)}{row['unit']}（{row['escap_category']}）"
 
 
 def midterm_table(ctx: Context) -> Table:
-    """时间过半、任务过半: completion against time progress, the pace 2024–2025 need, the projection."""
+    """时间过半、任务过半: completion against time progress, the pace the remaining years need, the projection."""
     import pandas as pd
 
     rows = []
@@ -347,7 +358,7 @@ def risks(ctx: Context) -> Markdown:
     else:
         items = []
         for rec in at_risk.to_dict("records"):
-            value = rec["projected_2025"]
+            value = rec["projected_end"]
             end = ctx.plan.meta.period_end
             projected = f"，按当前速度预计{end}年为{fmt_number(value)}{rec['unit']}" if value == value else ""
             flag = "（约束性指标）" if rec["constraint_behind"] else ""
@@ -379,14 +390,19 @@ def pending_publications(ctx: Context) -> Table:
 
 def _has_year(ctx: Context, series_id: str, year: int) -> bool:
     obs = ctx.observations
-    return bool(((obs["indicator_id"] == series_id) & (obs["region"] == "全市") & obs["is_annual"]
+    return bool(((obs["indicator_id"] == series_id) & (obs["region"] == ctx.plan.meta.region) & obs["is_annual"]
                  & (obs["year"] == year)).any())  # fmt: skip
 
 
 def _visible(ctx: Context) -> pd.DataFrame:
-    """Observations a report for ``as_of`` may use: periods ending by the end of that year."""
-    obs = ctx.observations
-    return obs[obs["period_end"].isna() | (obs["period_end"] <= f"{ctx.as_of}-12-31")]
+    """Observations a report for ``as_of`` may use (:func:`planlib.indicators.assessment.visible`; the
+    context's observations are already those of its vintage)."""
+    return A.visible(ctx.observations, ctx.as_of)
+
+
+def _span(start: int, end: int) -> str:
+    """'2021—2023年', or '2021年' for a one-year span (never '2021—2021年')."""
+    return f"{start}—{end}年" if end > start else f"{start}年"
 
 
 def _indicator_sentence(rec: dict, ctx: Context) -> str:
@@ -398,7 +414,7 @@ def _indicator_sentence(rec: dict, ctx: Context) -> str:
     if rec["kind"] == "cumulative":
         from planlib.presentation.narrative import cumulative_sentence
 
-        return cumulative_sentence(rec, ctx.as_of, ctx.plan.meta.period_start)
+        return cumulative_sentence(rec, ctx.as_of, ctx.plan.meta.period_start, ctx.plan.meta.region)
     value = fmt_number(rec["latest_value"]) + _sym(rec, "latest_marks")
     latest = f"最新全年值为{int(rec['latest_year'])}年的{value}{unit}"
     if rec["kind"] in ("annual", "relative", "qualitative"):
@@ -414,7 +430,7 @@ def _stand_in_text(rec: dict, ctx: Context) -> str:
     from planlib.inputs.observations import load_series_map, stand_ins
 
     rows = stand_ins(_visible(ctx), rec["id"])
-    rows = rows[rows["preferred"] & rows["is_annual"] & (rows["region"] == "全市")]
+    rows = rows[rows["preferred"] & rows["is_annual"] & (rows["region"] == ctx.plan.meta.region)]
     if rows.empty:
         return ""
     latest = rows.sort_values("period_end").iloc[-1]
@@ -436,7 +452,7 @@ def area_section(ctx: Context, area: str) -> Markdown:
     parts = [md_text(_indicator_sentence(rec, ctx)) for rec in rows]
     visible = _visible(ctx)
     for rec in rows:
-        has_data = ((visible["indicator_id"] == rec["id"]) & (visible["region"] == "全市")).any()
+        has_data = ((visible["indicator_id"] == rec["id"]) & (visible["region"] == ctx.plan.meta.region)).any()
         if not has_data or rec["kind"] in ("relative", "qualitative"):
             continue
         if rec["kind"] == "cumulative" and pd.isna(rec["latest_year"]):
@@ -458,34 +474,55 @@ def area_section(ctx: Context, area: str) -> Markdown:
 
 def caveats(ctx: Context) -> Markdown:
     """Data caveats for the appendix: what the numbers can and cannot say."""
+    meta = ctx.plan.meta
     lines = [
         "数值为发布时的数据（初步核算数），此后可能修订。",
-        "2023年及以后的地区生产总值可能因第五次全国经济普查而修订。",
+        *meta.revision_caveats,
         "只有全年（或年末）数据作为年度值；季度、月度、截至某日的数据单独标注，不用于计算完成度。",
         "缺少数据的指标标为“数据暂缺”，不做估计；缺少某年全年数据的五年累计标为“数据不全”，不跨缺口求和。",
         *_scope_break_lines(ctx),
-        "脱贫人口务工规模：2022年起含防止返贫监测对象，口径宽于2020年基数。",
-        "高校毕业生去向落实率：人力社保口径（重庆籍毕业生，年底）与教委口径（全部毕业生，截至8月31日）不同，本报告只用前者。",
-        "区县城镇新增就业的统计口径各不相同，不能跨区县比较；尚未找到任何区县的城镇调查失业率。",
-        "区县边界为示意图，不作为权属界线依据。",
+        *[c for c in ctx.plan.all_targets["caveat"] if isinstance(c, str)],  # the plan's caveats on its indicators
+        *meta.caveats,
+        *_district_unemployment_caveat(ctx),
     ]
     return Markdown("\n".join(_items([line for line in lines if _knowable(line, ctx.as_of)])) + "\n",
                     "段落“数据说明与局限”")  # fmt: skip
 
 
 def _scope_break_lines(ctx: Context) -> list[str]:
-    """技能人才: the jump from the plan's baseline to the first published figure, computed, not typed."""
+    """Indicators the plan marks ``scope_break`` (技能人才): the jump from the plan's baseline to the first
+    published figure, computed, not typed."""
     from planlib.inputs.observations import annual_values
 
-    spec = ctx.plan.target("skilled_workers_total")
-    values = annual_values(_visible(ctx), "skilled_workers_total")
-    later = values[values.index > int(spec["baseline_year"])]
-    if later.empty:
+    lines = []
+    for spec in ctx.plan.all_targets.to_dict("records"):
+        if not isinstance(spec.get("scope_break"), str) or is_missing(spec["baseline"]):
+            continue
+        values = annual_values(_visible(ctx), spec["id"], region=ctx.plan.meta.region)
+        later = values[values.index > int(spec["baseline_year"])]
+        if later.empty:
+            continue
+        year, value, unit = int(later.index[0]), float(later.iloc[0]), spec["unit"]
+        jump = value - spec["baseline"]
+        lines.append(f"{spec['scope_break']}：{year}年{spec['name']}{fmt_number(value)}{unit}，较{int(spec['baseline_year'])}"
+                     f"年基数{fmt_number(spec['baseline'])}{unit}增加{fmt_number(jump)}{unit}，疑为统计口径扩大，"
+                     "与规划目标比较须谨慎。")  # fmt: skip
+    return lines
+
+
+def _district_unemployment(ctx: Context) -> pd.DataFrame:
+    """District rows of the series the alert rules watch that the report may see (empty: none published)."""
+    from planlib.indicators.alerts import load_rules
+
+    obs = _visible(ctx)
+    return obs[(obs["indicator_id"] == load_rules()["series"]) & (obs["region_kind"] == "district")]
+
+
+def _district_unemployment_caveat(ctx: Context) -> list[str]:
+    """Said only while it is true: no district's surveyed unemployment rate is in the data."""
+    if not ctx.plan.meta.layout_name or not _district_unemployment(ctx).empty:
         return []
-    year, value = int(later.index[0]), float(later.iloc[0])
-    jump = value - spec["baseline"]
-    return [f"技能人才、高技能人才：{year}年技能人才总量{fmt_number(value)}万人，较{int(spec['baseline_year'])}年基数"
-            f"{fmt_number(spec['baseline'])}万人增加{fmt_number(jump)}万人，疑为统计口径扩大，与规划目标比较须谨慎。"]
+    return ["尚未找到任何区县的城镇调查失业率。"]
 
 
 def _knowable(text: str, as_of: int) -> bool:
@@ -563,11 +600,11 @@ def regional_text(ctx: Context) -> Markdown:
     urban = district_values(obs, "urban_resident_population", period_type="census_date")
     groups = load_clusters().set_index("district")["cluster"]
     lines = []
-    if len(pop) == 38 and len(urban) == 38:
+    if len(groups) and len(pop) == len(groups) and len(urban) == len(groups):
         sums = aggregate_clusters(pop, "sum").set_index("group")["value"]
         shares = "、".join(f"{g}{fmt_number(v)}万人（{fmt_percent(v / sums.sum())}）" for g, v in sums.items())
-        lines.append(f"按第七次全国人口普查（2020年11月1日），全市常住人口{fmt_number(sums.sum())}万人，其中{shares}"
-                     f"（片区按{grouping_name()}）。")  # fmt: skip
+        lines.append(f"按第七次全国人口普查（{_census_date(obs)}），{ctx.plan.meta.region}常住人口{fmt_number(sums.sum())}万人，"
+                     f"其中{shares}（片区按{grouping_name()}）。")  # fmt: skip
         rate = urban / pop * 100
         d = disparity(rate, pop, groups)
         lines.append(
@@ -583,6 +620,14 @@ def regional_text(ctx: Context) -> Markdown:
                      f"（{'、'.join(missing)}），不计算片区合计和人均地区生产总值差距。")  # fmt: skip
     lines.append(f"计算口径：{CONVENTIONS}")
     return _paragraphs(lines, "段落“区域协调”")
+
+
+def _census_date(obs: pd.DataFrame) -> str:
+    """The census day of the district population figures, as '2020年11月1日' (from the data)."""
+    days = obs.loc[(obs["indicator_id"] == "resident_population") & (obs["period_type"] == "census_date"),
+                   "period_end"].dropna()  # fmt: skip
+    year, month, day = (int(p) for p in str(days.max())[:10].split("-"))
+    return f"{year}年{month}月{day}日"
 
 
 def heat_index_table(ctx: Context) -> Table | Markdown:
@@ -622,6 +667,9 @@ def alerts_table(ctx: Context) -> Table | Markdown:
     rules = "；".join(f"{r['level']}：{r['text']}" for r in load_rules()["rules"])
     if alerts.empty:
         return _paragraphs([f"截至{ctx.as_of}年，城镇调查失业率未触发任何预警规则。规则：{rules}。"], "段落“失业预警”")
+    districts = _district_unemployment(ctx)
+    scope = (f"区县调查失业率尚未公布，仅对{ctx.plan.meta.region}判断。" if districts.empty else
+             f"{ctx.plan.meta.region}和已公布调查失业率的{districts['region'].nunique()}个区县均已判断。")  # fmt: skip
     import pandas as pd
 
     marks = [_sym(r, "marks") for r in alerts.to_dict("records")]
@@ -629,20 +677,16 @@ def alerts_table(ctx: Context) -> Table | Markdown:
     ctx.shown.update("".join(marks))
     frame = pd.DataFrame({"地区": alerts["region"], "时期": alerts["period_label"], "预警": alerts["level"],
                           "规则": alerts["description"], "触发值（%）": values if any(marks) else alerts["value"],
-                          "上年值（%）": ["—" if is_missing(v) else v for v in alerts["previous"]],
+                          "上年值（%）": ["—" if is_missing(v) else v for v in alerts["previous_year_value"]],
                           "来源": [f"[{register[s]}]" for s in alerts["source"]]})  # fmt: skip
     return Table(frame, caption=f"失业预警（截至{ctx.as_of}年）", name="unemployment-alerts",
-                 notes=[f"规则（settings/alerts.yaml）：{rules}。区县调查失业率尚未公布，仅对全市判断。",
+                 notes=[f"规则（settings/alerts.yaml）：{rules}。{scope}",
                         *_legend(marks)])  # fmt: skip
-
-
-MONTHLY_SERIES = ("mon_new_employment", "mon_unemployment_inflow", "mon_unemployment_exits",
-                  "mon_registered_unemployed")  # the 全市 monthly picture an annual report shows
 
 
 def monthly_picture(ctx: Context) -> Markdown:
     """The monthly picture of the report year from record-level monitoring (``planlib monitor run``), where
-    such results exist: one row per month for 全市 (new employment registrations, new unemployment
+    such results exist: one row per month for the plan's region (new employment registrations, new unemployment
     registrations, exits, registered unemployed at month end), marked as administrative data. Nothing at
     all (an empty section) where no month of the year was computed.
     """
@@ -650,21 +694,23 @@ def monthly_picture(ctx: Context) -> Markdown:
 
     from planlib.indicators.monitoring import load_monthly_observations, load_settings, series_table
 
+    series = list(ctx.plan.meta.monthly_series)  # the plan names the series its monthly picture shows
+    region = ctx.plan.meta.region
     data = load_monthly_observations()
-    year = data[(data["region"] == "全市") & data["indicator_id"].isin(MONTHLY_SERIES)
+    year = data[(data["region"] == region) & data["indicator_id"].isin(series)
                 & (data["period_start"].astype(str).str[:4] == str(ctx.as_of))]  # fmt: skip
-    if data.empty or year.empty:
+    if not series or data.empty or year.empty:
         return Markdown("", "段落“月度监测”")
-    names = {sid: f"{s.name}（{s.unit}）" for sid, s in series_table().items() if sid in MONTHLY_SERIES}
+    names = {sid: f"{s.name}（{s.unit}）" for sid, s in series_table().items() if sid in series}
     wide = year.pivot_table(index="period_label", columns="indicator_id", values="value", aggfunc="first")
-    wide = wide.reindex(columns=[c for c in MONTHLY_SERIES if c in wide.columns]).rename(columns=names)
+    wide = wide.reindex(columns=[c for c in series if c in wide.columns]).rename(columns=names)
     frame = wide.reset_index().rename(columns={"period_label": "月份"})
     marks = "".join(sorted(set(year["confidence"].map({"test": "‡"}).dropna())))
     sources = sorted(set(year["source_title"]))
     notes = [f"{load_settings()['output']['marking']}：由登记记录计算，不是统计部门公布的数字；"
              "少于披露阈值的数已按规则隐去。", *_legend([marks])]  # fmt: skip
     ctx.shown.update(marks)
-    table = Table(pd.DataFrame(frame), caption=f"{ctx.as_of}年全市月度就业监测（行政记录）{marks}",
+    table = Table(pd.DataFrame(frame), caption=f"{ctx.as_of}年{region}月度就业监测（行政记录）{marks}",
                   name="monthly-picture", source="；".join(sources), notes=notes)
     # the heading comes with the table: a year without monitoring results shows no empty section
     return Markdown("## 月度就业监测（行政记录）\n\n" + table._repr_markdown_(), "段落“月度监测”")
@@ -679,16 +725,19 @@ def alerts_chart(ctx: Context) -> Figure:
 
 
 def baseline_comparison(ctx: Context) -> Table:
-    """十三五 (the plan's 2020 baselines) against the latest 十四五 figure, where the plan gives a baseline."""
+    """The previous period (the plan's baselines) against the latest figure of this one, where the plan gives a
+    baseline (periods named from plan meta ``period_name`` / ``previous_period_name``)."""
     import pandas as pd
 
+    meta = ctx.plan.meta
+    current, previous = ctx.plan.period_label, ctx.plan.previous_label
     rows = []
     headline = ctx.assessment[(ctx.assessment["group"] == "headline") & ctx.assessment["baseline"].notna()]
     recs = headline.to_dict("records")
     for rec in recs:
-        base = _baseline_text(ctx.plan.target(rec["id"]))
+        base = _baseline_text(ctx.plan.target(rec["id"]), ctx.plan.meta.baseline_year)
         if rec["kind"] == "cumulative":
-            how = f"{ctx.plan.meta.period_start}—{ctx.as_of}年累计"
+            how = f"{_span(ctx.plan.meta.period_start, ctx.as_of)}累计"
             as_of_date = re.search(r"截至[^)）]*", rec["note"]) if isinstance(rec["note"], str) else None
             if as_of_date:  # a published cumulative figure stands in for missing years: say up to when
                 how += f"，公布数{as_of_date.group(0)}"
@@ -696,11 +745,13 @@ def baseline_comparison(ctx: Context) -> Table:
             now = f"{fmt_number(rec['cumulative'])}{_sym(rec, 'marks')}（{how}）" if known else MISSING_TEXT
         else:
             now = _latest_text(rec)
-        rows.append({"指标": f"{rec['name']}（{rec['unit']}）", "“十三五”基数": base, "“十四五”最新": now,
+        rows.append({"指标": f"{rec['name']}（{rec['unit']}）", f"{previous}基数": base, f"{current}最新": now,
                      "目标": target_text(rec)})  # fmt: skip
-    return Table(pd.DataFrame(rows), caption="“十四五”与“十三五”基数比较", name="baseline-comparison",
-                 notes=["基数为规划专栏1所列2020年数（带年份者为2019年数）；"
-                        "累计指标的基数为“十三五”五年累计。", *_value_notes(ctx, recs)])  # fmt: skip
+    other = sorted({int(y) for y in headline["baseline_year"].dropna()} - {meta.baseline_year})
+    dated = f"（带年份者为{'、'.join(map(str, other))}年数）" if other else ""
+    return Table(pd.DataFrame(rows), caption=f"{current}与{previous}基数比较", name="baseline-comparison",
+                 notes=[f"基数为规划{meta.headline_label}所列{meta.baseline_year}年数{dated}；"
+                        f"累计指标的基数为{previous}五年累计。", *_value_notes(ctx, recs)])  # fmt: skip
 
 
 def sources_table(ctx: Context) -> Table:
