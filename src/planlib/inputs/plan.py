@@ -83,6 +83,8 @@ class PlanMeta(_Strict):
     subject: str = ""  # what the plan promotes, as captions name it (就业促进: “十四五”就业促进主要指标…)
     headline_label: str = "主要指标表"  # where the plan prints its headline indicators (专栏1)
     targets_label: str = "其他"  # where its other quantified targets are (专栏2—13 及正文)
+    targets_heading: str = "其他量化目标"  # the report heading over them (专栏2—13 项目量化目标)
+    series_notes: bool = True  # print series.yaml notes (they describe this plan's region's data) as 口径说明
     layout_name: str | None = None  # the plan's area grouping of districts (一区两群); None: no district sections
     monthly_series: list[str] = Field(default_factory=list)  # series of the monthly picture of annual reports
     revision_caveats: list[str] = Field(default_factory=list)  # data caveats on revisions, printed first

@@ -110,6 +110,46 @@ def context(as_of: int, report_kind: str = "annual", plan: str = "cq-employment-
                    report_kind=report_kind, vintage=str(vintage))  # fmt: skip
 
 
+def heading(ctx: Context, which: str) -> Markdown:
+    """A section heading whose words depend on the plan (empty where the plan has no such section):
+    ``"targets"`` (``# 专栏2—13 项目量化目标``, plan meta ``targets_heading``; none without targets),
+    ``"regional"`` (``# 区域协调（一区两群）``, ``layout_name``), ``"heat"`` (``## 区县就业热力指数``, with a
+    layout), ``"comparison"`` (``# 与“十三五”比较``), ``"headline"`` (``# 主要指标完成情况（2021—2025年）``).
+    Raises KeyError for another ``which``."""
+    meta = ctx.plan.meta
+    text = {
+        "targets": f"# {meta.targets_heading}" if len(ctx.plan.targets) else "",
+        "regional": f"# 区域协调（{meta.layout_name}）" if meta.layout_name else "",
+        "heat": "## 区县就业热力指数" if meta.layout_name else "",
+        "comparison": f"# 与{ctx.plan.previous_label}比较",
+        "headline": f"# 主要指标完成情况（{_span(meta.period_start, meta.period_end)}）",
+    }[which]
+    return Markdown(text + "\n" if text else "", f"标题“{which}”")
+
+
+def pending_note(ctx: Context) -> Markdown:
+    """For the final report: which end-year figures of the headline indicators are not yet published (from
+    the data), or nothing when all are."""
+    end = ctx.plan.meta.period_end
+    if ctx.as_of < end:
+        return Markdown("", "段落“摘要”")
+    ids = list(ctx.plan.indicators["id"])
+    missing = [n for i, n in zip(ids, ctx.plan.indicators["name"], strict=True) if not _has_year(ctx, i, end)]
+    if not missing:
+        return Markdown("", "段落“摘要”")
+    text = (f"{end}年的全年数据尚未全部公布（{len(missing)}项主要指标尚缺：{'、'.join(missing)}）；"
+            "本报告使用截至目前已公布的数据，部分时期数据单独标注，不作为全年值。")  # fmt: skip
+    return _paragraphs([text], "段落“摘要”")
+
+
+def areas(ctx: Context) -> Markdown:
+    """Every plan area (plan meta ``areas``) under its own ``##`` heading, each :func:`area_section`."""
+    parts = []
+    for area in ctx.plan.meta.areas:
+        parts += [f"## {md_text(area)}", str(area_section(ctx, area)).strip("\n")]
+    return Markdown("\n\n".join(parts) + "\n", "段落“分领域进展”")
+
+
 def summary(ctx: Context) -> Markdown:
     meta = ctx.plan.meta
     sentences = summary_sentences(ctx.assessment, ctx.as_of, meta.period_start, meta.region, meta.headline_label)
@@ -269,10 +309,13 @@ def _baseline_notes(ctx: Context) -> list[str]:
     return notes + [f"{d}。" for d in differing]
 
 
-def project_table(ctx: Context) -> Table:
-    """专栏2–13 and body-text targets with their latest known value or 数据暂缺."""
+def project_table(ctx: Context) -> Table | Markdown:
+    """专栏2–13 and body-text targets with their latest known value or 数据暂缺 (nothing for a plan without
+    such targets)."""
     import pandas as pd
 
+    if ctx.plan.targets.empty:
+        return Markdown("", "表格“项目量化目标”")
     register = sources_register(ctx)
     rows = []
     recs = ctx.assessment[ctx.assessment["group"] == "project"].to_dict("records")
@@ -400,6 +443,21 @@ def _visible(ctx: Context) -> pd.DataFrame:
     return A.visible(ctx.observations, ctx.as_of)
 
 
+def _chart_view(ctx: Context) -> pd.DataFrame:
+    """What the charts may show: the visible rows of the plan's region, under the region name the charts
+    (planlib.presentation.charts) read as the whole area. For a plan whose region is that name (重庆) this is
+    :func:`_visible` itself, so its figures are unchanged."""
+    from planlib.inputs.observations import MUNICIPALITY
+
+    obs = _visible(ctx)
+    region = ctx.plan.meta.region
+    if region == MUNICIPALITY:
+        return obs
+    obs = obs[obs["region"] == region].copy()
+    obs["region"] = MUNICIPALITY
+    return obs
+
+
 def _span(start: int, end: int) -> str:
     """'2021—2023年', or '2021年' for a one-year span (never '2021—2021年')."""
     return f"{start}—{end}年" if end > start else f"{start}年"
@@ -457,14 +515,15 @@ def area_section(ctx: Context, area: str) -> Markdown:
             continue
         if rec["kind"] == "cumulative" and pd.isna(rec["latest_year"]):
             continue  # no full-year value in the period: a cumulative line would be empty
-        chart = (cumulative_progress(ctx.plan, visible, rec["id"], ctx.as_of) if rec["kind"] == "cumulative"
-                 else trajectory(ctx.plan, visible, rec["id"], ctx.as_of))  # fmt: skip
+        charted = _chart_view(ctx)
+        chart = (cumulative_progress(ctx.plan, charted, rec["id"], ctx.as_of) if rec["kind"] == "cumulative"
+                 else trajectory(ctx.plan, charted, rec["id"], ctx.as_of))  # fmt: skip
         parts.append(chart._repr_markdown_())
         ctx.shown.update(chart.marks)
     notes = _value_notes(ctx, rows)
     if notes:
         parts.append("**数值说明**\n\n" + "\n".join(_items(notes)))
-    series = load_series_map().series
+    series = load_series_map().series if ctx.plan.meta.series_notes else {}
     caveats = [f"{series[i]['name']}：{series[i]['note']}" for i in ids
                if i in series and series[i].get("note") and _knowable(series[i]["note"], ctx.as_of)]
     if caveats:
@@ -540,12 +599,14 @@ def jobs_chart(ctx: Context) -> Figure:
     """Cumulative 城镇新增就业 against 序时进度, from the data the report may see."""
     from planlib.presentation.charts import cumulative_progress
 
-    return cumulative_progress(ctx.plan, _visible(ctx), "urban_new_jobs", ctx.as_of)
+    return cumulative_progress(ctx.plan, _chart_view(ctx), "urban_new_jobs", ctx.as_of)
 
 
-def layout_map(ctx: Context) -> Figure:
+def layout_map(ctx: Context) -> Figure | Markdown:
     from planlib.presentation import maps
 
+    if not ctx.plan.meta.layout_name:
+        return Markdown("", "地图“区域布局”")
     return maps.layout_map()
 
 
@@ -555,6 +616,8 @@ def district_gdp_map(ctx: Context) -> Figure | Markdown:
     from planlib.inputs.regions import district_values
     from planlib.presentation import maps
 
+    if not ctx.plan.meta.layout_name:
+        return Markdown("", "地图“各区县地区生产总值”")
     found = _gdp_map_rows(ctx)
     if found is not None:
         year, rows = found
@@ -595,6 +658,8 @@ def regional_text(ctx: Context) -> Markdown:
     from planlib.indicators.disparity import CONVENTIONS, disparity
     from planlib.inputs.regions import aggregate_clusters, district_values, grouping_name, load_clusters
 
+    if not ctx.plan.meta.layout_name:
+        return Markdown("", "段落“区域协调”")
     obs = _visible(ctx)
     pop = district_values(obs, "resident_population", period_type="census_date")
     urban = district_values(obs, "urban_resident_population", period_type="census_date")
@@ -633,6 +698,8 @@ def _census_date(obs: pd.DataFrame) -> str:
 def heat_index_table(ctx: Context) -> Table | Markdown:
     from planlib.indicators.heat_index import heat_index
 
+    if not ctx.plan.meta.layout_name:
+        return Markdown("", "段落“区县就业热力指数”")
     result = heat_index(_visible(ctx))
     idx = result.index[result.index["year"] == ctx.as_of].dropna(subset=["index"])
     notes = result.describe()
@@ -716,11 +783,15 @@ def monthly_picture(ctx: Context) -> Markdown:
     return Markdown("## 月度就业监测（行政记录）\n\n" + table._repr_markdown_(), "段落“月度监测”")
 
 
-def alerts_chart(ctx: Context) -> Figure:
-    """The surveyed unemployment rate against the plan's ceiling, the series the alert rules watch."""
+def alerts_chart(ctx: Context) -> Figure | Markdown:
+    """The surveyed unemployment rate against the plan's ceiling, the series the alert rules watch (nothing
+    where the plan has no such target)."""
+    from planlib.indicators.alerts import load_rules
     from planlib.presentation.charts import trajectory
 
-    return trajectory(ctx.plan, _visible(ctx), "surveyed_unemployment_rate", ctx.as_of, name="alerts-unemployment",
+    if load_rules()["series"] not in set(ctx.plan.all_targets["id"]):
+        return Markdown("", "图“失业预警”")
+    return trajectory(ctx.plan, _chart_view(ctx), load_rules()["series"], ctx.as_of, name="alerts-unemployment",
                       title="失业预警：城镇调查失业率与规划控制线")  # fmt: skip
 
 
