@@ -99,7 +99,7 @@ def _cmd_build(args: argparse.Namespace) -> int:
                 print(f"使用离线引擎(Quarto 引擎不可用:{exc})", file=sys.stderr)
     try:
         result = build(args.only or None, formats, jobs=args.jobs, progress=not args.quiet, force=args.force,
-                       wait=_wait_seconds(args.wait), engine=engine)  # fmt: skip
+                       wait=_wait_seconds(args.wait), engine=engine, manifest=args.manifest)  # fmt: skip
     except quarto.QuartoUnavailable as exc:
         print(f"无法使用 Quarto 引擎:{exc}", file=sys.stderr)
         return 1
@@ -186,6 +186,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     bld = sub.add_parser("build", help="生成报告网站和 PDF(reports/_site)")
     bld.add_argument("--only", nargs="+", metavar="ID", help="只生成这些报告(如 annual-2023)")
+    bld.add_argument("--manifest", type=Path, default=None, metavar="PATH",
+                     help="另一个站点的清单(如 reports/national/manifest.yaml),生成到它旁边的 _site")
     bld.add_argument("--to", default="html,pdf,docx", help="输出格式,逗号分隔:html,pdf,docx(Word)")
     bld.add_argument("--engine", choices=["auto", "offline", "quarto"], default="auto",
                      help="auto:PATH 中有受支持版本的 quarto 则用 quarto,否则用离线引擎")

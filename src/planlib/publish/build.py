@@ -283,6 +283,7 @@ def build(
     root: Path | None = None,
     wait: float = 0,
     engine: str = "offline",
+    manifest: Path | None = None,
 ) -> BuildResult:
     """Build the reports (all, or ``only`` these ids) into ``reports/_site``.
 
@@ -292,10 +293,13 @@ def build(
     intact; each report is all-or-nothing, and a failing report keeps its previous output without
     stopping the others. Interrupting (Ctrl-C, SIGTERM, SIGHUP) stops the workers and their kernels and
     raises KeyboardInterrupt with the previous site untouched.
+
+    ``manifest`` is another site's manifest (e.g. ``reports/national/manifest.yaml``); its site is built into
+    ``_site`` beside it. Default: ``reports/manifest.yaml`` → ``reports/_site``.
     """
     started = time.perf_counter()
     root = root or project_root()
-    manifest = load_manifest(root / "reports" / "manifest.yaml")
+    manifest = load_manifest(Path(manifest) if manifest else root / "reports" / "manifest.yaml")
     # a report named twice is built once (two workers must never share its scratch folder)
     selected = [manifest.get(i) for i in dict.fromkeys(only)] if only else list(manifest.reports)
     bad = [f for f in formats if f not in FORMATS]
@@ -306,7 +310,7 @@ def build(
     module.check()  # a clear error before anything is touched (e.g. Quarto too old)
     engine_id = f"{engine} {module.fingerprint()}"
     with run_lock(lock_path(root), "报告构建", wait=wait) as acquired, _interruptible():
-        result = BuildResult(site=site_dir(root))
+        result = BuildResult(site=_manifest_site(manifest, root))
         if acquired.stale is not None:
             result.notices.append(f"上次构建({acquired.stale.describe()})未正常结束")
         result.notices += clean_leftovers(root)
@@ -318,7 +322,7 @@ def build(
 
 def _build_locked(manifest: Manifest, selected: list[Report], formats: tuple[str, ...], root: Path, *, jobs: int,
                   progress: bool, force: bool, result: BuildResult, engine: str, engine_id: str) -> None:  # fmt: skip
-    site = site_dir(root)
+    site = _manifest_site(manifest, root)
     state = _read_state(site / STATE_FILE, result)
     shared = inputs_hash(root)
     digests: dict[str, str | None] = {}
@@ -371,6 +375,14 @@ def _build_locked(manifest: Manifest, selected: list[Report], formats: tuple[str
             shutil.rmtree(leftover, ignore_errors=True)
             if leftover.exists():  # the next build will say what is in the way (clean_leftovers)
                 result.notices.append(f"未能删除临时文件夹 {leftover};下次构建前会再试并说明原因")
+
+
+def _manifest_site(manifest: Manifest, root: Path) -> Path:
+    """``reports/_site`` for the project's manifest, ``<folder>/_site`` for a manifest elsewhere."""
+    default = root / "reports" / "manifest.yaml"
+    if manifest.path is None or Path(manifest.path).resolve() == default.resolve():
+        return site_dir(root)
+    return Path(manifest.path).resolve().parent / "_site"
 
 
 def _read_state(path: Path, result: BuildResult) -> dict:

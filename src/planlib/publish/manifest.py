@@ -142,6 +142,9 @@ def load_manifest(path: Path | None = None) -> Manifest:
     except ValidationError as exc:
         raise DataError(validation_problems(path, raw, exc.errors())) from None
     plan = load_plan(spec.site.plan)
+    # a plan given as a YAML path is read from the project root (notebooks run in a scratch folder)
+    plan_param = (str((project_root() / spec.site.plan).resolve()) if spec.site.plan.endswith((".yaml", ".yml"))
+                  else spec.site.plan)  # fmt: skip
     start, end = plan.meta.period_start, plan.meta.period_end
     problems, reports, seen = [], [], set()
     for i, entry in enumerate(spec.reports):
@@ -183,6 +186,7 @@ def load_manifest(path: Path | None = None) -> Manifest:
         problems += _vintage_problems(params, display, where)
         params.setdefault("report_kind", kind)
         params.setdefault("report_id", rid)
+        params.setdefault("plan", plan_param)  # the notebook's R.context(plan=plan): the plan the site names
         title = entry.title or KIND_TITLE[kind].format(year=year)
         reports.append(Report(id=rid, kind=kind, title=title, notebook=notebook, parameters=params))
     if problems:
