@@ -702,7 +702,7 @@ def heat_index_table(ctx: Context) -> Table | Markdown:
         return Markdown("", "段落“区县就业热力指数”")
     result = heat_index(_visible(ctx))
     idx = result.index[result.index["year"] == ctx.as_of].dropna(subset=["index"])
-    notes = result.describe()
+    notes = _heat_description(result)
     if idx.empty:
         return _paragraphs([f"{ctx.as_of}年可用于区县就业热力指数的区县数据不足（每个区县至少需要"
                             f"{result.spec['min_components']}项指标），本年指数暂缺。{''.join(notes)}"],
@@ -724,6 +724,20 @@ def heat_index_table(ctx: Context) -> Table | Markdown:
     refs = "、".join(f"[{register[s]}]" for s in _heat_sources(ctx))
     return Table(frame, caption=f"区县就业热力指数（{ctx.as_of}年，仅含有数据的区县）", name="heat-index",
                  source=f"{refs}（编号见附录“数据来源”）" if refs else None, notes=notes)
+
+
+# settings/heat_index.yaml's method keys, as the reader reads them
+HEAT_WORDS = {"equal": "等权", "entropy": "熵权", "pooled": "全部区县和年份合并取最小值、最大值（各年可比）",
+              "per_year": "每年单独取最小值、最大值"}  # fmt: skip
+
+
+def _heat_description(result) -> list[str]:
+    """The heat index's method notes in Chinese (its settings name the methods by English keys)."""
+    spec = result.spec
+    first = (f"{spec['name']}：定义 {len(spec['components'])} 项指标，权重方法：{HEAT_WORDS[spec['weights']]}，"
+             f"标准化基准：{HEAT_WORDS[spec['goalposts']]}，"
+             f"至少 {spec['min_components']} 项指标才计算指数。")  # fmt: skip
+    return [first, *result.describe()[1:]]
 
 
 def alerts_table(ctx: Context) -> Table | Markdown:
