@@ -111,6 +111,9 @@ class _SiteSpec(_Strict):
     title: str | None = None
     plan: str = "cq-employment-14th"
     evaluator: str | None = None  # the evaluating body, printed on every report's cover
+    # a tidy observations CSV (columns of planlib.inputs.observations.TIDY_COLUMNS) the reports read instead of
+    # data/raw, relative to the project root — for a site of synthetic data made by code (tests)
+    observations: str | None = None
 
 
 class _ReportSpec(_Strict):
@@ -187,6 +190,8 @@ def load_manifest(path: Path | None = None) -> Manifest:
         params.setdefault("report_kind", kind)
         params.setdefault("report_id", rid)
         params.setdefault("plan", plan_param)  # the notebook's R.context(plan=plan): the plan the site names
+        if spec.site.observations:
+            params.setdefault("observations", str((project_root() / spec.site.observations).resolve()))
         title = entry.title or KIND_TITLE[kind].format(year=year)
         reports.append(Report(id=rid, kind=kind, title=title, notebook=notebook, parameters=params))
     if problems:

@@ -26,6 +26,8 @@ from planlib.presentation.narrative import summary_sentences, target_text
 from planlib.presentation.tables import MISSING_TEXT, Table, fmt_number, fmt_percent
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     import pandas as pd
 
     from planlib.inputs.plan import Plan
@@ -91,20 +93,24 @@ class Context:
         return numbers
 
 
-def context(as_of: int, report_kind: str = "annual", plan: str = "cq-employment-14th",
-            vintage: str = "latest") -> Context:  # fmt: skip
+def context(as_of: int, report_kind: str = "annual", plan: str | None = None, vintage: str = "latest",
+            observations: str | Path | pd.DataFrame | None = None) -> Context:  # fmt: skip
     """Everything a report needs for year ``as_of``; raises a clear error for a year outside the plan.
 
     ``vintage`` is ``"latest"`` (every figure in data/raw) or a date ``YYYY-MM-DD``: the report as it
     could have been written that day, from the figures published by then (later revisions and
     publications left out; see :func:`planlib.inputs.observations.as_known_on`). Nothing is cached between
     calls, so a context made after a data edit sees the edit (loading itself is cached on the files).
+    ``plan`` is a plan id or YAML path (default: planlib's default plan); ``observations`` a tidy frame or
+    the path of a tidy CSV (columns ``TIDY_COLUMNS``) to use instead of data/raw (the manifest's
+    ``site.observations``).
     """
     from planlib.inputs.observations import as_known_on, load_observations
-    from planlib.inputs.plan import load_plan
+    from planlib.inputs.plan import DEFAULT_PLAN, load_plan
 
-    plan_obj = load_plan(plan)
-    obs = as_known_on(load_observations(), vintage)  # what the report may see: A.visible(obs, as_of)
+    plan_obj = load_plan(plan or DEFAULT_PLAN)
+    frame = load_observations() if observations is None else _tidy(observations)
+    obs = as_known_on(frame, vintage)  # what the report may see: A.visible(obs, as_of)
     assessment = A.assess(plan_obj, obs, as_of=int(as_of))
     return Context(plan=plan_obj, observations=obs, assessment=assessment, as_of=int(as_of),
                    report_kind=report_kind, vintage=str(vintage))  # fmt: skip
@@ -148,6 +154,17 @@ def areas(ctx: Context) -> Markdown:
     for area in ctx.plan.meta.areas:
         parts += [f"## {md_text(area)}", str(area_section(ctx, area)).strip("\n")]
     return Markdown("\n\n".join(parts) + "\n", "段落“分领域进展”")
+
+
+def _tidy(observations: str | Path | pd.DataFrame) -> pd.DataFrame:
+    """A tidy observations frame given as a frame or as a CSV written from one (types restored)."""
+    import pandas as pd
+
+    if isinstance(observations, pd.DataFrame):
+        return observations
+    frame = pd.read_csv(observations, dtype={"region_code": "string"}, encoding="utf-8")
+    frame["year"] = frame["year"].astype("Int64")
+    return frame
 
 
 def summary(ctx: Context) -> Markdown:
@@ -247,12 +264,14 @@ def _heat_rows(ctx: Context) -> pd.DataFrame:
 
 
 def _heat_sources(ctx: Context) -> list[str]:
+    if not ctx.plan.meta.layout_name:
+        return []
     used = _heat_rows(ctx)
     return sorted({_src(t, u) for t, u in zip(used["source_title"], used["source_url"], strict=True)})
 
 
 def _map_sources(ctx: Context) -> list[str]:
-    found = _gdp_map_rows(ctx)
+    found = _gdp_map_rows(ctx) if ctx.plan.meta.layout_name else None
     if found is None:
         return []
     return sorted({_src(t, u) for t, u in zip(found[1]["source_title"], found[1]["source_url"], strict=True)})
@@ -294,7 +313,7 @@ def _baseline_notes(ctx: Context) -> list[str]:
     with its source; one that a published figure contradicts is shown beside it (the plan's is used)."""
     from planlib.inputs.observations import baseline_evidence
 
-    evidence = baseline_evidence(ctx.plan, ctx.observations)
+    evidence = baseline_evidence(ctx.plan, _region_view(ctx, ctx.observations))
     names = dict(zip(ctx.plan.indicators["id"], ctx.plan.indicators["name"], strict=True))
     confirmed, differing = [], []
     for sid, rows in evidence.groupby("indicator_id", sort=False):
@@ -444,12 +463,16 @@ def _visible(ctx: Context) -> pd.DataFrame:
 
 
 def _chart_view(ctx: Context) -> pd.DataFrame:
-    """What the charts may show: the visible rows of the plan's region, under the region name the charts
-    (planlib.presentation.charts) read as the whole area. For a plan whose region is that name (重庆) this is
-    :func:`_visible` itself, so its figures are unchanged."""
+    """What the charts may show: :func:`_visible`, seen through :func:`_region_view`."""
+    return _region_view(ctx, _visible(ctx))
+
+
+def _region_view(ctx: Context, obs: pd.DataFrame) -> pd.DataFrame:
+    """``obs`` for functions below the report layer that read the whole area under one region name
+    (planlib.presentation.charts, planlib.inputs.observations.baseline_evidence): the rows of the plan's
+    region under that name. For a plan whose region is that name this is ``obs`` itself, unchanged."""
     from planlib.inputs.observations import MUNICIPALITY
 
-    obs = _visible(ctx)
     region = ctx.plan.meta.region
     if region == MUNICIPALITY:
         return obs
