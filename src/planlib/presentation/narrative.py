@@ -44,11 +44,11 @@ def cumulative_sentence(row: dict, as_of: int, start: int, region: str = "") -> 
     parts = []
     if row["latest_year"] == as_of and not is_missing(row["latest_value"]):
         parts.append(f"{as_of}年{region}{name}{fmt_number(row['latest_value'])}{_sym(row, 'latest_marks')}{unit}")
+    span = f"{start}—{as_of}年" if as_of > start else f"{start}年"  # never “2021—2021年”
     if is_missing(row["cumulative"]):
         reason = row["note"] if isinstance(row.get("note"), str) and row["note"] else "缺少已公布的全年数据"
-        parts.append(f"{name}{start}—{as_of}年累计值无法计算（{reason}）")
+        parts.append(f"{name}{span}累计值无法计算（{reason}）")
         return "；".join(parts) + "。"
-    span = f"{start}—{as_of}年" if as_of > start else f"{start}年"
     source = f"（{row['note']}）" if isinstance(row.get("note"), str) and row["note"] else ""
     parts.append(
         f"{span}累计{fmt_number(row['cumulative'])}{_sym(row, 'marks')}{unit}{source}，"

@@ -144,10 +144,10 @@ def load_manifest(path: Path | None = None) -> Manifest:
         spec = _ManifestFile.model_validate(raw)
     except ValidationError as exc:
         raise DataError(validation_problems(path, raw, exc.errors())) from None
-    plan = load_plan(spec.site.plan)
     # a plan given as a YAML path is read from the project root (notebooks run in a scratch folder)
     plan_param = (str((project_root() / spec.site.plan).resolve()) if spec.site.plan.endswith((".yaml", ".yml"))
                   else spec.site.plan)  # fmt: skip
+    plan = load_plan(plan_param)
     start, end = plan.meta.period_start, plan.meta.period_end
     problems, reports, seen = [], [], set()
     for i, entry in enumerate(spec.reports):
