@@ -183,7 +183,7 @@ def next_site(tmp_path_factory):
 
 def _visible_text(page: str) -> str:
     page = re.sub(r"<style>.*?</style>", " ", page, flags=re.S)
-    return re.sub(r"<[^>]+>", " ", page)
+    return re.sub(r"\s+", "", re.sub(r"<[^>]+>", " ", page))  # a long cell breaks over lines and spans
 
 
 def test_next_plan_builds_a_complete_site(next_site):
@@ -204,7 +204,7 @@ def test_next_plan_text_is_its_own(next_site, rid):
     # 2025 appears as the baseline year only (2025年基数), never as the Chongqing plan's end year
     for word in ("十四五", "十三五", "全市", "重庆", "专栏", "一区两群", "2025年目标", "（2021—2025年）"):
         assert word not in text, (rid, word)
-    assert not re.findall(r"\b(?:equal|pooled|per_year|entropy)\b", text)
+    assert not re.findall(r"equal|pooled|per_year|entropy", text)
 
 
 def test_next_plan_final_report_says_what_is_missing(next_site):
