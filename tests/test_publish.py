@@ -32,7 +32,8 @@ def test_repository_manifest_lists_the_seven_reports():
     assert [r.id for r in manifest.reports] == [
         "annual-2021", "annual-2022", "annual-2023", "annual-2024", "annual-2025", "midterm-2023", "final-2025"]
     assert manifest.get("midterm-2023").as_of == 2023
-    assert manifest.get("annual-2022").parameters == {"as_of": 2022, "report_kind": "annual", "report_id": "annual-2022"}
+    assert manifest.get("annual-2022").parameters == {"as_of": 2022, "report_kind": "annual", "report_id": "annual-2022",
+                                                      "plan": "cq-employment-14th"}
 
 
 @pytest.mark.parametrize(
