@@ -89,10 +89,10 @@ def test_missing_file(tmp_path, capsys):
 
 def test_real_raw_files_pass(capsys):
     files = sorted(raw_dir().glob("**/*observations.csv"))
-    assert len(files) == 4  # the municipal and district files of rounds 1–2 and of round 3
+    assert len(files) == 5  # the municipal and district files of rounds 1–2 and of round 3, the national file
     assert main(["check", *map(str, files)]) == 0
     out = capsys.readouterr().out
-    assert out.count("通过") == 4
+    assert out.count("通过") == 5
 
 
 def test_console_script_help_and_exit_code(tmp_path):

@@ -80,7 +80,7 @@ def test_labour_share_on_the_input_output_basis_is_labelled(obs):
 def test_the_stand_in_is_its_own_series_and_says_how_it_differs(obs):
     assert annual_values(obs, "pension_coverage_rate").empty  # the plan's 参保率 is still not published
     assert load_series_map().stand_in_for("pension_insured_persons") == "pension_coverage_rate"
-    rows = stand_ins(obs, "pension_coverage_rate")
+    rows = stand_ins(obs[obs["region"] == "全市"], "pension_coverage_rate")  # not the national plan's 全国 rows
     assert set(rows["indicator_id"]) == {"pension_insured_persons"}
     annual = rows[rows["is_annual"] & rows["preferred"]].set_index("year")["value"].to_dict()
     # 2022: 1431.76 + 1140.32; 2023: 1475.36 + 1174.97; 2024: 1512.04 + 1154.65; 2025: 1558.31 + 1111.12

@@ -619,10 +619,14 @@ def status_chart(ctx: Context) -> Figure:
 
 
 def jobs_chart(ctx: Context) -> Figure:
-    """Cumulative 城镇新增就业 against 序时进度, from the data the report may see."""
+    """The plan's first cumulative headline indicator (城镇新增就业) against 序时进度, from the data the report
+    may see. Raises ValueError for a plan without a cumulative headline indicator."""
     from planlib.presentation.charts import cumulative_progress
 
-    return cumulative_progress(ctx.plan, _chart_view(ctx), "urban_new_jobs", ctx.as_of)
+    ids = list(ctx.plan.indicators.loc[ctx.plan.indicators["kind"] == "cumulative", "id"])
+    if not ids:
+        raise ValueError(f"计划 {ctx.plan.id} 没有五年累计类主要指标,无法画累计进度图")
+    return cumulative_progress(ctx.plan, _chart_view(ctx), ids[0], ctx.as_of)
 
 
 def layout_map(ctx: Context) -> Figure | Markdown:
