@@ -196,6 +196,37 @@ class Figure:
         plt.close(self.figure)  # shown once; keep Jupyter's inline backend from drawing it a second time
 
 
+NO_SOURCE = "来源未注明"
+
+
+@dataclass(frozen=True)
+class Labels:
+    """What a figure of district values says about them: title, unit, period and source (see :func:`labels`)."""
+
+    title: str
+    unit: str
+    year: str | int
+    source: str
+    source_given: bool  # False: no source was given or recorded, and the caption says 来源未注明
+
+
+def labels(values: Any, *, title: str | None = None, unit: str | None = None, year: str | int | None = None,
+           source: str | None = None) -> Labels:  # fmt: skip
+    """Title, unit, period and source of a figure of ``values``: each as given, else from ``values.attrs``
+    (set by :func:`planlib.inputs.regions.district_values`: name, unit, period, sources), else from the
+    Series name; a source that is neither given nor recorded is :data:`NO_SOURCE` (来源未注明)."""
+    attrs = getattr(values, "attrs", None) or {}
+    sources = list(attrs.get("sources") or [])
+    recorded = "；".join(sources[:3]) + ("等" if len(sources) > 3 else "")
+    return Labels(
+        title=title or attrs.get("name") or str(getattr(values, "name", None) or "区县数值"),
+        unit=unit if unit is not None else str(attrs.get("unit") or ""),
+        year=year if year is not None else (attrs.get("period") or attrs.get("year") or "时期未注明"),
+        source=source or recorded or NO_SOURCE,
+        source_given=bool(source or recorded),
+    )
+
+
 def _png_width(png: bytes) -> int:
     """Pixel width from the PNG header (IHDR)."""
     return int.from_bytes(png[16:20], "big")
