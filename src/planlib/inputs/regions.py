@@ -10,9 +10,8 @@ cluster aggregate names its grouping.
 from __future__ import annotations
 
 import functools
-from typing import TYPE_CHECKING
-
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from planlib._paths import PACKAGE_DIR, raw_dir
 from planlib.errors import CleanError, DataError, Problem
