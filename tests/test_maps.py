@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import warnings
 
 import matplotlib
@@ -191,5 +192,6 @@ def test_a_real_kernel_and_nbconvert_show_each_map_once_without_markup(tmp_path)
     assert "常住人口城镇化率（2023年末，示意图）" in outputs[1]["data"]["text/html"]
     assert sorted(p.name for p in (tmp_path / "figures").iterdir()) == ["district-map-2.png", "district-map.png"]
     body, _ = HTMLExporter().from_notebook_node(nb)
-    assert body.count('<figure class="planlib-figure" style="margin:0"><img src="data:image/png;base64,') == 2
+    images = re.findall(r'<img [^>]*src="data:image/png;base64,[^"]+"', body)
+    assert len(images) == 2 and all('alt="20' in i for i in images) and body.count("<figcaption>") == 2
     assert "{#fig-" not in body and "alt=&quot;" not in body
