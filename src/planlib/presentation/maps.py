@@ -200,11 +200,34 @@ def district_map(
     return Figure(fig, alt=alt, caption=caption, name=name)
 
 
-def small_multiples(panels: dict[str, pd.Series], *, title: str, unit: str, source: str,
-                    cmap: str = "viridis", name: str = "small-multiples") -> Figure:  # fmt: skip
-    """The same district value for several years side by side, on one shared colour scale."""
+def _with_sources(sources: list[str]) -> object:
+    """A stand-in carrying ``attrs["sources"]`` (each source once, most frequent first) for :func:`labels`."""
+    from collections import Counter
+    from types import SimpleNamespace
+
+    return SimpleNamespace(attrs={"sources": [s for s, _ in Counter(sources).most_common()]}, name=None)
+
+
+def small_multiples(panels: dict[str, pd.Series], *, title: str | None = None, unit: str | None = None,
+                    source: str | None = None, cmap: str = "viridis",
+                    name: str = "small-multiples") -> Figure:  # fmt: skip
+    """The same district value for several years side by side (panel label → Series, e.g. ``{"2023年":
+    planlib.district_values(obs, "gdp", year=2023), …}``), on one shared colour scale.
+
+    Title and unit left out come from the first panel's ``attrs`` (see :func:`district_map`), the source
+    from every panel's recorded sources; none recorded reads 来源未注明. Raises ``ValueError`` when no
+    panel has a value."""
     import matplotlib.pyplot as plt
     from matplotlib.colors import Normalize
+
+    from planlib.presentation.figures import labels
+
+    first = next(iter(panels.values()), None)
+    if source is None:
+        recorded = [s for series in panels.values() for s in (getattr(series, "attrs", None) or {}).get("sources", [])]
+        source = labels(_with_sources(recorded)).source if recorded else None
+    said = labels(first, title=title, unit=unit, source=source)
+    title, unit, source = said.title, said.unit, said.source
 
     frame = _layout_frame()
     all_values = [v for s in panels.values() for v in s.dropna().to_numpy()]
