@@ -83,7 +83,11 @@ def cumulative_progress(plan: Plan, observations: pd.DataFrame, target_id: str, 
 
 
 def status_overview(assessment: pd.DataFrame, as_of: int) -> Figure:
-    """One glance at the headline indicators: how many are ahead, in line, behind, without data."""
+    """One glance at the headline indicators: how many are ahead, in line, behind, without data.
+
+    ``assessment`` is the frame of :func:`planlib.assess` (its ``group`` and ``status`` columns; only
+    ``group == "headline"`` rows count). A horizontal stacked bar of counts (项); the alt text gives each
+    count."""
     import matplotlib.pyplot as plt
 
     head = assessment[assessment["group"] == "headline"]

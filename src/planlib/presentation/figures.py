@@ -176,7 +176,7 @@ class Figure:
             return {"text/markdown": self.markdown()}
         png = self._repr_png_()
         return {"text/html": self._html(png), "image/png": base64.b64encode(png).decode("ascii"),
-                "text/plain": f"<图:{self.caption}>"}  # fmt: skip
+                "text/plain": f"<图：{self.caption}>"}  # fmt: skip
 
     def _ipython_display_(self) -> None:
         # IPython would add every _repr_*_ method's output to the bundle, the Markdown among them: show only

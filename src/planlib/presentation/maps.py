@@ -94,7 +94,9 @@ def _central_inset(fig, frame: gpd.GeoDataFrame, colours) -> None:
 
 
 def layout_map() -> Figure:
-    """The 一区两群 layout: 38 区县 coloured by cluster (中心城区 / 主城新区 distinguished), cluster outlines."""
+    """The 一区两群 layout: 38 区县 coloured by cluster (中心城区 / 主城新区 distinguished), cluster outlines,
+    the nine 中心城区 enlarged in an inset. Members from :func:`planlib.load_clusters` (the plan's 2020
+    grouping, named in the caption), shapes from :func:`planlib.load_boundaries` (source in the figure)."""
     import matplotlib.pyplot as plt
     from matplotlib.patches import Patch
 
