@@ -195,3 +195,24 @@ def test_a_real_kernel_and_nbconvert_show_each_map_once_without_markup(tmp_path)
     images = re.findall(r'<img [^>]*src="data:image/png;base64,[^"]+"', body)
     assert len(images) == 2 and all('alt="20' in i for i in images) and body.count("<figcaption>") == 2
     assert "{#fig-" not in body and "alt=&quot;" not in body
+
+
+@pytest.mark.parametrize("publishing", [True, False], ids=["publisher", "jupyter"])
+def test_a_figure_that_cannot_be_drawn_is_one_error_in_the_notebook(tmp_path, monkeypatch, publishing):
+    import nbformat
+    from nbclient import NotebookClient
+
+    if publishing:
+        monkeypatch.setenv("PLANLIB_ASSETS", "annual-2099")  # the kernel inherits it, as under the publisher
+    else:
+        monkeypatch.delenv("PLANLIB_ASSETS", raising=False)
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(
+        "import pandas as pd\nimport planlib\n"
+        'values = pd.Series(range(1, 39), index=planlib.load_clusters()["district"], dtype=float)  # SYNTHETIC\n'
+        'planlib.maps.district_map(values, title="测试值😀", unit="个", year=2022, source="合成数据(SYNTHETIC)")')])
+    NotebookClient(nb, timeout=300, kernel_name="python3", allow_errors=True,
+                   resources={"metadata": {"path": str(tmp_path)}}).execute()  # fmt: skip
+    outputs = nb.cells[0].outputs
+    assert [(o["output_type"], o.get("ename")) for o in outputs] == [("error", "DataError")]
+    assert outputs[0]["evalue"].startswith("图“测试值😀（2022，示意图）”,图题:字符“😀”(U+1F600)无法显示")
+    assert not list(tmp_path.rglob("*.png"))

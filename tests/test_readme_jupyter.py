@@ -88,3 +88,20 @@ def test_explore_notebook_calls_everything_the_section_names():
     code = "\n".join(c.source for c in nb.cells if c.cell_type == "code")
     missing = sorted(n for n in named if f"planlib.{n}(" not in code)
     assert missing == []
+
+
+def test_import_planlib_gives_the_public_api():
+    import planlib.charts
+    import planlib.maps as maps_alias
+    import planlib.report as report_alias
+
+    import planlib
+    from planlib.presentation import charts, maps
+    from planlib.sections import report
+
+    assert report_alias is report and maps_alias is maps and planlib.charts is charts and planlib.report is report
+    assert callable(planlib.assess) and planlib.assess.__module__ == "planlib.indicators.assessment"
+    for name in ("load_plan", "load_observations", "district_values", "aggregate_clusters", "disparity",
+                 "heat_index", "unemployment_alerts", "load_clusters", "load_boundaries", "use_house_style"):
+        assert callable(getattr(planlib, name)), name
+        assert getattr(planlib, name).__doc__, name

@@ -181,9 +181,20 @@ class Figure:
     def _ipython_display_(self) -> None:
         # IPython would add every _repr_*_ method's output to the bundle, the Markdown among them: show only
         # the bundle for this context
+        from IPython import get_ipython
         from IPython.display import display
 
-        bundle = self._repr_mimebundle_()
+        try:
+            bundle = self._repr_mimebundle_()
+        except Exception:
+            # shown once as the cell's error (the publisher stops on it), not once per display format, and
+            # the inline backend does not draw the figure with its tofu boxes afterwards
+            self._close()
+            shell = get_ipython()
+            if shell is None:
+                raise
+            shell.showtraceback()
+            return
         metadata = {}
         if "image/png" in bundle:
             metadata = {"image/png": {"width": _png_width(base64.b64decode(bundle["image/png"])) * SCREEN_DPI
