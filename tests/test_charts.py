@@ -149,3 +149,21 @@ def test_aggregate_clusters_reads_its_rule_from_settings():
     assert by_default["value"].sum() == pytest.approx(3205.4159)
     assert by_default["grouping"].unique().tolist() == ["一区两群(2020年划分,本规划采用)"]
     assert bool(by_default["complete"].all())
+
+
+def test_clusters_are_read_again_after_an_edit(tmp_path, monkeypatch):
+    import shutil
+
+    from planlib import load_clusters
+    from planlib._paths import raw_dir
+
+    (tmp_path / "data" / "raw" / "district").mkdir(parents=True)
+    copy = tmp_path / "data" / "raw" / "district" / "clusters.csv"
+    shutil.copy(raw_dir() / "district" / "clusters.csv", copy)
+    monkeypatch.setenv("PLANLIB_ROOT", str(tmp_path))
+    assert load_clusters().set_index("district").loc["万州区", "note"].startswith("code verified:")
+    lines = copy.read_text(encoding="utf-8").split("\n")
+    lines[1] = lines[1].replace(",code verified:", ",已核对代码:")  # 万州区's row
+    copy.write_text("\n".join(lines), encoding="utf-8")
+    # the next call sees the edit, with no cache to clear
+    assert load_clusters().set_index("district").loc["万州区", "note"].startswith("已核对代码:")
