@@ -77,3 +77,93 @@ def test_cluster_dots_and_small_multiples(tmp_path):
         warnings.simplefilter("error")
         dots.save(tmp_path)
         multiples.save(tmp_path)
+
+
+def test_table_to_excel(tmp_path):
+    import openpyxl
+    import pandas as pd
+
+    from planlib.presentation.tables import Table
+
+    frame = pd.DataFrame({"指标": ["城镇新增就业", "城镇调查失业率"], "2024年": [71.9, 5.3]})
+    table = Table(frame, caption="主要指标（2024年）", name="headline", source="重庆市统计公报", notes=["只用全年值。"])
+    path = table.to_excel(tmp_path / "out" / "主要指标.xlsx")
+    book = openpyxl.load_workbook(path)
+    assert book.sheetnames == ["表格", "说明"]
+    assert [list(r) for r in book["表格"].iter_rows(values_only=True)] == [
+        ["指标", "2024年"], ["城镇新增就业", 71.9], ["城镇调查失业率", 5.3]]
+    assert [list(r) for r in book["说明"].iter_rows(values_only=True)] == [
+        ["项目", "内容"], ["表名", "主要指标（2024年）"], ["资料来源", "重庆市统计公报"], ["注", "只用全年值。"]]
+    assert book["表格"].column_dimensions["A"].width == 16  # 城镇调查失业率: 7 wide characters = 14, + 2
+    with pytest.raises(ValueError) as err:
+        table.to_excel(tmp_path / "t.csv")
+    assert str(err.value) == "Excel 文件名须以 .xlsx 结尾:t.csv"
+
+
+def test_disparity_takes_load_clusters_and_names_mismatches():
+    import pandas as pd
+
+    from planlib import disparity, district_values, load_clusters
+
+    obs = load_observations()
+    rate = district_values(obs, "urbanisation_rate", year=2024)
+    pop = district_values(obs, "resident_population", year=2024)
+    by_frame = disparity(rate, pop, load_clusters())
+    by_series = disparity(rate, pop, load_clusters().set_index("district")["cluster"])
+    pd.testing.assert_series_equal(by_frame, by_series)
+    assert by_frame["n_districts"] == 38
+    assert by_frame["theil_between"] + by_frame["theil_within"] == pytest.approx(by_frame["theil"])
+    codes = pop.set_axis(load_clusters().set_index("district").loc[pop.index, "district_code"])
+    with pytest.raises(ValueError) as err:
+        disparity(rate, codes)
+    assert str(err.value) == ("数值与人口没有共同的区县(数值 38 个,如“万州区”;人口 38 个,如“500101”);"
+                              "应为:两者都以区县名为索引,如 planlib.district_values(...) 的结果")
+    with pytest.raises(ValueError) as err:
+        disparity(rate, pop, load_clusters()[["district", "short"]])
+    assert str(err.value) == ("groups 应为 load_clusters() 的表(含 district 和 cluster 列)或以区县名为索引的 Series;"
+                              "实际的列:district、short")
+
+
+def test_disparity_hand_computed():
+    import math
+
+    import pandas as pd
+
+    from planlib import disparity
+
+    # SYNTHETIC: two districts, values 1 and 3, equal population: mean 2, sd 1, CV 0.5;
+    # Theil = ½(½ ln ½) + ½(1.5 ln 1.5)
+    out = disparity(pd.Series({"甲": 1.0, "乙": 3.0}), pd.Series({"甲": 5.0, "乙": 5.0}))
+    assert out["cv"] == pytest.approx(0.5) and out["cv_weighted"] == pytest.approx(0.5)
+    assert out["theil"] == pytest.approx(0.5 * 0.5 * math.log(0.5) + 0.5 * 1.5 * math.log(1.5))
+
+
+def test_aggregate_clusters_reads_its_rule_from_settings():
+    from planlib import aggregate_clusters, district_values
+
+    obs = load_observations()
+    census = district_values(obs, "resident_population", period_type="census_date")
+    by_default = aggregate_clusters(census).set_index("group")  # resident_population: sum (aggregation.yaml)
+    # 七普: 3205.42 万人 in all, 2112.24 of them in 主城都市区 (the census' own totals)
+    assert by_default.loc["主城都市区", "value"] == pytest.approx(2112.237)
+    assert by_default["value"].sum() == pytest.approx(3205.4159)
+    assert by_default["grouping"].unique().tolist() == ["一区两群(2020年划分,本规划采用)"]
+    assert bool(by_default["complete"].all())
+
+
+def test_clusters_are_read_again_after_an_edit(tmp_path, monkeypatch):
+    import shutil
+
+    from planlib import load_clusters
+    from planlib._paths import raw_dir
+
+    (tmp_path / "data" / "raw" / "district").mkdir(parents=True)
+    copy = tmp_path / "data" / "raw" / "district" / "clusters.csv"
+    shutil.copy(raw_dir() / "district" / "clusters.csv", copy)
+    monkeypatch.setenv("PLANLIB_ROOT", str(tmp_path))
+    assert load_clusters().set_index("district").loc["万州区", "note"].startswith("code verified:")
+    lines = copy.read_text(encoding="utf-8").split("\n")
+    lines[1] = lines[1].replace(",code verified:", ",已核对代码:")  # 万州区's row
+    copy.write_text("\n".join(lines), encoding="utf-8")
+    # the next call sees the edit, with no cache to clear
+    assert load_clusters().set_index("district").loc["万州区", "note"].startswith("已核对代码:")

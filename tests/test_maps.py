@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import warnings
 
 import matplotlib
@@ -103,3 +104,115 @@ def test_a_figure_text_the_fonts_cannot_draw_is_named(tmp_path):
         "PDF 和图中会成为方框(见“测试值😀（2022）”);" + GLYPH_EXPECTED,
     ]
     assert not (tmp_path / "district-map.png").exists()
+
+
+def _census():
+    from planlib import load_observations
+    from planlib.inputs.regions import district_values
+
+    return district_values(load_observations(), "resident_population", period_type="census_date")
+
+
+def test_district_map_titles_itself_from_district_values():
+    from planlib import load_observations
+    from planlib.inputs.regions import district_values
+
+    rate = district_values(load_observations(), "urbanisation_rate", year=2024)
+    assert rate.attrs["name"] == "常住人口城镇化率" and rate.attrs["unit"] == "%" and rate.attrs["period"] == "2024年末"
+    fig = maps.district_map(rate)
+    assert fig.caption == "常住人口城镇化率（2024年末，示意图）"
+    assert fig.figure.axes[0].get_title() == "常住人口城镇化率（2024年末）"
+    assert fig.alt.startswith("2024年末重庆市各区县常住人口城镇化率分级示意图（单位：%）。38个区县有数据，")
+    assert any(t.startswith("示意图。数据来源：重庆统计年鉴2025 表20-1 各区县户数和人口(2024年)。") for t in fig.texts())
+
+
+def test_a_map_without_a_source_says_so():
+    clusters = load_clusters()
+    values = pd.Series(range(1, 39), index=clusters["district"], dtype=float, name="合成值")  # SYNTHETIC
+    fig = maps.district_map(values)
+    assert fig.caption == "合成值（时期未注明，示意图；来源未注明）"
+    assert any(t.startswith("示意图。数据来源：来源未注明。") for t in fig.texts())
+    given = maps.district_map(values, title="合成值(SYNTHETIC)", unit="个", year=2022, source="合成数据")
+    assert given.caption == "合成值(SYNTHETIC)（2022，示意图）"
+
+
+def test_jupyter_shows_an_embedded_image_without_pandoc_markup(tmp_path, monkeypatch):
+    import base64
+
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("PLANLIB_ASSETS", raising=False)
+    fig = maps.district_map(_census())
+    bundle = fig._repr_mimebundle_()
+    assert sorted(bundle) == ["image/png", "text/html", "text/plain"]
+    png = base64.b64decode(bundle["image/png"])
+    assert png[:8] == b"\x89PNG\r\n\x1a\n" and png == (tmp_path / "figures" / "district-map.png").read_bytes()
+    html = bundle["text/html"]
+    assert html.startswith('<figure class="planlib-figure" style="margin:0"><img src="data:image/png;base64,')
+    assert f'alt="{fig.alt}"' in html and html.endswith("<figcaption>常住人口（2020年11月1日(普查)，示意图）</figcaption></figure>")
+    assert "{#fig" not in html and "{#fig" not in bundle["text/plain"]
+    assert fig._repr_png_() == png
+
+
+def test_two_maps_in_one_notebook_keep_their_own_images(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("PLANLIB_ASSETS", "annual-2099")
+    census = _census()
+    first = maps.district_map(census)
+    second = maps.district_map(census.rank())  # SYNTHETIC: ranks, a different image under the same name
+    one = first._repr_mimebundle_()
+    kept = (tmp_path / "annual-2099" / "figures" / "district-map.png").read_bytes()
+    two = second._repr_mimebundle_()
+    assert list(one) == ["text/markdown"] and list(two) == ["text/markdown"]
+    assert one["text/markdown"].startswith(r"![常住人口（2020年11月1日\(普查\)，示意图）](annual-2099/figures/district-map.png)"
+                                           "{#fig-district-map alt=")
+    assert "](annual-2099/figures/district-map-2.png){#fig-district-map-2 alt=" in two["text/markdown"]
+    assert (tmp_path / "annual-2099" / "figures" / "district-map.png").read_bytes() == kept  # not overwritten
+    assert first.markdown() == one["text/markdown"]  # the same image again: the same file
+    assert sorted(p.name for p in (tmp_path / "annual-2099" / "figures").iterdir()) == [
+        "district-map-2.png", "district-map.png"]
+
+
+def test_a_real_kernel_and_nbconvert_show_each_map_once_without_markup(tmp_path):
+    import nbformat
+    from nbclient import NotebookClient
+    from nbconvert import HTMLExporter
+
+    nb = nbformat.v4.new_notebook(cells=[
+        nbformat.v4.new_code_cell("import planlib\nobs = planlib.load_observations()"),
+        nbformat.v4.new_code_cell('planlib.maps.district_map(planlib.district_values(obs, "urbanisation_rate", '
+                                  'year=2024))'),
+        nbformat.v4.new_code_cell('planlib.maps.district_map(planlib.district_values(obs, "urbanisation_rate", '
+                                  'year=2023))'),
+    ])  # fmt: skip
+    NotebookClient(nb, timeout=300, kernel_name="python3", resources={"metadata": {"path": str(tmp_path)}}).execute()
+    outputs = [o for c in nb.cells[1:] for o in c.outputs]
+    assert [o["output_type"] for o in outputs] == ["display_data", "display_data"]  # one image per map, no repeat
+    assert all(sorted(o["data"]) == ["image/png", "text/html", "text/plain"] for o in outputs)
+    assert "常住人口城镇化率（2024年末，示意图）" in outputs[0]["data"]["text/html"]
+    assert "常住人口城镇化率（2023年末，示意图）" in outputs[1]["data"]["text/html"]
+    assert sorted(p.name for p in (tmp_path / "figures").iterdir()) == ["district-map-2.png", "district-map.png"]
+    body, _ = HTMLExporter().from_notebook_node(nb)
+    images = re.findall(r'<img [^>]*src="data:image/png;base64,[^"]+"', body)
+    assert len(images) == 2 and all('alt="20' in i for i in images) and body.count("<figcaption>") == 2
+    assert "{#fig-" not in body and "alt=&quot;" not in body
+
+
+@pytest.mark.parametrize("publishing", [True, False], ids=["publisher", "jupyter"])
+def test_a_figure_that_cannot_be_drawn_is_one_error_in_the_notebook(tmp_path, monkeypatch, publishing):
+    import nbformat
+    from nbclient import NotebookClient
+
+    if publishing:
+        monkeypatch.setenv("PLANLIB_ASSETS", "annual-2099")  # the kernel inherits it, as under the publisher
+    else:
+        monkeypatch.delenv("PLANLIB_ASSETS", raising=False)
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(
+        "import pandas as pd\nimport planlib\n"
+        'values = pd.Series(range(1, 39), index=planlib.load_clusters()["district"], dtype=float)  # SYNTHETIC\n'
+        'planlib.maps.district_map(values, title="测试值😀", unit="个", year=2022, source="合成数据(SYNTHETIC)")')])
+    NotebookClient(nb, timeout=300, kernel_name="python3", allow_errors=True,
+                   resources={"metadata": {"path": str(tmp_path)}}).execute()  # fmt: skip
+    outputs = nb.cells[0].outputs
+    assert [(o["output_type"], o.get("ename")) for o in outputs] == [("error", "DataError")]
+    assert outputs[0]["evalue"].startswith("图“测试值😀（2022，示意图）”,图题:字符“😀”(U+1F600)无法显示")
+    assert not list(tmp_path.rglob("*.png"))

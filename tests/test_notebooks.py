@@ -16,13 +16,17 @@ def test_explore_notebook_executes(tmp_path):
     from nbclient import NotebookClient
 
     nb = nbformat.read(REPO / "notebooks" / "explore.ipynb", as_version=4)
-    NotebookClient(nb, timeout=300, kernel_name="python3", resources={"metadata": {"path": str(tmp_path)}}).execute()
-    markdown = [o["data"]["text/markdown"] for c in nb.cells if c.cell_type == "code" for o in c.outputs
-                if o.get("output_type") in ("execute_result", "display_data") and "text/markdown" in o.get("data", {})]
-    assert len(markdown) == 4 and all(m.startswith("![") for m in markdown)
+    NotebookClient(nb, timeout=600, kernel_name="python3", resources={"metadata": {"path": str(tmp_path)}}).execute()
+    outputs = [o for c in nb.cells if c.cell_type == "code" for o in c.outputs]
+    assert not [o for o in outputs if o.get("output_type") == "error"]
+    # figures show as embedded images with their caption, never as the publisher's Markdown
+    figures = [o["data"]["text/html"] for o in outputs if "planlib-figure" in o.get("data", {}).get("text/html", "")]
+    assert len(figures) == 8 and not any("text/markdown" in o.get("data", {}) for o in outputs)
+    assert "常住人口（2020年11月1日(普查)，示意图）" in figures[1] and "38个区县有数据" in figures[1]
     assert sorted(p.name for p in (tmp_path / "figures").glob("*.png")) == [
-        "district-map.png", "layout-map.png", "progress-urban-new-jobs.png", "status-overview.png"]
-    assert "38个区县有数据" in markdown[1]  # the census choropleth is complete
+        "cluster-dots.png", "district-map-2.png", "district-map.png", "layout-map.png", "progress-urban-new-jobs.png",
+        "small-multiples.png", "status-overview.png", "trajectory-surveyed-unemployment-rate.png"]
+    assert (tmp_path / "评估_2024.xlsx").is_file() and (tmp_path / "主要指标_2024.xlsx").is_file()
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=[p.name for p in NOTEBOOKS])

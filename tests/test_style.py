@@ -204,3 +204,36 @@ def test_glyph_problem_names_character_code_point_and_place():
         "表“数据来源”,第 3 行,字段“来源”:字符“𠀀”(U+20000)无法显示:自带字体 Noto Sans SC 中没有它的字形,"
         "PDF 和图中会成为方框(见“来源:重庆市𠀀局”,来自 data/raw/a.csv 第 5 行);"
         "应为:自带字体中有的字符(可改用通行写法,或用文字说明该字)")
+
+
+def test_seaborn_objects_plot_uses_the_house_font():
+    """``so.Plot`` draws inside its own theme (Arial/DejaVu Sans): after use_house_style() the Chinese
+    text is drawn with the shipped Noto Sans SC, with no missing glyph."""
+    import io
+
+    import pandas as pd
+    import seaborn.objects as so
+
+    style.use_house_style()
+    assert so.Plot.config.theme["font.sans-serif"] == ["Noto Sans SC"]
+    frame = pd.DataFrame({"年份": [2021, 2022, 2023], "城镇新增就业（万人）": [75.1, 70.67, 73.9]})
+    plot = so.Plot(frame, x="年份", y="城镇新增就业（万人）").add(so.Line()).label(title="城镇新增就业")
+    used: set[str] = set()
+    original = font_manager.fontManager._find_fonts_by_props
+
+    def spy(prop, *args, **kwargs):
+        found = original(prop, *args, **kwargs)
+        used.update(str(f) for f in found)
+        return found
+
+    font_manager.fontManager._find_fonts_by_props = spy
+    try:
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            plot.save(io.BytesIO(), format="png")
+    finally:
+        del font_manager.fontManager._find_fonts_by_props
+    assert used == {str(style.font_path("regular"))}
+    assert not [w for w in caught if "missing from font" in str(w.message)]
+    so.Plot.config.theme.reset()  # seaborn's reset keeps the house font
+    assert so.Plot.config.theme["font.family"] == ["Noto Sans SC"]

@@ -19,6 +19,9 @@ importing only the layers before it.
 from __future__ import annotations
 
 import importlib
+import importlib.abc
+import importlib.util
+import sys
 from typing import TYPE_CHECKING, Any
 
 __version__ = "0.1.0"
@@ -85,6 +88,28 @@ if TYPE_CHECKING:  # pragma: no cover
     from planlib.presentation import charts, maps, style, tables
     from planlib.presentation.style import use_house_style
     from planlib.sections import report
+
+
+class _ModuleAlias(importlib.abc.MetaPathFinder, importlib.abc.Loader):
+    """``import planlib.report`` (and ``planlib.charts``, ``.maps``, ``.tables``, ``.style``) gives the module
+    of :data:`_MODULES`, the same object as ``planlib.report``: notebooks written ``import planlib.report as R``
+    keep working, and there is one module, not a copy."""
+
+    def find_spec(self, fullname: str, path: Any = None, target: Any = None):
+        short = fullname.removeprefix(__name__ + ".")
+        if fullname.startswith(__name__ + ".") and short in _MODULES:
+            return importlib.util.spec_from_loader(fullname, self)
+        return None
+
+    def create_module(self, spec):
+        return importlib.import_module(_MODULES[spec.name.removeprefix(__name__ + ".")])
+
+    def exec_module(self, module) -> None:
+        pass  # the real module ran when it was imported under its own name
+
+
+if not any(isinstance(f, _ModuleAlias) for f in sys.meta_path):
+    sys.meta_path.append(_ModuleAlias())
 
 
 def __getattr__(name: str) -> Any:

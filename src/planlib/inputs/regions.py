@@ -10,6 +10,7 @@ cluster aggregate names its grouping.
 from __future__ import annotations
 
 import functools
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from planlib._paths import PACKAGE_DIR, raw_dir
@@ -66,6 +67,16 @@ def load_clusters(grouping: str | None = None) -> pd.DataFrame:
     return frame.assign(grouping=gid)
 
 
+def _file_key(path: Path) -> tuple[str, int, int]:
+    """What a cache of a file's contents is keyed on: the path, its modification time and size — an edited
+    file (or another ``PLANLIB_ROOT``) is read again, never served stale."""
+    try:
+        stat = path.stat()
+    except OSError:
+        return (str(path), -1, -1)  # the reader names the missing file
+    return (str(path), stat.st_mtime_ns, stat.st_size)
+
+
 @functools.cache
 def _load_grouping_members(gid: str) -> pd.DataFrame:
     """A grouping defined by the members of its cluster totals: the largest total holding a 区县 is its
@@ -99,12 +110,20 @@ def _load_grouping_members(gid: str) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=cols).sort_values("district_code").reset_index(drop=True)
 
 
-@functools.cache
 def _load_clusters() -> pd.DataFrame:
+    return _read_clusters(_file_key(raw_dir() / CLUSTERS_FILE)).copy()
+
+
+# tests (and a long-running kernel) may still empty the cache by hand
+_load_clusters.cache_clear = lambda: _read_clusters.cache_clear()  # type: ignore[attr-defined]
+
+
+@functools.lru_cache(maxsize=8)
+def _read_clusters(key: tuple[str, int, int]) -> pd.DataFrame:
     from planlib.inputs.csv_tables import read_table
     from planlib.inputs.district_names import normalise_district
 
-    path = raw_dir() / CLUSTERS_FILE
+    path = Path(key[0])
     display = f"data/raw/{CLUSTERS_FILE}"
     table = read_table(path)
     problems = []
@@ -146,11 +165,18 @@ def _load_clusters() -> pd.DataFrame:
 AGGREGATION_FILE = PACKAGE_DIR / "settings" / "aggregation.yaml"
 
 
-@functools.cache
 def aggregation_rules() -> dict[str, str]:
+    """Series id → how its district values add up to a cluster (``sum``, ``population_weighted_mean`` or
+    ``none``: not aggregable), from ``settings/aggregation.yaml``. Raises :class:`DataError` for an unknown
+    rule."""
+    return dict(_read_rules(_file_key(AGGREGATION_FILE)))
+
+
+@functools.lru_cache(maxsize=4)
+def _read_rules(key: tuple[str, int, int]) -> dict[str, str]:
     from planlib._config import load_mapping
 
-    raw = load_mapping(AGGREGATION_FILE, "含 rules(序列 id: sum、population_weighted_mean 或 none)")
+    raw = load_mapping(Path(key[0]), "含 rules(序列 id: sum、population_weighted_mean 或 none)")
     rules = {str(k): str(v) for k, v in (raw.get("rules") or {}).items()}
     bad = {k: v for k, v in rules.items() if v not in {"sum", "population_weighted_mean", "none"}}
     if bad:
@@ -162,10 +188,24 @@ def aggregation_rules() -> dict[str, str]:
 def district_values(
     observations: pd.DataFrame, series_id: str, *, year: int | None = None, period_type: str | None = None
 ) -> pd.Series:
-    """Preferred district values of one series for one year (full-year/year-end) or one period type.
+    """The preferred district (区县) values of one series, for one year or one period type.
 
-    Indexed by official district name; districts without a value are absent (not zero, not estimated).
+    ``observations`` is the tidy frame of :func:`planlib.load_observations`; ``series_id`` a series id of
+    ``series.yaml`` (e.g. ``gdp``, ``resident_population``, ``urbanisation_rate``). Without ``period_type``
+    only full-year or year-end values count (``is_annual``); ``period_type="census_date"`` gives e.g. the
+    七普 population. Values are in the series' unit (``series.yaml``: 万人, 亿元, %, …), as published.
+
+    Returns a float Series named ``series_id``, indexed by official district name (e.g. ``万州区``);
+    districts without a value are absent (not zero, not estimated). ``attrs`` carries what a figure or table
+    needs to say about it: ``series_id``, ``name`` (e.g. 地区生产总值), ``unit``, ``period`` (e.g. ``2022年``
+    or ``2020年11月1日``), ``year`` (int, or None when several) and ``sources`` (the source titles, in order
+    of frequency). :func:`planlib.maps.district_map` titles itself from these.
+
+    Raises ``ValueError`` when a district has values for several periods (give ``year`` or
+    ``period_type``).
     """
+    from planlib.inputs.observations import load_series_map
+
     obs = observations[
         (observations["indicator_id"] == series_id) & (observations["region_kind"] == "district")
         & observations["preferred"]
@@ -179,7 +219,20 @@ def district_values(
     if obs.duplicated("region").any():
         dupes = sorted(set(obs.loc[obs.duplicated("region"), "region"]))
         raise ValueError(f"{series_id}: 以下区县有多个时期的数值,请指定 year 或 period_type:{'、'.join(dupes)}")
-    return obs.set_index("region")["value"].rename(series_id)
+    out = obs.set_index("region")["value"].astype(float).rename(series_id)
+    series_map = load_series_map()
+    units = list(dict.fromkeys(obs["unit"])) or ([series_map.unit(series_id)] if series_id in series_map.series else [])
+    years = sorted({int(y) for y in obs["year"].dropna()})
+    periods = list(dict.fromkeys(obs["period_label"]))
+    out.attrs = {
+        "series_id": series_id,
+        "name": series_map.name(series_id),
+        "unit": "、".join(units),
+        "period": "、".join(periods) if len(periods) <= 3 else f"{periods[0]}—{periods[-1]}",
+        "year": years[0] if len(years) == 1 else None,
+        "sources": list(obs["source_title"].value_counts().index),
+    }
+    return out
 
 
 def aggregate_clusters(

@@ -28,12 +28,19 @@ STATUS_GROUPS = {
 
 
 def cumulative_progress(plan: Plan, observations: pd.DataFrame, target_id: str, as_of: int) -> Figure:
-    """Cumulative total of a five-year target year by year against the straight 序时进度 path."""
+    """Cumulative total of a five-year target year by year against the straight 序时进度 path.
+
+    Only for ``kind: cumulative`` targets (a five-year total; a ``range`` target's path leads to its lower
+    bound). Raises ``ValueError`` saying so for any other kind (use :func:`trajectory`), ``KeyError`` for
+    an id the plan does not have."""
     import matplotlib.pyplot as plt
 
     from planlib.inputs.observations import annual_values
 
     spec = plan.target(target_id)
+    if spec["kind"] != "cumulative":
+        raise ValueError(f"“{spec['name']}”({target_id})不是五年累计目标(类型 {spec['kind']}),"
+                         "没有累计进度;请用 charts.trajectory")
     start, end = plan.meta.period_start, plan.meta.period_end
     values = annual_values(observations, target_id)
     year_marks = _year_marks(observations, target_id)
@@ -76,7 +83,11 @@ def cumulative_progress(plan: Plan, observations: pd.DataFrame, target_id: str, 
 
 
 def status_overview(assessment: pd.DataFrame, as_of: int) -> Figure:
-    """One glance at the headline indicators: how many are ahead, in line, behind, without data."""
+    """One glance at the headline indicators: how many are ahead, in line, behind, without data.
+
+    ``assessment`` is the frame of :func:`planlib.assess` (its ``group`` and ``status`` columns; only
+    ``group == "headline"`` rows count). A horizontal stacked bar of counts (项); the alt text gives each
+    count."""
     import matplotlib.pyplot as plt
 
     head = assessment[assessment["group"] == "headline"]
@@ -103,9 +114,24 @@ def status_overview(assessment: pd.DataFrame, as_of: int) -> Figure:
 
 def trajectory(plan: Plan, observations: pd.DataFrame, target_id: str, as_of: int, *,
                name: str | None = None, title: str | None = None) -> Figure:  # fmt: skip
-    """A level or bound indicator against its target path: baseline → target (序时进度 line for levels,
-    the bound for annual targets), full-year values as points, partial-period values hollow and labelled."""
+    """The 全市 values of one indicator or target against what the plan asks, for every target kind.
+
+    Full-year values are points joined by a line; partial-period values are hollow points labelled with
+    their period (never a year's value); values after ``as_of`` are left out. What is drawn as the target
+    depends on the target's ``kind`` and ``comparator`` (plan YAML):
+
+    - ``level``: the path baseline → target (序时进度) when the baseline is known, and the target line;
+    - ``annual``: the bound that must hold every year (a band for ``range``);
+    - ``cumulative``: the yearly pace the five-year total needs (total ÷ years of the period; a band for
+      ``range``) — the running total against 序时进度 is :func:`cumulative_progress`;
+    - ``relative`` (e.g. 高于 GDP 增速) and ``qualitative`` (e.g. 稳步提高): no number to draw; the values
+      are shown and the alt text says what the target asks.
+
+    Returns a :class:`planlib.presentation.figures.Figure` (alt text lists every value drawn). Raises
+    ``KeyError`` for an id the plan does not have.
+    """
     import matplotlib.pyplot as plt
+    import pandas as pd
 
     spec = plan.target(target_id)
     start, end = plan.meta.period_start, plan.meta.period_end
@@ -113,13 +139,28 @@ def trajectory(plan: Plan, observations: pd.DataFrame, target_id: str, as_of: in
                        & observations["preferred"] & (observations["period_end"] <= f"{as_of}-12-31")]  # fmt: skip
     annual = obs[obs["is_annual"]].sort_values("year")
     partial = obs[obs["period_type"] == "partial_year"].sort_values("period_end")
-    base_year = int(spec["baseline_year"]) if spec["baseline_year"] == spec["baseline_year"] else None
+    base_year = int(spec["baseline_year"]) if pd.notna(spec["baseline_year"]) else None
+    kind, comparator, unit = spec["kind"], spec["comparator"], spec["unit"]
+    has_target = pd.notna(spec["target"])
+    band = comparator == "range" and has_target and pd.notna(spec.get("target_high"))
+    years = end - start + 1
+    # the number drawn as the target: the level or bound, or for a five-year total the pace per year
+    per_year = kind == "cumulative"
+    low = spec["target"] / years if per_year and has_target else spec["target"]
+    high = (spec["target_high"] / years if per_year else spec["target_high"]) if band else None
     with house_style():
         fig, ax = plt.subplots(figsize=(7, 4))
-        if spec["kind"] == "level" and base_year is not None:
+        if kind == "level" and base_year is not None and has_target:
             ax.plot([base_year, end], [spec["baseline"], spec["target"]], linestyle="--", color="#555555",
                     label="目标路径（基数→目标，序时进度）")  # fmt: skip
-        if spec["target"] == spec["target"]:
+        if band:
+            what = "每年所需（五年目标区间÷5）" if per_year else "目标区间"
+            ax.axhspan(low, high, color=PALETTE[3], alpha=0.15,
+                       label=f"{what} {fmt_number(low)}—{fmt_number(high)}{unit}")  # fmt: skip
+        elif has_target and per_year:
+            ax.axhline(low, color=PALETTE[3], linewidth=1, linestyle=":",
+                       label=f"年均所需 {fmt_number(low)}{unit}（五年目标{fmt_number(spec['target'])}{unit}÷{years}）")
+        elif has_target:
             ax.axhline(spec["target"], color=PALETTE[3], linewidth=1,
                        label=f"目标 {fmt_number(spec['target'])}{spec['unit']}")  # fmt: skip
         if base_year is not None:
@@ -139,21 +180,45 @@ def trajectory(plan: Plan, observations: pd.DataFrame, target_id: str, as_of: in
         if not partial.empty:
             ax.plot([], [], marker="o", markerfacecolor="white", color=PALETTE[1], linestyle="none",
                     label="部分时期值（不作全年值）")  # fmt: skip
+        if annual.empty and partial.empty:
+            ax.text(0.5, 0.5, f"{start}—{min(as_of, end)}年数据暂缺", transform=ax.transAxes, ha="center",
+                    va="center", fontsize=10, color="#666666")  # fmt: skip
         ax.set_xlim((base_year or start) - 0.5, end + 0.5)
         ax.set_xlabel("年份")
-        ax.set_ylabel(f"{spec['name']}（{spec['unit']}）")
+        ax.set_ylabel(f"{spec['name']}（{unit}）")
         ax.set_title(title or f"{spec['name']}：实际值与目标")
-        ax.legend(fontsize=7, loc="best")
+        if ax.get_legend_handles_labels()[0]:
+            ax.legend(fontsize=7, loc="best")
     pts = "、".join(f"{int(r['year'])}年{fmt_number(r['value'])}{symbols([r])}"
                    for r in annual.to_dict("records")) or "无全年值"  # fmt: skip
     parts = "、".join(f"{r['period_label']}{fmt_number(r['value'])}{symbols([r])}" for r in partial.to_dict("records"))
     shown = symbols([*annual.to_dict("records"), *partial.to_dict("records")])
-    alt = (f"折线图：{spec['name']}（{spec['unit']}）。全年值：{pts}。"
+    alt = (f"折线图：{spec['name']}（{unit}）。全年值：{pts}。"
            + (f"部分时期值（空心点，不作全年值）：{parts}。" if parts else "")
-           + (f"目标{fmt_number(spec['target'])}{spec['unit']}。" if spec["target"] == spec["target"] else ""))
+           + _target_text(spec, years))
     name = name or f"trajectory-{target_id.replace('_', '-')}"
     caption = f"{title or spec['name'] + '：实际值与目标'}（截至{as_of}年）" + _legend_suffix(shown)
     return Figure(fig, alt=alt + _legend_suffix(shown), caption=caption, name=name, marks=shown)
+
+
+def _target_text(spec: dict, years: int) -> str:
+    """The target in the alt text: ``目标5.5%。`` for a level or bound (unchanged wording), the range, the
+    five-year total with its yearly pace, or the plan's own words for a target without a number."""
+    import pandas as pd
+
+    unit = spec["unit"]
+    if pd.isna(spec["target"]):
+        from planlib.presentation.narrative import target_text
+
+        kind = "相对目标" if spec["kind"] == "relative" else "定性目标"
+        return f"{kind}“{target_text(spec)}”，无数值路径。"
+    if spec["comparator"] == "range" and pd.notna(spec.get("target_high")):
+        text = f"目标区间{fmt_number(spec['target'])}—{fmt_number(spec['target_high'])}{unit}"
+    else:
+        text = f"目标{fmt_number(spec['target'])}{unit}"
+    if spec["kind"] == "cumulative":
+        return f"五年累计{text}，年均所需{fmt_number(spec['target'] / years)}{unit}。"
+    return f"{text}。"
 
 
 def _year_marks(observations: pd.DataFrame, series_id: str, region: str = "全市") -> dict[int, str]:
@@ -171,12 +236,20 @@ def _legend_suffix(shown: str) -> str:
     return "（" + " ".join(notes) + "）" if notes else ""
 
 
-def cluster_dots(values: pd.Series, *, title: str, unit: str, year: str | int, source: str,
+def cluster_dots(values: pd.Series, *, title: str | None = None, unit: str | None = None,
+                 year: str | int | None = None, source: str | None = None,
                  name: str = "cluster-dots") -> Figure:  # fmt: skip
-    """District values grouped by 一区两群 cluster, one dot per district, with each cluster's mean."""
+    """District values grouped by 一区两群 cluster, one dot per district, with each cluster's mean.
+
+    ``values`` as for :func:`planlib.maps.district_map` (title, unit, year and source default to its
+    ``attrs``; a source neither given nor recorded reads 来源未注明)."""
     import matplotlib.pyplot as plt
 
     from planlib.inputs.regions import CLUSTER_SHORT, CLUSTERS, load_clusters
+    from planlib.presentation.figures import NO_SOURCE, labels
+
+    said = labels(values, title=title, unit=unit, year=year, source=source)
+    title, unit, year, source = said.title, said.unit, said.year, said.source
 
     clusters = load_clusters().set_index("district")
     data = values.dropna().rename("value").to_frame().join(clusters[["cluster", "short"]], how="inner")
@@ -202,4 +275,5 @@ def cluster_dots(values: pd.Series, *, title: str, unit: str, year: str | int, s
     alt = (f"点图：{when}各区县{title}（{unit}）按一区两群分组，每点一个区县。"
            + "、".join(f"{CLUSTER_SHORT[c]}{int((data['cluster'] == c).sum())}个区县平均{fmt_number(means[c])}"
                        for c in CLUSTERS if c in means.index) + "。")
-    return Figure(fig, alt=alt, caption=f"{title}：按片区（{year}）", name=name)
+    caption = f"{title}：按片区（{year}）" + ("" if said.source_given else f"（{NO_SOURCE}）")
+    return Figure(fig, alt=alt, caption=caption, name=name)

@@ -1,8 +1,19 @@
-"""Report figures: a matplotlib figure with its alt text and caption, shown as Markdown.
+"""Report figures: a matplotlib figure with its alt text and caption, shown in Jupyter and in the publisher.
 
-In a notebook, a :class:`Figure` saves itself to ``figures/<name>.png`` (print resolution) beside the
-notebook's working directory and displays as a Markdown image with caption and alt text, which pandoc
-and Quarto turn into an HTML ``<figure>`` with ``alt`` and a numbered Typst figure.
+One object, two views:
+
+- **Publishing** (the publisher runs the notebook with ``PLANLIB_ASSETS`` set to the report id): the figure
+  saves itself to ``<id>/figures/<name>.png`` (print resolution) and displays as a pandoc Markdown image
+  ``![caption](file){#fig-name alt="…"}``, which pandoc and Quarto turn into an HTML ``<figure>`` with
+  ``alt`` and a numbered Typst figure.
+- **Exploring** (Jupyter, nbconvert, VS Code): the figure displays as HTML (``<figure>`` with the PNG
+  embedded as base64, its ``alt`` and a ``<figcaption>``) and as ``image/png``, so a shared notebook keeps
+  its images and no pandoc attribute line is shown. It also saves ``figures/<name>.png`` beside the
+  notebook, for use elsewhere.
+
+File names are unique per figure: when another figure of the same name was already saved to the same
+folder by this process, the next one gets ``<name>-2.png``, ``<name>-3.png`` … (redisplaying the same
+image reuses its file), so two ``district_map`` calls in one notebook never share an image.
 
 ``caption`` and ``alt`` are plain text (escaped when the Markdown is written, so data text in them is
 never markup). Every text drawn in the figure is literal (no mathtext) and is checked against the
@@ -12,11 +23,16 @@ character and the figure instead.
 
 from __future__ import annotations
 
+import base64
+import hashlib
+import html
+import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
+from planlib._assets import ENV as ASSETS_ENV
 from planlib._assets import asset_dir
 from planlib.presentation.escape import md_attr, md_text
 
@@ -26,6 +42,11 @@ if TYPE_CHECKING:
 _NAME = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 PRINT_DPI = 200
 FIGURE_DIR = "figures"
+SCREEN_DPI = 100  # Jupyter shows the print-resolution PNG at this size (sharp on high-density screens)
+
+# (absolute folder, name) -> digests of the images saved under that name by this process, in order:
+# the first is <name>.png, the second <name>-2.png, …
+_SAVED: dict[tuple[str, str], list[str]] = {}
 
 
 @dataclass
@@ -66,38 +87,160 @@ class Figure:
         if problems:
             raise DataError(problems)
 
-    def save(self, folder: Path) -> Path:
-        """Write ``<folder>/<name>.png``; metadata fixed so identical figures give identical bytes.
+    def render(self) -> bytes:
+        """The PNG at print resolution (:data:`PRINT_DPI`), with fixed metadata so identical figures give
+        identical bytes. Raises :class:`planlib.errors.DataError` (see :meth:`check_glyphs`) for a
+        character the shipped fonts cannot draw, before or after drawing."""
+        import io
 
-        Raises :class:`planlib.errors.DataError` (see :meth:`check_glyphs`) before drawing a tofu box."""
         import matplotlib as mpl
 
-        from planlib.errors import DataError
-
         self.check_glyphs()  # every text set so far: titles, labels, legends, annotations, fixed tick labels
-        folder.mkdir(parents=True, exist_ok=True)
-        path = folder / f"{self.name}.png"
+        buffer = io.BytesIO()
         with mpl.rc_context({"text.parse_math": False}):  # tick labels made while drawing are literal too
             _literal_text(self.figure)
-            self.figure.savefig(path, dpi=PRINT_DPI, bbox_inches="tight", metadata={"Software": None})
-        try:
-            self.check_glyphs()  # and those made while drawing (e.g. category names on an axis)
-        except DataError:
-            path.unlink()
-            raise
+            self.figure.savefig(buffer, format="png", dpi=PRINT_DPI, bbox_inches="tight", metadata={"Software": None})
+        self.check_glyphs()  # and those made while drawing (e.g. category names on an axis)
+        return buffer.getvalue()
+
+    def save(self, folder: Path) -> Path:
+        """Write the PNG (:meth:`render`) to ``<folder>/<name>.png``, or ``<name>-2.png`` … when this process
+        already saved a different image of that name there (the same image reuses its file).
+
+        Returns the path written. Raises :class:`planlib.errors.DataError` (see :meth:`check_glyphs`) before
+        writing a tofu box."""
+        png = self.render()
+        folder = Path(folder)
+        folder.mkdir(parents=True, exist_ok=True)
+        path = folder / f"{self.file_name(folder, png)}.png"
+        path.write_bytes(png)
         return path
+
+    def file_name(self, folder: Path, png: bytes) -> str:
+        """The file stem this image gets in ``folder``: ``name`` for the first image of that name saved there
+        by this process (or the same image again), ``name-2``, ``name-3`` … for the next different ones."""
+        digest = hashlib.sha256(png).hexdigest()
+        seen = _SAVED.setdefault((str(Path(folder).resolve()), self.name), [])
+        if seen and not (Path(folder) / f"{self.name}.png").exists():
+            seen.clear()  # the folder was emptied (a new build): numbering starts again
+        if digest not in seen:
+            seen.append(digest)
+        index = seen.index(digest) + 1
+        return self.name if index == 1 else f"{self.name}-{index}"
 
     def to_markdown(self, src: str) -> str:
         """``![caption](src){#fig-name alt="…"}`` with caption and alt escaped; ``src`` is a path planlib made."""
-        return f'![{md_text(self.caption)}]({src}){{#fig-{self.name} alt="{md_attr(self.alt)}"}}\n'
+        return self._markdown(src, self.name)
+
+    def _markdown(self, src: str, fig_id: str) -> str:
+        return f'![{md_text(self.caption)}]({src}){{#fig-{fig_id} alt="{md_attr(self.alt)}"}}\n'
+
+    def markdown(self) -> str:
+        """The publisher's view: save the PNG under :func:`planlib._assets.asset_dir` and return the pandoc
+        Markdown image (``![caption](<dir>/figures/<file>.png){#fig-<file> alt="…"}``). Closes the
+        matplotlib figure so Jupyter does not draw it a second time."""
+        folder = asset_dir(FIGURE_DIR)
+        path = self.save(Path(folder))
+        self._close()
+        return self._markdown(f"{folder}/{path.name}", path.stem)
 
     def _repr_markdown_(self) -> str:
-        folder = asset_dir(FIGURE_DIR)
-        self.save(Path(folder))
+        return self.markdown()
+
+    def _repr_png_(self) -> bytes:
+        """The PNG, for Jupyter (also saved as ``figures/<file>.png`` beside the notebook)."""
+        png = self.render()
+        folder = Path(asset_dir(FIGURE_DIR))
+        folder.mkdir(parents=True, exist_ok=True)
+        (folder / f"{self.file_name(folder, png)}.png").write_bytes(png)
+        self._close()
+        return png
+
+    def _repr_html_(self) -> str:
+        """``<figure>`` with the PNG embedded (base64), its alt text and the caption as ``<figcaption>``."""
+        return self._html(self._repr_png_())
+
+    def _html(self, png: bytes) -> str:
+        data = base64.b64encode(png).decode("ascii")
+        width = _png_width(png) * SCREEN_DPI // PRINT_DPI
+        return (f'<figure class="planlib-figure" style="margin:0">'
+                f'<img src="data:image/png;base64,{data}" alt="{html.escape(self.alt)}" width="{width}" '
+                f'style="max-width:100%">'
+                f"<figcaption>{html.escape(self.caption)}</figcaption></figure>")  # fmt: skip
+
+    def _repr_mimebundle_(self, include: Any = None, exclude: Any = None) -> dict[str, Any]:
+        """Publishing (``PLANLIB_ASSETS`` set): ``text/markdown`` only, as the publisher reads it. Exploring:
+        ``text/html`` (embedded image, alt, caption), ``image/png`` (base64) and ``text/plain`` (the caption),
+        never the pandoc Markdown, whose attribute line Jupyter would print as text."""
+        if os.environ.get(ASSETS_ENV):
+            return {"text/markdown": self.markdown()}
+        png = self._repr_png_()
+        return {"text/html": self._html(png), "image/png": base64.b64encode(png).decode("ascii"),
+                "text/plain": f"<图：{self.caption}>"}  # fmt: skip
+
+    def _ipython_display_(self) -> None:
+        # IPython would add every _repr_*_ method's output to the bundle, the Markdown among them: show only
+        # the bundle for this context
+        from IPython import get_ipython
+        from IPython.display import display
+
+        try:
+            bundle = self._repr_mimebundle_()
+        except Exception:
+            # shown once as the cell's error (the publisher stops on it), not once per display format, and
+            # the inline backend does not draw the figure with its tofu boxes afterwards
+            self._close()
+            shell = get_ipython()
+            if shell is None:
+                raise
+            shell.showtraceback()
+            return
+        metadata = {}
+        if "image/png" in bundle:
+            metadata = {"image/png": {"width": _png_width(base64.b64decode(bundle["image/png"])) * SCREEN_DPI
+                                      // PRINT_DPI}}  # fmt: skip
+        display(bundle, raw=True, metadata=metadata)
+
+    def _close(self) -> None:
         import matplotlib.pyplot as plt
 
-        plt.close(self.figure)  # shown once, as Markdown; keep Jupyter from drawing it a second time
-        return self.to_markdown(f"{folder}/{self.name}.png")
+        plt.close(self.figure)  # shown once; keep Jupyter's inline backend from drawing it a second time
+
+
+NO_SOURCE = "来源未注明"
+
+
+@dataclass(frozen=True)
+class Labels:
+    """What a figure of district values says about them: title, unit, period and source (see :func:`labels`)."""
+
+    title: str
+    unit: str
+    year: str | int
+    source: str
+    source_given: bool  # False: no source was given or recorded, and the caption says 来源未注明
+
+
+def labels(values: Any, *, title: str | None = None, unit: str | None = None, year: str | int | None = None,
+           source: str | None = None) -> Labels:  # fmt: skip
+    """Title, unit, period and source of a figure of ``values``: each as given, else from ``values.attrs``
+    (set by :func:`planlib.inputs.regions.district_values`: name, unit, period, sources), else from the
+    Series name; a source that is neither given nor recorded is :data:`NO_SOURCE` (来源未注明)."""
+    attrs = getattr(values, "attrs", None) or {}
+    sources = list(attrs.get("sources") or [])
+    recorded = "；".join(sources[:3]) + ("等" if len(sources) > 3 else "")
+    return Labels(
+        title=title or attrs.get("name") or str(getattr(values, "name", None) or "区县数值"),
+        unit=unit if unit is not None else str(attrs.get("unit") or ""),
+        year=year if year is not None else (attrs.get("period") or attrs.get("year") or "时期未注明"),
+        source=source or recorded or NO_SOURCE,
+        source_given=bool(source or recorded),
+    )
+
+
+def _png_width(png: bytes) -> int:
+    """Pixel width from the PNG header (IHDR)."""
+    return int.from_bytes(png[16:20], "big")
 
 
 def _literal_text(figure: MplFigure) -> None:

@@ -94,7 +94,9 @@ def _central_inset(fig, frame: gpd.GeoDataFrame, colours) -> None:
 
 
 def layout_map() -> Figure:
-    """The 一区两群 layout: 38 区县 coloured by cluster (中心城区 / 主城新区 distinguished), cluster outlines."""
+    """The 一区两群 layout: 38 区县 coloured by cluster (中心城区 / 主城新区 distinguished), cluster outlines,
+    the nine 中心城区 enlarged in an inset. Members from :func:`planlib.load_clusters` (the plan's 2020
+    grouping, named in the caption), shapes from :func:`planlib.load_boundaries` (source in the figure)."""
     import matplotlib.pyplot as plt
     from matplotlib.patches import Patch
 
@@ -128,10 +130,10 @@ def layout_map() -> Figure:
 def district_map(
     values: pd.Series,
     *,
-    title: str,
-    unit: str,
-    year: str | int,
-    source: str,
+    title: str | None = None,
+    unit: str | None = None,
+    year: str | int | None = None,
+    source: str | None = None,
     scheme: str | None = "Quantiles",
     k: int = 5,
     cmap: str = "viridis",
@@ -139,11 +141,20 @@ def district_map(
 ) -> Figure:
     """Choropleth of a district value (Series keyed by district name or 6-digit code).
 
-    ``scheme`` is any mapclassify scheme ("Quantiles", "NaturalBreaks", "EqualInterval", …) or None for a
-    continuous scale. Districts without a value are drawn grey and hatched and listed as 数据暂缺.
+    ``values`` is typically :func:`planlib.district_values` (float, in its unit); title, unit, year (period)
+    and source left out are taken from its ``attrs`` (series name, unit, period, source titles); a Series
+    without them is titled by its name, and a source neither given nor recorded reads 来源未注明 in the
+    figure and the caption. ``scheme`` is any mapclassify scheme ("Quantiles", "NaturalBreaks",
+    "EqualInterval", …) or None for a continuous scale. Districts without a value are drawn grey and
+    hatched and listed as 数据暂缺. Raises ``ValueError`` when no district has a value.
     """
     import matplotlib.pyplot as plt
     from matplotlib.patches import Patch
+
+    from planlib.presentation.figures import NO_SOURCE, labels
+
+    said = labels(values, title=title, unit=unit, year=year, source=source)
+    title, unit, year, source = said.title, said.unit, said.year, said.source
 
     frame = _layout_frame()
     keyed = values.copy()
@@ -183,17 +194,42 @@ def district_map(
     cluster_text = "、".join(f"{CLUSTER_SHORT[c]}平均{v:,.1f}" for c, v in by_cluster.items())
     missing = "、".join(frame.loc[~has, "short"])
     when = f"{year}年" if isinstance(year, int) else str(year)
-    alt = (f"{when}重庆市各区县{title}分级示意图（单位：{unit}）。{int(has.sum())}个区县有数据，"
+    unit_text = f"（单位：{unit}）" if unit else ""
+    alt = (f"{when}重庆市各区县{title}分级示意图{unit_text}。{int(has.sum())}个区县有数据，"
            f"最高为{top['district']}（{top['value']:,.1f}），最低为{low['district']}（{low['value']:,.1f}）；"
            f"{cluster_text}。" + (f"数据暂缺：{missing}。" if missing else ""))
-    return Figure(fig, alt=alt, caption=f"{title}（{year}，示意图）", name=name)
+    caption = f"{title}（{year}，示意图）" if said.source_given else f"{title}（{year}，示意图；{NO_SOURCE}）"
+    return Figure(fig, alt=alt, caption=caption, name=name)
 
 
-def small_multiples(panels: dict[str, pd.Series], *, title: str, unit: str, source: str,
-                    cmap: str = "viridis", name: str = "small-multiples") -> Figure:  # fmt: skip
-    """The same district value for several years side by side, on one shared colour scale."""
+def _with_sources(sources: list[str]) -> object:
+    """A stand-in carrying ``attrs["sources"]`` (each source once, most frequent first) for :func:`labels`."""
+    from collections import Counter
+    from types import SimpleNamespace
+
+    return SimpleNamespace(attrs={"sources": [s for s, _ in Counter(sources).most_common()]}, name=None)
+
+
+def small_multiples(panels: dict[str, pd.Series], *, title: str | None = None, unit: str | None = None,
+                    source: str | None = None, cmap: str = "viridis",
+                    name: str = "small-multiples") -> Figure:  # fmt: skip
+    """The same district value for several years side by side (panel label → Series, e.g. ``{"2023年":
+    planlib.district_values(obs, "gdp", year=2023), …}``), on one shared colour scale.
+
+    Title and unit left out come from the first panel's ``attrs`` (see :func:`district_map`), the source
+    from every panel's recorded sources; none recorded reads 来源未注明. Raises ``ValueError`` when no
+    panel has a value."""
     import matplotlib.pyplot as plt
     from matplotlib.colors import Normalize
+
+    from planlib.presentation.figures import labels
+
+    first = next(iter(panels.values()), None)
+    if source is None:
+        recorded = [s for series in panels.values() for s in (getattr(series, "attrs", None) or {}).get("sources", [])]
+        source = labels(_with_sources(recorded)).source if recorded else None
+    said = labels(first, title=title, unit=unit, source=source)
+    title, unit, source = said.title, said.unit, said.source
 
     frame = _layout_frame()
     all_values = [v for s in panels.values() for v in s.dropna().to_numpy()]

@@ -92,7 +92,9 @@ FONT_KEYS = ("font.family", "font.sans-serif", "axes.unicode_minus")
 def use_house_style() -> None:
     """Apply the house style globally. Idempotent, and it survives ``seaborn.set_theme()``: seaborn's
     theme functions are wrapped once so that they put the house fonts back after resetting rcParams
-    (seaborn's own font list has no CJK font, and every Chinese label would turn into boxes)."""
+    (seaborn's own font list has no CJK font, and every Chinese label would turn into boxes). seaborn's
+    objects interface (``seaborn.objects.Plot``) draws inside its own theme (``so.Plot.config.theme``,
+    Arial/DejaVu Sans): the house fonts are put into that theme too."""
     import matplotlib as mpl
 
     register_fonts()
@@ -125,6 +127,29 @@ def _keep_fonts_after_seaborn() -> None:
         setattr(rcmod, name, wrapper)
         if getattr(sns, name, None) is original:
             setattr(sns, name, wrapper)
+    _objects_theme_fonts()
+
+
+def _objects_theme_fonts() -> None:
+    """Put the house fonts into the theme ``seaborn.objects.Plot`` draws in (it sets its own rcParams while
+    drawing, whatever the global ones are); ``so.Plot.config.theme.reset()`` gets them back as well."""
+    try:
+        from seaborn._core.plot import ThemeConfig
+        from seaborn.objects import Plot
+    except ImportError:  # seaborn before 0.12 has no objects interface
+        return
+    fonts = {k: HOUSE_RC[k] for k in (*FONT_KEYS, "text.parse_math")}
+    Plot.config.theme.update(fonts)
+    original = ThemeConfig.reset
+    if not getattr(original, "_planlib_fonts", False):
+
+        def reset(self, _original=original) -> None:
+            _original(self)
+            self.update(fonts)
+
+        reset._planlib_fonts = True  # type: ignore[attr-defined]
+        reset.__doc__ = original.__doc__
+        ThemeConfig.reset = reset  # type: ignore[method-assign]
 
 
 @contextlib.contextmanager

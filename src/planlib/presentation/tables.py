@@ -175,3 +175,27 @@ class Table:
         path = folder / f"{self.name}.csv"
         self.frame.to_csv(path, index=False, encoding="utf-8-sig", lineterminator="\n")
         return path
+
+    def to_excel(self, path: str | Path) -> Path:
+        """Write the table to an Excel workbook (``.xlsx``, openpyxl): sheet 表格 holds the columns as shown
+        (one header row, values unformatted: numbers stay numbers), sheet 说明 the caption (表名), the source
+        (资料来源) and each note (注). Column widths follow the longest cell. Returns the path written;
+        raises ``ValueError`` for a path that does not end in ``.xlsx``."""
+        import pandas as pd
+        from openpyxl.utils import get_column_letter
+
+        path = Path(path)
+        if path.suffix.lower() != ".xlsx":
+            raise ValueError(f"Excel 文件名须以 .xlsx 结尾:{path.name}")
+        path.parent.mkdir(parents=True, exist_ok=True)
+        about = pd.DataFrame([("表名", self.caption), ("资料来源", self.source or ""),
+                              *[("注", n) for n in self.notes]], columns=["项目", "内容"])  # fmt: skip
+        with pd.ExcelWriter(path, engine="openpyxl") as writer:
+            for sheet, frame in (("表格", self.frame), ("说明", about)):
+                frame.to_excel(writer, sheet_name=sheet, index=False)
+                ws = writer.sheets[sheet]
+                for i, col in enumerate(frame.columns, start=1):
+                    width = max([_display_width(_text(col))] + [_display_width(_text(v)) for v in frame[col]])
+                    ws.column_dimensions[get_column_letter(i)].width = min(60, width + 2)
+        return path
+
