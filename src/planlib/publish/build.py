@@ -374,7 +374,7 @@ def _build_locked(manifest: Manifest, selected: list[Report], formats: tuple[str
         copy_fonts(staging / "fonts")  # style.css serves them: pages never depend on the reader's fonts
         statuses = {r.id: report_status(r.id, staging, state, digests[r.id], result.failed)
                     for r in manifest.reports}  # fmt: skip
-        pages = _site_pages(manifest, staging, state, result)  # indicator/district pages, downloads, search
+        pages = _site_pages(manifest, staging, state, result, shared)  # indicator/district pages, downloads, search
         write_index(manifest, staging, statuses, state, pages)
         if pages is not None:
             from planlib.publish.search import index_site
@@ -390,13 +390,20 @@ def _build_locked(manifest: Manifest, selected: list[Report], formats: tuple[str
                 result.notices.append(f"未能删除临时文件夹 {leftover};下次构建前会再试并说明原因")
 
 
-def _site_pages(manifest: Manifest, staging: Path, state: dict, result: BuildResult):
-    """The monitoring pages (:func:`planlib.publish.pages.write_site_pages`); a failure there is named and
-    leaves the reports' site as it is (the index then links no pages)."""
-    from planlib.publish.pages import write_site_pages
+def _site_pages(manifest: Manifest, staging: Path, state: dict, result: BuildResult, shared: str):
+    """The monitoring pages (:func:`planlib.publish.pages.write_site_pages`), kept from the previous build when
+    nothing they show changed (``state["_site_pages"]``); a failure there is named and leaves the reports'
+    site as it is (the index then links no pages)."""
+    from planlib.publish.pages import pages_digest, write_site_pages
 
+    footer = site_footer(manifest, state)
+    digest = pages_digest(manifest, shared, footer)
+    previous = state.get("_site_pages") or {}
     try:
-        return write_site_pages(manifest, staging, site_footer(manifest, state))
+        reuse = previous if previous.get("digest") == digest else None
+        pages = write_site_pages(manifest, staging, footer, reuse=reuse)
+        state["_site_pages"] = {"digest": digest, "missing_headline": pages.missing_headline}
+        return pages
     except Exception as exc:  # the reports are built: a page failure must not lose them
         result.failed["site-pages"] = f"指标页、区县页生成失败:{type(exc).__name__}: {exc}"
         print(f"失败:{result.failed['site-pages']}", file=sys.stderr)

@@ -38,6 +38,7 @@ class SitePages:
     pages: list[Page] = field(default_factory=list)
     missing_headline: dict[str, int] = field(default_factory=dict)  # report id -> 专栏1 indicators 数据暂缺
     files: int = 0
+    reused: bool = False  # the pages of the previous build were kept (nothing they show changed)
 
 
 def _css(root: str) -> str:
@@ -152,11 +153,34 @@ def _list_page(site: Path, path: str, title: str, subtitle: str, body: str, *, s
                    encoding="utf-8")  # fmt: skip
 
 
-def write_site_pages(manifest: Manifest, site: Path, footer: str) -> SitePages:
-    """Every monitoring page, the lists of them, the downloads page with the bulk archive, the search page and
-    the search page (the build runs :func:`planlib.publish.search.index_site` after the index is written).
+def pages_digest(manifest: Manifest, shared: str, footer: str) -> str:
+    """What the pages depend on: data and planlib's source (``shared``, :func:`planlib.publish.build.inputs_hash`),
+    the manifest (reports, titles, ``as_of``, ``vintage``) and the site footer. Not the reports' own files."""
+    import hashlib
 
-    Assessments are made once per report (its ``as_of`` and ``vintage``) and shared by all pages."""
+    h = hashlib.sha256(shared.encode())
+    h.update(manifest.path.read_bytes())
+    h.update(footer.encode())
+    return h.hexdigest()
+
+
+def write_site_pages(manifest: Manifest, site: Path, footer: str, *, reuse: dict | None = None) -> SitePages:
+    """Every monitoring page, the lists of them, the downloads page with the bulk archive and the search page
+    (the build runs :func:`planlib.publish.search.index_site` after the index is written), and an XLSX beside
+    every report table.
+
+    Assessments are made once per report (its ``as_of`` and ``vintage``) and shared by all pages. ``reuse``
+    (what the previous build recorded, when :func:`pages_digest` is unchanged) keeps the pages already in
+    ``site`` and redoes only the reports' XLSX files."""
+    from planlib.publish.downloads import report_tables_xlsx
+
+    if reuse and (site / "indicators" / "index.html").is_file() and (site / "data" / "datapackage.json").is_file():
+        report_tables_xlsx(site, [r.id for r in manifest.reports])
+        return SitePages(missing_headline=dict(reuse.get("missing_headline") or {}), reused=True)
+    return _write_site_pages(manifest, site, footer)
+
+
+def _write_site_pages(manifest: Manifest, site: Path, footer: str) -> SitePages:
     from planlib.inputs.observations import load_observations
     from planlib.inputs.plan import load_plan
     from planlib.inputs.regions import load_clusters

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Protocol
 
 from planlib.indicators.marks import legend, symbols
+from planlib.inputs.periods import ANNUAL_TYPES
 from planlib.presentation.figures import Figure
 from planlib.presentation.tables import MISSING_TEXT, Table, fmt_number, fmt_percent
 
@@ -332,7 +333,10 @@ def _district_frame(obs: pd.DataFrame) -> pd.DataFrame:
                 agg_num[rec["group"]] = rec["value"]
                 agg[rec["group"]] = (fmt_number(rec["value"]) if rec["complete"] else
                                      f"数据暂缺({rec['n_with_data']}/{rec['n_districts']} 个区县有数据)")  # fmt: skip
-        c = city[(city["indicator_id"] == sid) & (city["period_type"] == ptype)]
+        c = city[city["indicator_id"] == sid]
+        # a full-year or year-end value is a year's value either way (全市 城镇化率 is published full_year,
+        # the 区县 ones year_end); other periods must match exactly
+        c = c[c["is_annual"]] if ptype in ANNUAL_TYPES else c[c["period_type"] == ptype]
         c = c[c["year"] == year] if year is not None else c[c["year"].isna()]
         c_num = float(c["value"].iloc[0]) if len(c) else float("nan")
         c_val = fmt_number(c["value"].iloc[0]) + symbols(c.to_dict("records")[:1]) if len(c) else MISSING_TEXT
@@ -400,7 +404,7 @@ def district_pages(observations: pd.DataFrame) -> list[Page]:
                 title=name,
                 kind="district",
                 key=code,
-                subtitle=f"{rec['cluster']} · {code}",
+                subtitle=f"区县监测页 · {grouping}",
                 blocks=blocks,
                 missing=len(gaps),
             )
