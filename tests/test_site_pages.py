@@ -98,7 +98,7 @@ def test_every_page_image_has_alt_text_and_every_relative_link_resolves(site):
             assert re.search(r'alt="[^"]{10,}"', img), (page, img)
             assert (page.parent / re.search(r'src="([^"]+)"', img).group(1)).is_file()
         for href in re.findall(r'href="([^"#?]+)"', text):
-            if href.startswith(("http://", "https://")):
+            if href.startswith(("http://", "https://", "data:")):
                 continue
             assert (page.parent / href).resolve().is_file(), (page.relative_to(site), href)
 
@@ -177,3 +177,42 @@ def test_pages_are_byte_identical_when_written_again(site, tmp_path):
     assert len(files) > 250  # 53 pages with their figures, CSV and XLSX, the lists, the archive
     different = [str(f) for f in files if (site / f).read_bytes() != (again / f).read_bytes()]
     assert different == []
+
+
+def test_pages_kept_when_nothing_they_show_changed_only_report_xlsx_redone(site, tmp_path):
+    from planlib.publish.manifest import load_manifest
+    from planlib.publish.pages import pages_digest, write_site_pages
+
+    manifest = load_manifest(site.parents[1] / "reports" / "manifest.yaml")
+    kept = tmp_path / "kept"
+    for name in ("indicators/index.html", "data/datapackage.json", "annual-2023/tables/headline-indicators.csv"):
+        (kept / name).parent.mkdir(parents=True, exist_ok=True)
+        (kept / name).write_bytes((site / name).read_bytes())
+    pages = write_site_pages(manifest, kept, "页脚", reuse={"digest": "x", "missing_headline": {"annual-2023": 6}})
+    assert pages.reused and pages.missing_headline == {"annual-2023": 6} and pages.pages == []
+    assert sorted(str(p.relative_to(kept)) for p in kept.rglob("*") if p.is_file()) == [
+        "annual-2023/tables/headline-indicators.csv", "annual-2023/tables/headline-indicators.xlsx",
+        "data/datapackage.json", "indicators/index.html"]  # fmt: skip
+    # the digest follows the data and code (shared), the manifest and the footer
+    assert pages_digest(manifest, "a", "页脚") != pages_digest(manifest, "b", "页脚")
+    assert pages_digest(manifest, "a", "页脚") != pages_digest(manifest, "a", "另一页脚")
+    assert pages_digest(manifest, "a", "页脚") == pages_digest(manifest, "a", "页脚")
+
+
+def test_quarto_engine_gives_the_same_pages(site, tmp_path, monkeypatch):
+    """The pages are made in Python, not by the engine: a Quarto build of the same project writes the same
+    indicator and district pages, tables, figures and archive, byte for byte."""
+    from planlib.publish.build import build
+    from tests.conftest import make_project
+    from tests.test_engines import skip_without_quarto
+
+    skip_without_quarto()
+    root = make_project(tmp_path, monkeypatch, [{"id": "annual-2023", "notebook": "notebooks/annual.ipynb"}])
+    result = build(progress=False, engine="quarto", formats=("html",))
+    assert result.ok, result.failed
+    other = root / "reports" / "_site"
+    files = [p.relative_to(site) for folder in ("indicators", "districts", "data") for p in (site / folder).rglob("*")
+             if p.is_file()]  # fmt: skip
+    assert len(files) > 250
+    assert [str(f) for f in files if (other / f).read_bytes() != (site / f).read_bytes()] == []
+    assert (other / "pagefind" / "pagefind-entry.json").is_file()
