@@ -401,7 +401,7 @@ def _site_pages(manifest: Manifest, staging: Path, state: dict, result: BuildRes
     previous = state.get("_site_pages") or {}
     try:
         reuse = previous if previous.get("digest") == digest else None
-        pages = write_site_pages(manifest, staging, footer, reuse=reuse)
+        pages = write_site_pages(manifest, staging, footer, reuse=reuse, digest=digest)
         state["_site_pages"] = {"digest": digest, "missing_headline": pages.missing_headline}
         return pages
     except Exception as exc:  # the reports are built: a page failure must not lose them

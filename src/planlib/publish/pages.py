@@ -164,27 +164,52 @@ def pages_digest(manifest: Manifest, shared: str, footer: str) -> str:
     return h.hexdigest()
 
 
-def write_site_pages(manifest: Manifest, site: Path, footer: str, *, reuse: dict | None = None) -> SitePages:
+PAGE_FOLDERS = ("indicators", "districts", "data")  # written by this module only: emptied before each writing
+_MEMO: dict[str, tuple[dict[str, bytes], SitePages]] = {}  # digest -> the files written (one entry per process)
+
+
+def write_site_pages(manifest: Manifest, site: Path, footer: str, *, reuse: dict | None = None,
+                     digest: str | None = None) -> SitePages:  # fmt: skip
     """Every monitoring page, the lists of them, the downloads page with the bulk archive and the search page
     (the build runs :func:`planlib.publish.search.index_site` after the index is written), and an XLSX beside
     every report table.
 
     Assessments are made once per report (its ``as_of`` and ``vintage``) and shared by all pages. ``reuse``
     (what the previous build recorded, when :func:`pages_digest` is unchanged) keeps the pages already in
-    ``site`` and redoes only the reports' XLSX files."""
+    ``site`` and redoes only the reports' XLSX files. Pages written in this process under the same ``digest``
+    (another project with the same data, code and manifest) are copied rather than drawn again."""
+    import shutil
+
     from planlib.publish.downloads import report_tables_xlsx
 
     if reuse and (site / "indicators" / "index.html").is_file() and (site / "data" / "datapackage.json").is_file():
         report_tables_xlsx(site, [r.id for r in manifest.reports])
         return SitePages(missing_headline=dict(reuse.get("missing_headline") or {}), reused=True)
-    return _write_site_pages(manifest, site, footer)
+    for folder in PAGE_FOLDERS:  # a page that is gone (a district renamed, a table dropped) must not linger
+        shutil.rmtree(site / folder, ignore_errors=True)
+    if digest is not None and digest in _MEMO:
+        files, pages = _MEMO[digest]
+        for name, content in files.items():
+            (site / name).parent.mkdir(parents=True, exist_ok=True)
+            (site / name).write_bytes(content)
+    else:
+        pages = _write_site_pages(manifest, site, footer)
+        if digest is not None:
+            _MEMO.clear()
+            written = [p for folder in PAGE_FOLDERS for p in (site / folder).rglob("*") if p.is_file()]
+            _MEMO[digest] = (
+                {str(p.relative_to(site)): p.read_bytes() for p in [*written, site / "search.html"]},
+                pages,
+            )
+    report_tables_xlsx(site, [r.id for r in manifest.reports])
+    return pages
 
 
 def _write_site_pages(manifest: Manifest, site: Path, footer: str) -> SitePages:
     from planlib.inputs.observations import load_observations
     from planlib.inputs.plan import load_plan
     from planlib.inputs.regions import load_clusters
-    from planlib.publish.downloads import report_tables_xlsx, write_bulk
+    from planlib.publish.downloads import write_bulk
     from planlib.publish.search import search_page
     from planlib.sections import pages as S
 
@@ -220,7 +245,6 @@ def _write_site_pages(manifest: Manifest, site: Path, footer: str) -> SitePages:
         site, "districts/index.html", "区县", f"{len(clusters)} 个区县,按“一区两群”片区", "\n".join(by_cluster), **kw
     )
 
-    report_tables_xlsx(site, [r.id for r in manifest.reports])
     archive, index = write_bulk(site, plan, observations, assessments,
                                 [(p.path, p.title, p.tables) for p in result.pages])  # fmt: skip
     rows = "".join(f'<li><a href="../{html_text(p.path)}">{html_text(p.title)}</a>:'
