@@ -112,6 +112,8 @@ def write_page(page: Page, site: Path, *, site_title: str, footer: str) -> int:
     parts, files = [], 1
     for block in page.blocks:
         if isinstance(block, Text):
+            if not block.paragraphs:  # nothing to say: no heading over nothing
+                continue
             if block.heading:
                 parts.append(f"<h2>{html_text(block.heading)}</h2>")
             css = "" if block.heading else ' class="page-facts"'  # facts under the title are set quieter

@@ -222,6 +222,12 @@ def indicator_pages(plan: Plan, observations: pd.DataFrame, reports: Sequence[Re
                 return charts.cumulative_progress(plan, observations, sid, as_of)
             return charts.trajectory(plan, observations, sid, as_of)
 
+        # what the assessments say about the values they used (a choice between sources, a scope, a stand-in)
+        # and the latest partial-period value: beside the numbers
+        rows = [a.set_index("id").loc[sid] for a in assessments.values()]
+        caveats = list(dict.fromkeys(note for row in rows for note in (row["value_notes"] or ())))
+        caveats += [f"部分时期值(不作全年值):{p}。" for p in dict.fromkeys(r["partial_note"] for r in rows)
+                    if isinstance(p, str)]  # fmt: skip
         latest = assessments[max(assessments, key=lambda rid: next(r.as_of for r in reports if r.id == rid))] \
             if assessments else None  # fmt: skip
         status = latest.set_index("id").loc[sid, "status"] if latest is not None else MISSING_TEXT
@@ -236,6 +242,7 @@ def indicator_pages(plan: Plan, observations: pd.DataFrame, reports: Sequence[Re
                     Text(facts),
                     FigureBlock(make, "实际值与目标路径"),
                     judged,
+                    Text(caveats, "口径与数据说明"),
                     observed,
                     Text(plan_text, "规划原文与口径"),
                 ],
