@@ -257,6 +257,12 @@ def district_groupings() -> dict[str, dict[str, str]]:
     ``plan2020`` is the plan's 一区两群 (members in data/raw/district/clusters.csv); ``spatial2024`` is
     the 2024 spatial plan's grouping that the yearbooks use (members in :func:`district_table`).
     """
+    stat = DISTRICTS_FILE.stat()  # parsed once per version of the file: load_clusters() asks on every call
+    return {k: dict(v) for k, v in _district_groupings(stat.st_mtime_ns, stat.st_size).items()}
+
+
+@functools.lru_cache(maxsize=4)
+def _district_groupings(_mtime_ns: int, _size: int) -> dict[str, dict[str, str]]:
     spec = load_mapping(DISTRICTS_FILE, _FILE_EXPECTED)
     return {str(k): {f: str(v.get(f) or "").strip() for f in ("name", "source", "note")}
             for k, v in (spec.get("groupings") or {}).items()}  # fmt: skip

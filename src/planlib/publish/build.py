@@ -213,24 +213,36 @@ def _kinds_line(manifest: Manifest) -> str:
     return ("、".join(kinds[:-1]) + "与" + kinds[-1] if len(kinds) > 1 else kinds[0]) + "报告"
 
 
-def write_index(manifest: Manifest, staging: Path, statuses: dict[str, str], state: dict | None = None) -> Path:
+def write_index(manifest: Manifest, staging: Path, statuses: dict[str, str], state: dict | None = None,
+                pages=None) -> Path:  # fmt: skip
+    """``index.html``: the reports with their downloads and state; with ``pages`` (the site's monitoring pages,
+    :class:`planlib.publish.pages.SitePages`) also each report's count of 专栏1 indicators without data and
+    the links to the indicator, district, search and download pages."""
     rows = []
+    missing = pages.missing_headline if pages is not None else {}
     for r in manifest.reports:
         links = []
         for ext in FORMATS:
             if (staging / f"{r.id}.{ext}").is_file():
                 links.append(f'<a href="{r.id}.{ext}">{LABELS[ext]}</a>')
         status = statuses.get(r.id, "")
+        gaps = f"<td>{missing[r.id]} 项</td>" if r.id in missing else ("<td>—</td>" if missing else "")
         rows.append(f"<tr><td>{html.escape(r.title)}</td><td>{html.escape(r.cutoff)}</td><td>{' · '.join(links)}</td>"
-                    f"<td>{html.escape(status)}</td></tr>")  # fmt: skip
+                    f"<td>{html.escape(status)}</td>{gaps}</tr>")  # fmt: skip
+    gaps_head = "<th>专栏1 数据暂缺</th>" if missing else ""
+    nav = ""
+    if pages is not None:
+        nav = ('<nav class="site-nav"><a href="indicators/index.html">指标</a> · '
+               '<a href="districts/index.html">区县</a> · <a href="search.html">搜索</a> · '
+               '<a href="data/index.html">数据下载</a></nav>')  # fmt: skip
     css = (Path(__file__).parent / "templates" / "style.css").read_text(encoding="utf-8")
     page = f"""<!DOCTYPE html>
 <html lang="zh-CN"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <title>{html.escape(manifest.title)}</title><style>{css}</style></head>
-<body><header class="report-header"><h1 class="title">{html.escape(manifest.title)}</h1>
+<body>{nav}<header class="report-header"><h1 class="title">{html.escape(manifest.title)}</h1>
 <p class="subtitle">{html.escape(_kinds_line(manifest))}</p></header>
 <main><table class="report-list"><caption>报告列表</caption>
-<thead><tr><th>报告</th><th>数据截至</th><th>下载</th><th>状态</th></tr></thead>
+<thead><tr><th>报告</th><th>数据截至</th><th>下载</th><th>状态</th>{gaps_head}</tr></thead>
 <tbody>
 {chr(10).join(rows)}
 </tbody></table></main>
@@ -366,7 +378,12 @@ def _build_locked(manifest: Manifest, selected: list[Report], formats: tuple[str
         copy_fonts(staging / "fonts")  # style.css serves them: pages never depend on the reader's fonts
         statuses = {r.id: report_status(r.id, staging, state, digests[r.id], result.failed)
                     for r in manifest.reports}  # fmt: skip
-        write_index(manifest, staging, statuses, state)
+        pages = _site_pages(manifest, staging, state, result, shared)  # indicator/district pages, downloads, search
+        write_index(manifest, staging, statuses, state, pages)
+        if pages is not None:
+            from planlib.publish.search import index_site
+
+            index_site(staging)  # last: it indexes every page, the reports and the index
         (staging / STATE_FILE).write_text(json.dumps(state, indent=1, sort_keys=True) + "\n", encoding="utf-8")
         replace_dir(staging, site)
     finally:
@@ -383,6 +400,26 @@ def _manifest_site(manifest: Manifest, root: Path) -> Path:
     if manifest.path is None or Path(manifest.path).resolve() == default.resolve():
         return site_dir(root)
     return Path(manifest.path).resolve().parent / "_site"
+
+
+def _site_pages(manifest: Manifest, staging: Path, state: dict, result: BuildResult, shared: str):
+    """The monitoring pages (:func:`planlib.publish.pages.write_site_pages`), kept from the previous build when
+    nothing they show changed (``state["_site_pages"]``); a failure there is named and leaves the reports'
+    site as it is (the index then links no pages)."""
+    from planlib.publish.pages import pages_digest, write_site_pages
+
+    footer = site_footer(manifest, state)
+    digest = pages_digest(manifest, shared, footer)
+    previous = state.get("_site_pages") or {}
+    try:
+        reuse = previous if previous.get("digest") == digest else None
+        pages = write_site_pages(manifest, staging, footer, reuse=reuse, digest=digest)
+        state["_site_pages"] = {"digest": digest, "missing_headline": pages.missing_headline}
+        return pages
+    except Exception as exc:  # the reports are built: a page failure must not lose them
+        result.failed["site-pages"] = f"指标页、区县页生成失败:{type(exc).__name__}: {exc}"
+        print(f"失败:{result.failed['site-pages']}", file=sys.stderr)
+        return None
 
 
 def _read_state(path: Path, result: BuildResult) -> dict:
