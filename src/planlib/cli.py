@@ -97,11 +97,16 @@ def _cmd_build(args: argparse.Namespace) -> int:
                 engine = "quarto"
             except quarto.QuartoUnavailable as exc:
                 print(f"使用离线引擎(Quarto 引擎不可用:{exc})", file=sys.stderr)
+    from planlib.publish.executors import SchedulerUnavailable
+
     try:
         result = build(args.only or None, formats, jobs=args.jobs, progress=not args.quiet, force=args.force,
-                       wait=_wait_seconds(args.wait), engine=engine)  # fmt: skip
+                       wait=_wait_seconds(args.wait), engine=engine, scheduler=args.scheduler)  # fmt: skip
     except quarto.QuartoUnavailable as exc:
         print(f"无法使用 Quarto 引擎:{exc}", file=sys.stderr)
+        return 1
+    except SchedulerUnavailable as exc:
+        print(str(exc), file=sys.stderr)
         return 1
     for notice in result.notices:
         print(notice)
@@ -191,6 +196,8 @@ def build_parser() -> argparse.ArgumentParser:
                      help="auto:PATH 中有受支持版本的 quarto 则用 quarto,否则用离线引擎")
     bld.add_argument("--jobs", type=_positive, default=min(4, os.cpu_count() or 1),
                      help="并行生成的报告数(默认:CPU 核数,最多 4)")
+    bld.add_argument("--scheduler", metavar="ADDRESS", default=None,
+                     help="在 dask.distributed 集群上生成报告(调度器地址,如 tcp://127.0.0.1:8786;需 planlib[scale])")
     bld.add_argument("--force", action="store_true", help="忽略缓存,全部重新生成")
     bld.add_argument("--quiet", action="store_true", help="不显示进度条")
     _add_wait(bld)
