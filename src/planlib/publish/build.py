@@ -97,7 +97,8 @@ def seen_hash(report: Report, observations) -> str:
     visible = obs["period_end"].isna() | (obs["period_end"] <= f"{report.as_of}-12-31")
     shown, hidden = obs[visible], obs[~visible]
     cited = set(zip(shown["source_title"], shown["source_url"], strict=True))
-    hidden = hidden[[pair in cited for pair in zip(hidden["source_title"], hidden["source_url"], strict=True)]]
+    cites = [pair in cited for pair in zip(hidden["source_title"], hidden["source_url"], strict=True)]
+    hidden = hidden.loc[hidden.index[cites] if cites else hidden.index[:0]]
     h = hashlib.sha256(shown.to_csv(index=False).encode())
     h.update(hidden[_SOURCE_COLUMNS].to_csv(index=False).encode())
     return h.hexdigest()
