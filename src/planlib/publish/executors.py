@@ -107,7 +107,7 @@ def run_on_dask(address: str, todo: list, root: Path, staging: Path, site_title:
                                 key=f"planlib-{report.id}-{uuid.uuid4().hex}")  # fmt: skip
             futures[fut] = item
         try:
-            for fut in as_completed(list(futures)):
+            for fut in as_completed(list(futures), loop=client.loop):
                 error = fut.exception()
                 collect(error, futures[fut], None if error else fut.result())
         except BaseException:
