@@ -37,11 +37,12 @@ def _cmd_check(args: argparse.Namespace) -> int:
 def _cmd_process(args: argparse.Namespace) -> int:
     from planlib.inputs.processing import process
 
-    result = process(Path(args.out) if args.out else None, plan=args.plan, wait=_wait_seconds(args.wait))
+    result = process(Path(args.out) if args.out else None, plan=args.plan, wait=_wait_seconds(args.wait),
+                     incremental=True)  # fmt: skip
     for line in result.report.lines():
         print(line)
     for path in result.outputs:
-        print(f"写入 {path}")
+        print(f"写入 {path}" if result.rewritten else f"未变化 {path}")
     print(f"完成:{result.rows} 行清洗后的观测值。")
     return 0
 
