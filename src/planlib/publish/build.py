@@ -40,6 +40,8 @@ class BuildResult:
     seconds: float = 0.0
     site: Path | None = None
     notices: list[str] = field(default_factory=list)  # e.g. what was cleaned up after a killed build
+    # report id -> stage (执行笔记本, 网页, PDF, Word, 收尾) -> seconds, for the benchmarks; "站点" (index, fonts, swap)
+    stages: dict[str, dict[str, float]] = field(default_factory=dict)
 
     @property
     def ok(self) -> bool:
@@ -175,7 +177,8 @@ def engine_module(engine: str):
 
 
 def build_one(report: Report, root: Path, staging: Path, formats: tuple[str, ...], site_title: str,
-              stage=lambda s: None, engine: str = "offline", kernel=None) -> dict:  # fmt: skip
+              stage=lambda s: None, engine: str = "offline", kernel=None,
+              timings: dict[str, float] | None = None) -> dict:  # fmt: skip
     """Execute and render one report, then put all its files into ``staging`` at once; returns the report's
     notice (what it says about its own data, for the footers: see :func:`planlib.indicators.marks.report_notice`).
 
@@ -185,8 +188,21 @@ def build_one(report: Report, root: Path, staging: Path, formats: tuple[str, ...
     ``staging`` as they were. A format not requested (``--to html``) is left alone.
     ``stage(name)`` is told each stage as it starts (执行笔记本, 网页, PDF) for the progress bar; ``engine``
     names the typesetter (``ENGINES``); ``kernel`` a :class:`planlib.publish.notebook.WarmKernel` to run the
-    notebook in (None: a kernel of its own)."""
+    notebook in (None: a kernel of its own); ``timings`` is filled with the seconds each stage took."""
     from planlib.publish.notebook import execute, to_markdown
+
+    timings = {} if timings is None else timings
+    clock: list = [None, time.perf_counter()]  # the stage running and when it started
+
+    def timed(name: str, told=stage) -> None:
+        now = time.perf_counter()
+        if clock[0] is not None:
+            timings[clock[0]] = timings.get(clock[0], 0.0) + now - clock[1]
+        clock[:] = [name, now]
+        if name:
+            told(name)
+
+    stage = timed
 
     renderer = engine_module(engine)
     build = root / "reports" / "_build" / report.id
@@ -223,6 +239,8 @@ def build_one(report: Report, root: Path, staging: Path, formats: tuple[str, ...
     replace_dir(assets, staging / report.id)
     for fmt in formats:
         os.replace(out / f"{report.id}.{fmt}", staging / f"{report.id}.{fmt}")
+    stage("")  # closes the last stage's clock
+    timings.pop("", None)
     return doc.notice
 
 
@@ -422,8 +440,12 @@ def _build_locked(manifest: Manifest, selected: list[Report], formats: tuple[str
         if scheduler:
             from planlib.publish.executors import run_on_dask
 
-            run_on_dask(scheduler, todo, root, staging, manifest.title, engine,
-                        lambda error, item, notice: _collect(error, item, result, state, bar, notice))  # fmt: skip
+            def collect(error, item, outcome) -> None:
+                notice, timings = outcome or (None, {})
+                result.stages[item[0].id] = timings
+                _collect(error, item, result, state, bar, notice)
+
+            run_on_dask(scheduler, todo, root, staging, manifest.title, engine, collect)
         elif jobs > 1 and len(todo) > 1:
             _run_pool(todo, root, staging, manifest.title, jobs, result, state, bar, engine)
         else:
@@ -433,20 +455,23 @@ def _build_locked(manifest: Manifest, selected: list[Report], formats: tuple[str
                 for report, digest, needed in todo:
                     bar.set_postfix_str(report.id)
                     try:
+                        timings = result.stages.setdefault(report.id, {})
                         notice = build_one(report, root, staging, needed, manifest.title,
                                            stage=lambda s, rid=report.id: bar.set_postfix_str(f"{rid}:{s}"),
-                                           engine=engine, kernel=warm_kernel(root))  # fmt: skip
+                                           engine=engine, kernel=warm_kernel(root), timings=timings)  # fmt: skip
                         _collect(None, (report, digest, needed), result, state, bar, notice)
                     except ReportError as exc:
                         _collect(exc, (report, digest, needed), result, state, bar)
             finally:
                 close_kernels()
+        site_started = time.perf_counter()
         copy_fonts(staging / "fonts")  # style.css serves them: pages never depend on the reader's fonts
         statuses = {r.id: report_status(r.id, staging, state, digests[r.id], result.failed)
                     for r in manifest.reports}  # fmt: skip
         write_index(manifest, staging, statuses, state)
         (staging / STATE_FILE).write_text(json.dumps(state, indent=1, sort_keys=True) + "\n", encoding="utf-8")
         replace_dir(staging, site)
+        result.stages["站点"] = {"站点": time.perf_counter() - site_started}
     finally:
         bar.close()
         for leftover in (staging, root / "reports" / "_build"):
@@ -533,7 +558,9 @@ def _run_pool(todo, root: Path, staging: Path, site_title: str, jobs: int, resul
                    for r, d, needed in todo}  # fmt: skip
         for fut in as_completed(futures):
             error = fut.exception()
-            _collect(error, futures[fut], result, state, bar, None if error else fut.result())
+            notice, timings = (None, {}) if error else fut.result()
+            result.stages[futures[fut][0].id] = timings
+            _collect(error, futures[fut], result, state, bar, notice)
     except BaseException:
         # interrupted: stop the workers now rather than let them finish (ProcessPoolExecutor.shutdown
         # would wait); each unwinds and shuts its kernel down, and whoever is too slow is killed

@@ -60,11 +60,16 @@ def _at_exit() -> None:
     util.Finalize(None, close_kernels, args=(True,), exitpriority=10)
 
 
-def run_report(report, root: Path, staging: Path, formats: tuple[str, ...], site_title: str, engine: str) -> dict:
-    """One report task on a worker (pool or dask): :func:`build_one` in this worker's warm kernel."""
+def run_report(report, root: Path, staging: Path, formats: tuple[str, ...], site_title: str,
+               engine: str) -> tuple[dict, dict[str, float]]:  # fmt: skip
+    """One report task on a worker (pool or dask): :func:`build_one` in this worker's warm kernel; returns the
+    report's notice and the seconds each stage took."""
     from planlib.publish.build import build_one
 
-    return build_one(report, root, staging, formats, site_title, engine=engine, kernel=warm_kernel(root))
+    timings: dict[str, float] = {}
+    notice = build_one(report, root, staging, formats, site_title, engine=engine, kernel=warm_kernel(root),
+                       timings=timings)  # fmt: skip
+    return notice, timings
 
 
 class SchedulerUnavailable(RuntimeError):
@@ -94,7 +99,8 @@ def dask_client(address: str):
 
 def run_on_dask(address: str, todo: list, root: Path, staging: Path, site_title: str, engine: str, collect) -> None:
     """Run every ``(report, digest, formats)`` of ``todo`` as a dask task; ``collect(error, item, notice)`` is
-    told each outcome as it arrives. Interrupted, the tasks not yet finished are cancelled."""
+    told each outcome as it arrives (``notice`` is :func:`run_report`'s pair). Interrupted, the tasks not yet
+    finished are cancelled."""
     from distributed import as_completed
 
     client = dask_client(address)
