@@ -40,7 +40,7 @@ class BuildResult:
     seconds: float = 0.0
     site: Path | None = None
     notices: list[str] = field(default_factory=list)  # e.g. what was cleaned up after a killed build
-    # report id -> stage (执行笔记本, 网页, PDF, Word, 收尾) -> seconds, for the benchmarks; "站点" (index, fonts, swap)
+    # report id -> stage (执行笔记本, 网页, PDF, Word) -> seconds, for the benchmarks; "站点": index, fonts, swap
     stages: dict[str, dict[str, float]] = field(default_factory=dict)
 
     @property
@@ -117,13 +117,13 @@ def report_hash(report: Report, root: Path, shared: str, engine: str, seen: str 
     return h.hexdigest()
 
 
-def report_digests(manifest: Manifest, root: Path, engine_id: str) -> dict[str, str | None]:
+def report_digests(manifest: Manifest, root: Path, engine_id: str, shared: str | None = None) -> dict[str, str | None]:
     """Every report's :func:`report_hash` (None: its notebook does not exist). Observations that do not load
     (a :class:`planlib.errors.DataError`) count whole for every report: each rebuilds and says what is wrong."""
     from planlib.errors import DataError
     from planlib.inputs.observations import load_observations, raw_observation_files
 
-    shared = inputs_hash(root)
+    shared = shared or inputs_hash(root)
     files = raw_observation_files(root / "data" / "raw")
     try:
         observations = load_observations(files)
@@ -413,7 +413,8 @@ def _build_locked(manifest: Manifest, selected: list[Report], formats: tuple[str
                   scheduler: str | None = None) -> None:  # fmt: skip
     site = site_dir(root)
     state = _read_state(site / STATE_FILE, result)
-    digests = report_digests(manifest, root, engine_id)
+    shared = inputs_hash(root)
+    digests = report_digests(manifest, root, engine_id, shared)
     todo: list[tuple[Report, str, tuple[str, ...]]] = []
     for report in selected:
         digest = digests[report.id]
@@ -445,9 +446,9 @@ def _build_locked(manifest: Manifest, selected: list[Report], formats: tuple[str
                 result.stages[item[0].id] = timings
                 _collect(error, item, result, state, bar, notice)
 
-            run_on_dask(scheduler, todo, root, staging, manifest.title, engine, collect)
+            run_on_dask(scheduler, todo, root, staging, manifest.title, engine, collect, generation=shared)
         elif jobs > 1 and len(todo) > 1:
-            _run_pool(todo, root, staging, manifest.title, jobs, result, state, bar, engine)
+            _run_pool(todo, root, staging, manifest.title, jobs, result, state, bar, engine, shared)
         else:
             from planlib.publish.executors import close_kernels, warm_kernel
 
@@ -458,7 +459,8 @@ def _build_locked(manifest: Manifest, selected: list[Report], formats: tuple[str
                         timings = result.stages.setdefault(report.id, {})
                         notice = build_one(report, root, staging, needed, manifest.title,
                                            stage=lambda s, rid=report.id: bar.set_postfix_str(f"{rid}:{s}"),
-                                           engine=engine, kernel=warm_kernel(root), timings=timings)  # fmt: skip
+                                           engine=engine, kernel=warm_kernel(root, shared),
+                                           timings=timings)  # fmt: skip
                         _collect(None, (report, digest, needed), result, state, bar, notice)
                     except ReportError as exc:
                         _collect(exc, (report, digest, needed), result, state, bar)
@@ -544,7 +546,7 @@ def _start_resource_tracker(log: Path) -> None:
 
 
 def _run_pool(todo, root: Path, staging: Path, site_title: str, jobs: int, result: BuildResult, state: dict,
-              bar, engine: str) -> None:  # fmt: skip
+              bar, engine: str, generation: str = "") -> None:  # fmt: skip
     # spawn, not fork: forking a process that holds kernel/zmq threads can deadlock the child
     log = root / "reports" / "_build" / "workers.log"
     log.parent.mkdir(parents=True, exist_ok=True)
@@ -554,7 +556,7 @@ def _run_pool(todo, root: Path, staging: Path, site_title: str, jobs: int, resul
     try:
         from planlib.publish.executors import run_report
 
-        futures = {pool.submit(run_report, r, root, staging, needed, site_title, engine): (r, d, needed)
+        futures = {pool.submit(run_report, r, root, staging, needed, site_title, engine, generation): (r, d, needed)
                    for r, d, needed in todo}  # fmt: skip
         for fut in as_completed(futures):
             error = fut.exception()

@@ -22,11 +22,19 @@ _kernels_lock = threading.Lock()
 DASK_EXTRA = "scale"
 
 
-def warm_kernel(root: Path):
-    """This thread's warm kernel (started on first use; its log in ``reports/_build/kernels``)."""
+def warm_kernel(root: Path, generation: str = ""):
+    """This thread's warm kernel (started on first use; its log in ``reports/_build/kernels``).
+
+    ``generation`` names what the kernel's modules and caches were loaded from (the build's
+    :func:`planlib.publish.build.inputs_hash`): a worker that outlives a build (a dask worker) gets a new kernel
+    when planlib's code, settings or the other raw files have changed since."""
     from planlib.publish.notebook import WarmKernel
 
     kernel = getattr(_local, "kernel", None)
+    if kernel is not None and getattr(_local, "generation", "") != generation:
+        kernel.close()
+        kernel = None
+    _local.generation = generation
     if kernel is None:
         import os
 
@@ -61,14 +69,14 @@ def _at_exit() -> None:
 
 
 def run_report(report, root: Path, staging: Path, formats: tuple[str, ...], site_title: str,
-               engine: str) -> tuple[dict, dict[str, float]]:  # fmt: skip
+               engine: str, generation: str = "") -> tuple[dict, dict[str, float]]:  # fmt: skip
     """One report task on a worker (pool or dask): :func:`build_one` in this worker's warm kernel; returns the
     report's notice and the seconds each stage took."""
     from planlib.publish.build import build_one
 
     timings: dict[str, float] = {}
-    notice = build_one(report, root, staging, formats, site_title, engine=engine, kernel=warm_kernel(root),
-                       timings=timings)  # fmt: skip
+    notice = build_one(report, root, staging, formats, site_title, engine=engine,
+                       kernel=warm_kernel(root, generation), timings=timings)  # fmt: skip
     return notice, timings
 
 
@@ -97,7 +105,8 @@ def dask_client(address: str):
         raise SchedulerUnavailable(f"无法连接 dask 调度器 {address}:{exc}") from None
 
 
-def run_on_dask(address: str, todo: list, root: Path, staging: Path, site_title: str, engine: str, collect) -> None:
+def run_on_dask(address: str, todo: list, root: Path, staging: Path, site_title: str, engine: str, collect,
+                generation: str = "") -> None:  # fmt: skip
     """Run every ``(report, digest, formats)`` of ``todo`` as a dask task; ``collect(error, item, notice)`` is
     told each outcome as it arrives (``notice`` is :func:`run_report`'s pair). Interrupted, the tasks not yet
     finished are cancelled."""
@@ -109,7 +118,7 @@ def run_on_dask(address: str, todo: list, root: Path, staging: Path, site_title:
         for item in todo:
             report, _digest, needed = item
             # pure=False: a task runs every time it is asked for (its output lands in this build's staging)
-            fut = client.submit(run_report, report, root, staging, needed, site_title, engine, pure=False,
+            fut = client.submit(run_report, report, root, staging, needed, site_title, engine, generation, pure=False,
                                 key=f"planlib-{report.id}-{uuid.uuid4().hex}")  # fmt: skip
             futures[fut] = item
         try:
