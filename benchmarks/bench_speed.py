@@ -178,6 +178,16 @@ def quarto_vs_offline(root: Path, cold: dict, reports: list[str]) -> dict | None
     return out
 
 
+# — in a column: not recorded (planlib before issue 14 has no BuildResult.stages; a no-op runs no stage)
+STAGES = ("执行笔记本", "网页", "PDF", "Word", "站点")
+
+
+def rewrite_markdown(label: str) -> None:
+    """Write the Markdown table again from the JSON of run ``label``."""
+    info = json.loads((RESULTS / f"speed-{label}.json").read_text(encoding="utf-8"))
+    (RESULTS / f"speed-{label}.md").write_text(markdown(info), encoding="utf-8")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--label", default="run")
@@ -230,7 +240,7 @@ def markdown(info: dict) -> str:
         r = info[key]
         st = r["stage_totals"]
         lines.append(f"| {label} | {r['process']:.2f} | {r['build']:.2f} | {r['wall']:.2f} | {len(r['built'])} | "
-                     + " | ".join(f"{st.get(k, 0):.1f}" for k in ("执行笔记本", "网页", "PDF", "Word", "站点")) + " |")
+                     + " | ".join(f"{st[k]:.1f}" if k in st else "—" for k in STAGES) + " |")
     f = info["floor"]
     lines += ["", "Stage columns are the sums over reports of each stage's seconds (CPU-parallel across workers).", "",
               f"Floor (same run): trivial cycle {f['cycle']:.2f} s × {info['pages']} pages ÷ {info['jobs']} jobs = "

@@ -117,27 +117,40 @@ def report_hash(report: Report, root: Path, shared: str, engine: str, seen: str 
     return h.hexdigest()
 
 
-def report_digests(manifest: Manifest, root: Path, engine_id: str, shared: str | None = None) -> dict[str, str | None]:
+SEEN_CACHE = "_seen"  # key of the state file entry that keeps the last build's seen hashes (not a report id)
+
+
+def report_digests(manifest: Manifest, root: Path, engine_id: str, shared: str | None = None,
+                   state: dict | None = None) -> dict[str, str | None]:  # fmt: skip
     """Every report's :func:`report_hash` (None: its notebook does not exist). Observations that do not load
-    (a :class:`planlib.errors.DataError`) count whole for every report: each rebuilds and says what is wrong."""
+    (a :class:`planlib.errors.DataError`) count whole for every report: each rebuilds and says what is wrong.
+
+    ``state`` (the build record) may hold the seen hashes of the last build under :data:`SEEN_CACHE`, keyed
+    by the bytes of every observation file, planlib's source (``shared``) and the reports' parameters: when
+    none of them changed the observations are not loaded again (a no-op build stays fast); the entry is
+    updated in ``state``."""
     from planlib.errors import DataError
     from planlib.inputs.observations import load_observations, raw_observation_files
 
     shared = shared or inputs_hash(root)
     files = raw_observation_files(root / "data" / "raw")
-    try:
-        observations = load_observations(files)
-    except DataError:
-        observations = None
-        whole = hashlib.sha256(b"".join(p.read_bytes() for p in files)).hexdigest()
-    digests: dict[str, str | None] = {}
-    for report in manifest.reports:
-        if (root / report.notebook).is_file():
-            seen = whole if observations is None else seen_hash(report, observations)
-            digests[report.id] = report_hash(report, root, shared, engine_id, seen)
-        else:
-            digests[report.id] = None
-    return digests
+    key = hashlib.sha256(shared.encode())
+    for path in files:
+        key.update(str(path).encode() + b"\0" + hashlib.sha256(path.read_bytes()).digest())
+    key.update(json.dumps([[r.id, r.parameters] for r in manifest.reports], sort_keys=True, default=str).encode())
+    cached = (state or {}).get(SEEN_CACHE) or {}
+    seen: dict[str, str] = dict(cached.get("seen", {})) if cached.get("key") == key.hexdigest() else {}
+    if any(r.id not in seen for r in manifest.reports):
+        try:
+            observations = load_observations(files)
+            seen = {r.id: seen_hash(r, observations) for r in manifest.reports}
+        except DataError:
+            whole = hashlib.sha256(b"".join(p.read_bytes() for p in files)).hexdigest()
+            seen = {r.id: whole for r in manifest.reports}
+    if state is not None:
+        state[SEEN_CACHE] = {"key": key.hexdigest(), "seen": seen}
+    return {r.id: report_hash(r, root, shared, engine_id, seen[r.id]) if (root / r.notebook).is_file() else None
+            for r in manifest.reports}  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -414,7 +427,7 @@ def _build_locked(manifest: Manifest, selected: list[Report], formats: tuple[str
     site = site_dir(root)
     state = _read_state(site / STATE_FILE, result)
     shared = inputs_hash(root)
-    digests = report_digests(manifest, root, engine_id, shared)
+    digests = report_digests(manifest, root, engine_id, shared, state)
     todo: list[tuple[Report, str, tuple[str, ...]]] = []
     for report in selected:
         digest = digests[report.id]
