@@ -427,7 +427,10 @@ def _build_locked(manifest: Manifest, selected: list[Report], formats: tuple[str
     site = site_dir(root)
     state = _read_state(site / STATE_FILE, result)
     shared = inputs_hash(root)
-    digests = report_digests(manifest, root, engine_id, shared, state)
+    # the seen hashes go into the build record only with a report built: a build that changes no report leaves
+    # the record as it was
+    seen_cache = {SEEN_CACHE: state.get(SEEN_CACHE)}
+    digests = report_digests(manifest, root, engine_id, shared, seen_cache)
     todo: list[tuple[Report, str, tuple[str, ...]]] = []
     for report in selected:
         digest = digests[report.id]
@@ -481,6 +484,8 @@ def _build_locked(manifest: Manifest, selected: list[Report], formats: tuple[str
                 close_kernels()
         site_started = time.perf_counter()
         copy_fonts(staging / "fonts")  # style.css serves them: pages never depend on the reader's fonts
+        if result.built:
+            state[SEEN_CACHE] = seen_cache[SEEN_CACHE]
         statuses = {r.id: report_status(r.id, staging, state, digests[r.id], result.failed)
                     for r in manifest.reports}  # fmt: skip
         write_index(manifest, staging, statuses, state)
