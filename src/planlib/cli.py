@@ -37,11 +37,12 @@ def _cmd_check(args: argparse.Namespace) -> int:
 def _cmd_process(args: argparse.Namespace) -> int:
     from planlib.inputs.processing import process
 
-    result = process(Path(args.out) if args.out else None, plan=args.plan, wait=_wait_seconds(args.wait))
+    result = process(Path(args.out) if args.out else None, plan=args.plan, wait=_wait_seconds(args.wait),
+                     incremental=True)  # fmt: skip
     for line in result.report.lines():
         print(line)
     for path in result.outputs:
-        print(f"写入 {path}")
+        print(f"写入 {path}" if result.rewritten else f"未变化 {path}")
     print(f"完成:{result.rows} 行清洗后的观测值。")
     return 0
 
@@ -97,11 +98,17 @@ def _cmd_build(args: argparse.Namespace) -> int:
                 engine = "quarto"
             except quarto.QuartoUnavailable as exc:
                 print(f"使用离线引擎(Quarto 引擎不可用:{exc})", file=sys.stderr)
+    from planlib.publish.executors import SchedulerUnavailable
+
     try:
         result = build(args.only or None, formats, jobs=args.jobs, progress=not args.quiet, force=args.force,
-                       wait=_wait_seconds(args.wait), engine=engine, manifest=args.manifest)  # fmt: skip
+                       wait=_wait_seconds(args.wait), engine=engine, manifest=args.manifest,
+                       scheduler=args.scheduler)  # fmt: skip
     except quarto.QuartoUnavailable as exc:
         print(f"无法使用 Quarto 引擎:{exc}", file=sys.stderr)
+        return 1
+    except SchedulerUnavailable as exc:
+        print(str(exc), file=sys.stderr)
         return 1
     for notice in result.notices:
         print(notice)
@@ -193,6 +200,8 @@ def build_parser() -> argparse.ArgumentParser:
                      help="auto:PATH 中有受支持版本的 quarto 则用 quarto,否则用离线引擎")
     bld.add_argument("--jobs", type=_positive, default=min(4, os.cpu_count() or 1),
                      help="并行生成的报告数(默认:CPU 核数,最多 4)")
+    bld.add_argument("--scheduler", metavar="ADDRESS", default=None,
+                     help="在 dask.distributed 集群上生成报告(调度器地址,如 tcp://127.0.0.1:8786;需 planlib[scale])")
     bld.add_argument("--force", action="store_true", help="忽略缓存,全部重新生成")
     bld.add_argument("--quiet", action="store_true", help="不显示进度条")
     _add_wait(bld)

@@ -4,6 +4,11 @@ Output is deterministic (no timestamps; inputs identified by SHA-256). The whole
 into a staging folder beside ``data/processed`` and exchanged with it in one step, so a reader (or a
 build) sees the previous set or the new one, never a mix; a failure or an interruption leaves the
 previous set as it was. One run at a time (a lock beside the folder).
+
+Incremental: a run whose outputs would be byte-identical to those in place rewrites nothing, and with
+``incremental=True`` (``planlib process``) a run whose inputs are unchanged — the fingerprint recorded in
+``observations.meta.json``: every file of data/raw, planlib's code and settings, the libraries' versions,
+the plan and today's date — does not even recompute.
 """
 
 from __future__ import annotations
@@ -11,14 +16,14 @@ from __future__ import annotations
 import hashlib
 import json
 import shutil
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from planlib import __version__
 from planlib._io import recover_dir, replace_dir
 from planlib._lock import run_lock
-from planlib._paths import processed_dir, project_root, raw_dir
-from planlib.inputs.observations import CHOICE_RULE, LoadReport, load_observations, raw_observation_files
+from planlib._paths import PACKAGE_DIR, processed_dir, project_root, raw_dir
+from planlib.inputs.observations import CHOICE_RULE, LoadReport, _today, load_observations, raw_observation_files
 from planlib.inputs.plan import DEFAULT_PLAN, load_plan
 from planlib.inputs.regions import load_clusters
 
@@ -53,11 +58,45 @@ COLUMN_DOCS = {
 }  # fmt: skip
 
 
+OUTPUTS = ["observations.csv", "observations.meta.json", "plan_targets.csv", "districts.csv"]
+
+
 @dataclass(frozen=True)
 class ProcessResult:
     outputs: list[Path]
     rows: int
     report: LoadReport
+    rewritten: bool = True  # False: the outputs in place were already what this run makes (nothing written)
+
+
+@dataclass
+class StoredLoadReport(LoadReport):
+    """The load report of the run that made the outputs in place (an incremental run that did not recompute):
+    its lines as that run printed them."""
+
+    stored_lines: list[str] = field(default_factory=list)
+
+    def lines(self) -> list[str]:
+        return list(self.stored_lines)
+
+
+def fingerprint(plan: str) -> str:
+    """SHA-256 of everything the processed files depend on: each file under data/raw (path and bytes),
+    planlib's code and settings (.py, .yaml, .csv, .json in the package), planlib's and the data libraries'
+    versions, the plan and today's date (a period may not end after today)."""
+    from importlib.metadata import version
+
+    h = hashlib.sha256(json.dumps([__version__, plan, _today().isoformat(),
+                                   *(version(lib) for lib in ("pandas", "pandera", "numpy"))]).encode())  # fmt: skip
+    raw = raw_dir()
+    for base, suffixes in ((raw, None), (PACKAGE_DIR, (".py", ".yaml", ".csv", ".json"))):
+        if not base.is_dir():
+            continue
+        for path in sorted(p for p in base.rglob("*") if p.is_file() and "__pycache__" not in p.parts):
+            if suffixes is None or path.suffix in suffixes:
+                h.update(str(path.relative_to(base)).encode() + b"\0")
+                h.update(hashlib.sha256(path.read_bytes()).digest())
+    return h.hexdigest()
 
 
 def _relative(path: Path, root: Path) -> str:
@@ -72,8 +111,11 @@ def sha256(path: Path) -> str:
     return hashlib.sha256(Path(path).read_bytes()).hexdigest()
 
 
-def process(out_dir: Path | None = None, plan: str = DEFAULT_PLAN, *, wait: float = 0) -> ProcessResult:
-    """Build every processed file from ``data/raw``; the whole set replaces the previous one at once.
+def process(out_dir: Path | None = None, plan: str = DEFAULT_PLAN, *, wait: float = 0,
+            incremental: bool = False) -> ProcessResult:  # fmt: skip
+    """Build every processed file from ``data/raw``; the whole set replaces the previous one at once, and only
+    when it differs from the set in place (``rewritten`` says which). ``incremental``: when the outputs in
+    place were made from the same inputs (:func:`fingerprint`), return them without recomputing.
 
     Raises :class:`planlib.errors.DataError` for bad input (nothing is written) and
     :class:`planlib._lock.LockedError` when another run is writing the same folder (``wait`` seconds
@@ -83,7 +125,27 @@ def process(out_dir: Path | None = None, plan: str = DEFAULT_PLAN, *, wait: floa
     _check_output_folder(out)
     with run_lock(out.with_name(f".{out.name}.lock"), "数据处理", wait=wait):
         recover_dir(out)
-        return _process_locked(out, plan)
+        stamp = fingerprint(plan)
+        if incremental:
+            kept = _up_to_date(out, stamp)
+            if kept is not None:
+                return kept
+        return _process_locked(out, plan, stamp)
+
+
+def _up_to_date(out: Path, stamp: str) -> ProcessResult | None:
+    """The outputs in place when they were made from inputs with fingerprint ``stamp``; else None."""
+    if not all((out / name).is_file() for name in OUTPUTS):
+        return None
+    try:
+        meta = json.loads((out / OUTPUTS[1]).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    if not isinstance(meta, dict) or meta.get("fingerprint") != stamp:
+        return None
+    report = StoredLoadReport(stored_lines=[str(line) for line in meta.get("messages", [])])
+    return ProcessResult(outputs=[out / name for name in OUTPUTS], rows=int(meta.get("rows", 0)), report=report,
+                         rewritten=False)  # fmt: skip
 
 
 def _check_output_folder(out: Path) -> None:
@@ -96,7 +158,7 @@ def _check_output_folder(out: Path) -> None:
         raise ValueError(f"输出位置 {out} 是一个已有的文件,不是文件夹;请给出一个文件夹")
 
 
-def _process_locked(out: Path, plan: str) -> ProcessResult:
+def _process_locked(out: Path, plan: str, stamp: str) -> ProcessResult:
     files = raw_observation_files()
     obs, report = load_observations(files, with_report=True)
     the_plan = load_plan(plan)
@@ -114,6 +176,8 @@ def _process_locked(out: Path, plan: str) -> ProcessResult:
         "columns": COLUMN_DOCS,
         "load_report": report.as_dict(),
         "notes": "只有 is_annual 为真的行可作为年度值;其他时期的数值保留并标注。缺失的数据不做估计。",
+        "fingerprint": stamp,  # what these files were made from (planlib process: unchanged inputs, no rerun)
+        "messages": report.lines(),
     }
 
     def write_csv(frame, path: Path) -> None:
@@ -126,13 +190,16 @@ def _process_locked(out: Path, plan: str) -> ProcessResult:
             shutil.copytree(out, staging)  # keeps what is not ours (README.md)
         else:
             staging.mkdir(parents=True)
-        names = ["observations.csv", "observations.meta.json", "plan_targets.csv", "districts.csv"]
+        names = OUTPUTS
         write_csv(obs, staging / names[0])
         (staging / names[1]).write_text(json.dumps(meta, ensure_ascii=False, indent=2, sort_keys=True) + "\n",
                                         encoding="utf-8")  # fmt: skip
         write_csv(targets, staging / names[2])
         write_csv(clusters, staging / names[3])
-        replace_dir(staging, out)
+        # the same bytes as in place: leave the folder alone (its files keep their times; nothing is rewritten)
+        same = all((out / n).is_file() and (out / n).read_bytes() == (staging / n).read_bytes() for n in names)
+        if not same:
+            replace_dir(staging, out)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
-    return ProcessResult(outputs=[out / name for name in names], rows=len(obs), report=report)
+    return ProcessResult(outputs=[out / name for name in names], rows=len(obs), report=report, rewritten=not same)

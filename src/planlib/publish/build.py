@@ -40,6 +40,8 @@ class BuildResult:
     seconds: float = 0.0
     site: Path | None = None
     notices: list[str] = field(default_factory=list)  # e.g. what was cleaned up after a killed build
+    # report id -> stage (执行笔记本, 网页, PDF, Word) -> seconds, for the benchmarks; "站点": index, fonts, swap
+    stages: dict[str, dict[str, float]] = field(default_factory=dict)
 
     @property
     def ok(self) -> bool:
@@ -59,23 +61,105 @@ def _hash_tree(h: hashlib._Hash, folder: Path, suffixes: tuple[str, ...] | None 
 
 
 def inputs_hash(root: Path) -> str:
-    """Hash of what every report depends on: raw data, monthly monitoring results (``data/monitoring``, made by
-    ``planlib monitor run``) and planlib's source (code, YAML, templates, fonts)."""
+    """Hash of what every report depends on: the raw files that are not observation tables (plan, districts,
+    boundaries), monthly monitoring results (``data/monitoring``, made by ``planlib monitor run``) and
+    planlib's source (code, YAML, templates, fonts). The observations count per report (:func:`seen_hash`)."""
+    from planlib.inputs.observations import raw_observation_files
+
     h = hashlib.sha256(__version__.encode())
-    _hash_tree(h, root / "data" / "raw")
+    raw = root / "data" / "raw"
+    observations = {p.resolve() for p in raw_observation_files(raw)}
+    for path in sorted(p for p in raw.rglob("*") if p.is_file()) if raw.is_dir() else []:
+        if path.resolve() not in observations:
+            h.update(str(path.relative_to(raw)).encode())
+            h.update(path.read_bytes())
     if (root / "data" / "monitoring").is_dir():
         _hash_tree(h, root / "data" / "monitoring")
     _hash_tree(h, PACKAGE_DIR, (".py", ".yaml", ".typ", ".html", ".css", ".ttf", ".json", ".lua", ".docx"))
     return h.hexdigest()
 
 
-def report_hash(report: Report, root: Path, shared: str, engine: str) -> str:
-    """What one report's output depends on; each output format records the hash it was built from."""
+# what a report reads of a row it cannot see (a period after its as_of) when that row cites a source it uses:
+# the sources table names the first file and line citing a source and marks it by the confidence of its values
+_SOURCE_COLUMNS = ["source_title", "source_url", "source_file", "source_line", "confidence", "preferred"]
+
+
+def seen_hash(report: Report, observations) -> str:
+    """Hash of the observations ``report`` can see: as known on its vintage (``as_known_on``), the rows whose
+    period ends by the end of its ``as_of`` (or have no period), every column; of the other rows only what
+    the sources table reads (``_SOURCE_COLUMNS``), and only for sources the visible rows cite. A correction
+    to a 2025 figure therefore changes the hash of the reports with ``as_of`` 2025 alone. A report that is
+    not a yearly report (the monthly bulletin) sees every row."""
+    from planlib.inputs.observations import as_known_on
+    from planlib.publish.manifest import MonthlyReport
+
+    if isinstance(report, MonthlyReport):
+        return hashlib.sha256(observations.to_csv(index=False).encode()).hexdigest()
+    obs = as_known_on(observations, report.vintage)
+    visible = obs["period_end"].isna() | (obs["period_end"] <= f"{report.as_of}-12-31")
+    shown, hidden = obs[visible], obs[~visible]
+    cited = set(zip(shown["source_title"], shown["source_url"], strict=True))
+    cites = [pair in cited for pair in zip(hidden["source_title"], hidden["source_url"], strict=True)]
+    hidden = hidden.loc[hidden.index[cites] if cites else hidden.index[:0]]
+    h = hashlib.sha256(shown.to_csv(index=False).encode())
+    h.update(hidden[_SOURCE_COLUMNS].to_csv(index=False).encode())
+    return h.hexdigest()
+
+
+def report_hash(report: Report, root: Path, shared: str, engine: str, seen: str = "") -> str:
+    """What one report's output depends on (``shared``: :func:`inputs_hash`; ``seen``: :func:`seen_hash`);
+    each output format records the hash it was built from."""
     h = hashlib.sha256(shared.encode())
+    h.update(seen.encode())
     h.update((root / report.notebook).read_bytes())
     h.update(json.dumps({"p": report.parameters, "e": engine, "t": report.title},
                         sort_keys=True, ensure_ascii=False).encode())  # fmt: skip
     return h.hexdigest()
+
+
+SEEN_CACHE = "_seen"  # key of the state file entry that keeps the last build's seen hashes (not a report id)
+
+
+def report_digests(manifest: Manifest, root: Path, engine_id: str, shared: str | None = None,
+                   state: dict | None = None) -> dict[str, str | None]:  # fmt: skip
+    """Every report's :func:`report_hash` (None: its notebook does not exist). Observations that do not load
+    (a :class:`planlib.errors.DataError`) count whole for every report: each rebuilds and says what is wrong.
+
+    ``state`` (the build record) may hold the seen hashes of the last build under :data:`SEEN_CACHE`, keyed
+    by the bytes of every observation file, planlib's source (``shared``) and the reports' parameters: when
+    none of them changed the observations are not loaded again (a no-op build stays fast); the entry is
+    updated in ``state``."""
+    from planlib.errors import DataError
+    from planlib.inputs.observations import load_observations, raw_observation_files
+
+    shared = shared or inputs_hash(root)
+    files = raw_observation_files(root / "data" / "raw")
+    key = hashlib.sha256(shared.encode())
+    for path in files:
+        key.update(str(path).encode() + b"\0" + hashlib.sha256(path.read_bytes()).digest())
+    key.update(json.dumps([[r.id, r.parameters] for r in manifest.reports], sort_keys=True, default=str).encode())
+    cached = (state or {}).get(SEEN_CACHE) or {}
+    seen: dict[str, str] = dict(cached.get("seen", {})) if cached.get("key") == key.hexdigest() else {}
+    if any(r.id not in seen for r in manifest.reports):
+        try:
+            observations = load_observations(files)
+            seen = {r.id: seen_hash(r, observations) for r in manifest.reports}
+        except DataError:
+            whole = hashlib.sha256(b"".join(p.read_bytes() for p in files)).hexdigest()
+            seen = {r.id: whole for r in manifest.reports}
+    if state is not None:
+        state[SEEN_CACHE] = {"key": key.hexdigest(), "seen": seen}
+    return {r.id: report_hash(r, root, shared, engine_id, seen[r.id] + _site_observations_hash(r))
+            if (root / r.notebook).is_file() else None for r in manifest.reports}  # fmt: skip
+
+
+def _site_observations_hash(report: Report) -> str:
+    """The bytes of the tidy observations file a manifest's ``site.observations`` gives its reports ('' when the
+    reports read data/raw): its path is a parameter, its content must count too."""
+    path = report.parameters.get("observations")
+    if not path or not Path(str(path)).is_file():
+        return ""
+    return hashlib.sha256(Path(str(path)).read_bytes()).hexdigest()
 
 
 @dataclass(frozen=True)
@@ -115,7 +199,8 @@ def engine_module(engine: str):
 
 
 def build_one(report: Report, root: Path, staging: Path, formats: tuple[str, ...], site_title: str,
-              stage=lambda s: None, engine: str = "offline") -> dict:  # fmt: skip
+              stage=lambda s: None, engine: str = "offline", kernel=None,
+              timings: dict[str, float] | None = None) -> dict:  # fmt: skip
     """Execute and render one report, then put all its files into ``staging`` at once; returns the report's
     notice (what it says about its own data, for the footers: see :func:`planlib.indicators.marks.report_notice`).
 
@@ -124,8 +209,22 @@ def build_one(report: Report, root: Path, staging: Path, formats: tuple[str, ...
     any stage raises :class:`ReportError` and leaves the report's previous HTML, PDF, figures and tables in
     ``staging`` as they were. A format not requested (``--to html``) is left alone.
     ``stage(name)`` is told each stage as it starts (执行笔记本, 网页, PDF) for the progress bar; ``engine``
-    names the typesetter (``ENGINES``)."""
+    names the typesetter (``ENGINES``); ``kernel`` a :class:`planlib.publish.notebook.WarmKernel` to run the
+    notebook in (None: a kernel of its own); ``timings`` is filled with the seconds each stage took."""
     from planlib.publish.notebook import execute, to_markdown
+
+    timings = {} if timings is None else timings
+    clock: list = [None, time.perf_counter()]  # the stage running and when it started
+
+    def timed(name: str, told=stage) -> None:
+        now = time.perf_counter()
+        if clock[0] is not None:
+            timings[clock[0]] = timings.get(clock[0], 0.0) + now - clock[1]
+        clock[:] = [name, now]
+        if name:
+            told(name)
+
+    stage = timed
 
     renderer = engine_module(engine)
     build = root / "reports" / "_build" / report.id
@@ -133,7 +232,7 @@ def build_one(report: Report, root: Path, staging: Path, formats: tuple[str, ...
     build.mkdir(parents=True)
     stage("执行笔记本")
     executed = execute(report.id, root / report.notebook, build / f"{report.id}.ipynb", report.parameters, cwd=build,
-                       env={ASSETS_ENV: report.id})  # assets go to <build>/<id>/  # fmt: skip
+                       env={ASSETS_ENV: report.id}, kernel=kernel)  # assets go to <build>/<id>/  # fmt: skip
     doc = to_markdown(executed, report.id)
     (build / f"{report.id}.md").write_text(doc.markdown, encoding="utf-8")
     out = build / "_out"
@@ -152,13 +251,18 @@ def build_one(report: Report, root: Path, staging: Path, formats: tuple[str, ...
         raise
     except Exception as exc:  # a renderer failure is this report's failure, not the whole build's
         raise ReportError(report.id, f"排版失败:{type(exc).__name__}: {exc}") from exc
-    # every stage succeeded: only now does anything of this report change in the next site
+    # every stage succeeded: only now does anything of this report change in the next site (unless the build
+    # it belongs to has ended meanwhile: a task on a dask worker can outlive an interrupted build)
+    if not staging.is_dir():
+        raise ReportError(report.id, "构建已结束,本报告的结果不再写入")
     assets = build / report.id
     if not assets.is_dir():
         assets.mkdir()
     replace_dir(assets, staging / report.id)
     for fmt in formats:
         os.replace(out / f"{report.id}.{fmt}", staging / f"{report.id}.{fmt}")
+    stage("")  # closes the last stage's clock
+    timings.pop("", None)
     return doc.notice
 
 
@@ -296,6 +400,7 @@ def build(
     wait: float = 0,
     engine: str = "offline",
     manifest: Path | None = None,
+    scheduler: str | None = None,
 ) -> BuildResult:
     """Build the reports (all, or ``only`` these ids) into ``reports/_site``.
 
@@ -308,6 +413,11 @@ def build(
 
     ``manifest`` is another site's manifest (e.g. ``reports/national/manifest.yaml``); its site is built into
     ``_site`` beside it. Default: ``reports/manifest.yaml`` → ``reports/_site``.
+
+    Each worker keeps one warm kernel for the reports it runs (:mod:`planlib.publish.executors`); ``jobs``
+    local worker processes, or with ``scheduler`` (the address of a dask.distributed scheduler, e.g.
+    ``tcp://127.0.0.1:8786``) the cluster's workers. A report is rebuilt when what it can see changes
+    (:func:`report_digests`): a correction to a 2025 figure rebuilds the reports with ``as_of`` 2025 only.
     """
     started = time.perf_counter()
     root = root or project_root()
@@ -320,6 +430,10 @@ def build(
     formats = tuple(f for f in FORMATS if f in formats)
     module = engine_module(engine)
     module.check()  # a clear error before anything is touched (e.g. Quarto too old)
+    if scheduler:
+        from planlib.publish.executors import require_dask
+
+        require_dask()  # likewise: dask missing is said before the lock is taken
     engine_id = f"{engine} {module.fingerprint()}"
     with run_lock(lock_path(root), "报告构建", wait=wait) as acquired, _interruptible():
         result = BuildResult(site=_manifest_site(manifest, root))
@@ -327,21 +441,22 @@ def build(
             result.notices.append(f"上次构建({acquired.stale.describe()})未正常结束")
         result.notices += clean_leftovers(root)
         _build_locked(manifest, selected, formats, root, jobs=jobs, progress=progress, force=force, result=result,
-                      engine=engine, engine_id=engine_id)  # fmt: skip
+                      engine=engine, engine_id=engine_id, scheduler=scheduler)  # fmt: skip
     result.seconds = time.perf_counter() - started
     return result
 
 
 def _build_locked(manifest: Manifest, selected: list[Report], formats: tuple[str, ...], root: Path, *, jobs: int,
-                  progress: bool, force: bool, result: BuildResult, engine: str, engine_id: str) -> None:  # fmt: skip
+                  progress: bool, force: bool, result: BuildResult, engine: str, engine_id: str,
+                  scheduler: str | None = None) -> None:  # fmt: skip
     site = _manifest_site(manifest, root)
     state = _read_state(site / STATE_FILE, result)
     shared = inputs_hash(root)
-    digests: dict[str, str | None] = {}
+    # the seen hashes go into the build record only with a report built: a build that changes no report leaves
+    # the record as it was
+    seen_cache = {SEEN_CACHE: state.get(SEEN_CACHE)}
+    digests = report_digests(manifest, root, engine_id, shared, seen_cache)
     todo: list[tuple[Report, str, tuple[str, ...]]] = []
-    for report in manifest.reports:
-        digests[report.id] = (report_hash(report, root, shared, engine_id)
-                              if (root / report.notebook).is_file() else None)  # fmt: skip
     for report in selected:
         digest = digests[report.id]
         if digest is None:
@@ -364,18 +479,38 @@ def _build_locked(manifest: Manifest, selected: list[Report], formats: tuple[str
         staging.mkdir(parents=True)
     bar = _progress(len(todo), progress)
     try:
-        if jobs > 1 and len(todo) > 1:
-            _run_pool(todo, root, staging, manifest.title, jobs, result, state, bar, engine)
+        if scheduler:
+            from planlib.publish.executors import run_on_dask
+
+            def collect(error, item, outcome) -> None:
+                notice, timings = outcome or (None, {})
+                result.stages[item[0].id] = timings
+                _collect(error, item, result, state, bar, notice)
+
+            run_on_dask(scheduler, todo, root, staging, manifest.title, engine, collect, generation=shared)
+        elif jobs > 1 and len(todo) > 1:
+            _run_pool(todo, root, staging, manifest.title, jobs, result, state, bar, engine, shared)
         else:
-            for report, digest, needed in todo:
-                bar.set_postfix_str(report.id)
-                try:
-                    notice = build_one(report, root, staging, needed, manifest.title,
-                                       stage=lambda s, rid=report.id: bar.set_postfix_str(f"{rid}:{s}"), engine=engine)
-                    _collect(None, (report, digest, needed), result, state, bar, notice)
-                except ReportError as exc:
-                    _collect(exc, (report, digest, needed), result, state, bar)
+            from planlib.publish.executors import close_kernels, warm_kernel
+
+            try:  # one warm kernel for all the reports run here, shut down with the build
+                for report, digest, needed in todo:
+                    bar.set_postfix_str(report.id)
+                    try:
+                        timings = result.stages.setdefault(report.id, {})
+                        notice = build_one(report, root, staging, needed, manifest.title,
+                                           stage=lambda s, rid=report.id: bar.set_postfix_str(f"{rid}:{s}"),
+                                           engine=engine, kernel=warm_kernel(root, shared),
+                                           timings=timings)  # fmt: skip
+                        _collect(None, (report, digest, needed), result, state, bar, notice)
+                    except ReportError as exc:
+                        _collect(exc, (report, digest, needed), result, state, bar)
+            finally:
+                close_kernels()
+        site_started = time.perf_counter()
         copy_fonts(staging / "fonts")  # style.css serves them: pages never depend on the reader's fonts
+        if result.built:
+            state[SEEN_CACHE] = seen_cache[SEEN_CACHE]
         statuses = {r.id: report_status(r.id, staging, state, digests[r.id], result.failed)
                     for r in manifest.reports}  # fmt: skip
         pages = _site_pages(manifest, staging, state, result, shared)  # indicator/district pages, downloads, search
@@ -386,6 +521,7 @@ def _build_locked(manifest: Manifest, selected: list[Report], formats: tuple[str
             index_site(staging)  # last: it indexes every page, the reports and the index
         (staging / STATE_FILE).write_text(json.dumps(state, indent=1, sort_keys=True) + "\n", encoding="utf-8")
         replace_dir(staging, site)
+        result.stages["站点"] = {"站点": time.perf_counter() - site_started}
     finally:
         bar.close()
         for leftover in (staging, root / "reports" / "_build"):
@@ -486,7 +622,7 @@ def _start_resource_tracker(log: Path) -> None:
 
 
 def _run_pool(todo, root: Path, staging: Path, site_title: str, jobs: int, result: BuildResult, state: dict,
-              bar, engine: str) -> None:  # fmt: skip
+              bar, engine: str, generation: str = "") -> None:  # fmt: skip
     # spawn, not fork: forking a process that holds kernel/zmq threads can deadlock the child
     log = root / "reports" / "_build" / "workers.log"
     log.parent.mkdir(parents=True, exist_ok=True)
@@ -494,11 +630,15 @@ def _run_pool(todo, root: Path, staging: Path, site_title: str, jobs: int, resul
     pool = ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("spawn"),
                                initializer=_worker_init, initargs=(str(log),))  # fmt: skip
     try:
-        futures = {pool.submit(build_one, r, root, staging, needed, site_title, engine=engine): (r, d, needed)
+        from planlib.publish.executors import run_report
+
+        futures = {pool.submit(run_report, r, root, staging, needed, site_title, engine, generation): (r, d, needed)
                    for r, d, needed in todo}  # fmt: skip
         for fut in as_completed(futures):
             error = fut.exception()
-            _collect(error, futures[fut], result, state, bar, None if error else fut.result())
+            notice, timings = (None, {}) if error else fut.result()
+            result.stages[futures[fut][0].id] = timings
+            _collect(error, futures[fut], result, state, bar, notice)
     except BaseException:
         # interrupted: stop the workers now rather than let them finish (ProcessPoolExecutor.shutdown
         # would wait); each unwinds and shuts its kernel down, and whoever is too slow is killed

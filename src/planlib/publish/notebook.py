@@ -26,31 +26,167 @@ class ReportError(RuntimeError):
 
 
 def execute(report_id: str, notebook: Path, output: Path, parameters: dict[str, Any], cwd: Path,
-            env: dict[str, str] | None = None) -> Path:  # fmt: skip
+            env: dict[str, str] | None = None, kernel: WarmKernel | None = None) -> Path:  # fmt: skip
     """Run ``notebook`` with ``parameters`` (papermill); the executed copy goes to ``output``.
 
     ``env`` is added to the kernel's environment only (this process's environment is not changed).
 
-    The kernel's own log lines (start-up warnings, and its complaints when a build is interrupted) go to
-    ``kernel.log`` beside ``output`` instead of the user's terminal; a kernel that dies is still reported
-    by papermill as this report's error.
+    Without ``kernel`` a kernel is started for this notebook alone and shut down after it; its own log lines
+    (start-up warnings, complaints when a build is interrupted) go to ``kernel.log`` beside ``output``
+    instead of the user's terminal. With a :class:`WarmKernel` the notebook runs in that kernel, already
+    started and with planlib, pandas and matplotlib already imported, in a fresh namespace (see
+    :meth:`WarmKernel.prepare`); a report that fails or kills the kernel fails alone: the kernel is shut
+    down and the next report gets a new one. Either way a failing cell raises :class:`ReportError` naming
+    the report and the cell, and a kernel that dies raises it with 内核意外退出.
     """
     import papermill
+    from nbclient.exceptions import DeadKernelError
     from papermill.exceptions import PapermillExecutionError
 
     output.parent.mkdir(parents=True, exist_ok=True)
-    # sockets live in a short private folder: a Unix socket path may not exceed ~100 bytes
-    with open(output.parent / "kernel.log", "ab") as log, tempfile.TemporaryDirectory(prefix="planlib-") as sockets:
-        try:
-            papermill.execute_notebook(
-                str(notebook), str(output), parameters=parameters, cwd=str(cwd), kernel_name="python3",
-                progress_bar=False, log_output=False, request_save_on_cell_execute=False,
-                kernel_manager_class=_kernel_manager_class(log, Path(sockets) / "k", env or {}),
-            )  # fmt: skip
-        except PapermillExecutionError as exc:
-            cell = _code_cell_number(output, exc.exec_count)
-            raise ReportError(report_id, f"{exc.ename}: {exc.evalue}", cell=cell) from None
+    if kernel is None:
+        # sockets live in a short private folder: a Unix socket path may not exceed ~100 bytes
+        with open(output.parent / "kernel.log", "ab") as log, tempfile.TemporaryDirectory(prefix="planlib-") as sockets:
+            try:
+                papermill.execute_notebook(
+                    str(notebook), str(output), parameters=parameters, cwd=str(cwd), kernel_name="python3",
+                    progress_bar=False, log_output=False, request_save_on_cell_execute=False,
+                    kernel_manager_class=_kernel_manager_class(log, Path(sockets) / "k", env or {}),
+                )  # fmt: skip
+            except PapermillExecutionError as exc:
+                cell = _code_cell_number(output, exc.exec_count)
+                raise ReportError(report_id, f"{exc.ename}: {exc.evalue}", cell=cell) from None
+            except DeadKernelError as exc:
+                raise ReportError(report_id, f"内核意外退出({exc})") from None
+        return output
+    _register_warm_engine()
+    try:
+        kernel.prepare(cwd, env or {})
+        papermill.execute_notebook(
+            str(notebook), str(output), parameters=parameters, cwd=str(cwd), kernel_name="python3",
+            progress_bar=False, log_output=False, request_save_on_cell_execute=False, engine_name=_WARM_ENGINE,
+            warm=kernel,
+        )  # fmt: skip
+    except PapermillExecutionError as exc:
+        kernel.close()  # whatever the report left behind in the kernel goes with it
+        cell = _code_cell_number(output, exc.exec_count)
+        raise ReportError(report_id, f"{exc.ename}: {exc.evalue}", cell=cell) from None
+    except DeadKernelError as exc:
+        kernel.close()
+        raise ReportError(report_id, f"内核意外退出({exc})") from None
+    except BaseException:  # interrupted, or a failure of the machinery: never reuse this kernel
+        kernel.close(now=True)
+        raise
     return output
+
+
+_WARM_ENGINE = "planlib-warm"
+# what a fresh report namespace starts with: a warm kernel keeps its imported modules (that is the point) but
+# nothing a previous report defined, no open figure, and the working directory and environment of this report
+_PRELUDE = """\
+get_ipython().run_line_magic("reset", "-f")
+import os as _os, sys as _sys
+_os.chdir({cwd!r})
+[_os.environ.pop(_k, None) for _k in {drop!r}]
+_os.environ.update({env!r})
+if "matplotlib.pyplot" in _sys.modules:
+    _sys.modules["matplotlib.pyplot"].close("all")
+del _os, _sys
+"""
+_WARM_UP = "import planlib.sections.report, planlib.presentation.maps"
+
+
+class WarmKernel:
+    """One Jupyter kernel kept for many notebooks (``planlib build``'s warm workers).
+
+    Started on first use and warmed up with planlib's report modules (pandas, geopandas, matplotlib), so
+    each notebook skips kernel start-up and imports. Its log lines go to ``log``. :meth:`close` shuts it down;
+    the next :meth:`prepare` starts a new one. Not shared between threads."""
+
+    def __init__(self, log: Path):
+        self.log_path = Path(log)
+        self.km: Any = None
+        self.kc: Any = None
+        self.starts = 0  # kernels started so far (a benchmark and test figure)
+        self._env: dict[str, str] = {}
+        self._sockets: tempfile.TemporaryDirectory | None = None
+        self._log: IO[bytes] | None = None
+
+    def _run(self, coro):
+        from jupyter_core.utils import ensure_event_loop
+
+        return ensure_event_loop().run_until_complete(coro)
+
+    def _start(self) -> None:
+        self.log_path.parent.mkdir(parents=True, exist_ok=True)
+        self._log = open(self.log_path, "ab")  # closed in close()
+        self._sockets = tempfile.TemporaryDirectory(prefix="planlib-")
+        cls = _kernel_manager_class(self._log, Path(self._sockets.name) / "k", {})
+        self.km = cls(kernel_name="python3")
+        self._run(self.km.start_kernel())
+        self.kc = self.km.client()
+        self.kc.start_channels()
+        self._run(self.kc.wait_for_ready(timeout=60))
+        self.kc.allow_stdin = False
+        self.starts += 1
+        self._execute(_WARM_UP)
+
+    def _execute(self, code: str) -> None:
+        reply = self._run(self.kc.execute_interactive(code, timeout=120, output_hook=lambda msg: None))
+        if reply["content"]["status"] != "ok":
+            raise RuntimeError(f"内核准备失败:{reply['content'].get('ename')}: {reply['content'].get('evalue')}")
+
+    def prepare(self, cwd: Path, env: dict[str, str]) -> None:
+        """A fresh namespace in ``cwd`` with ``env`` set (keys of the previous report's ``env`` removed);
+        starts the kernel if none is running."""
+        if self.km is not None and not self._run(self.km.is_alive()):
+            self.close(now=True)
+        if self.km is None:
+            self._start()
+        drop = sorted(set(self._env) - set(env))
+        self._execute(_PRELUDE.format(cwd=str(cwd), drop=drop, env=dict(env)))
+        self._env = dict(env)
+
+    def close(self, now: bool = False) -> None:
+        """Shut the kernel down (``now``: kill it at once); harmless when none is running."""
+        km, kc, self.km, self.kc, self._env = self.km, self.kc, None, None, {}
+        try:
+            if kc is not None:
+                kc.stop_channels()
+            if km is not None:
+                try:
+                    if self._run(km.is_alive()):
+                        self._run(km.shutdown_kernel(now=now))
+                finally:
+                    self._run(km.cleanup_resources())
+        finally:
+            if self._sockets is not None:
+                self._sockets.cleanup()
+                self._sockets = None
+            if self._log is not None:
+                self._log.close()
+                self._log = None
+
+
+def _register_warm_engine() -> None:
+    """A papermill engine that runs the notebook in a :class:`WarmKernel` and leaves it running."""
+    from papermill.clientwrap import PapermillNotebookClient
+    from papermill.engines import NBClientEngine, papermill_engines
+
+    class WarmEngine(NBClientEngine):
+        @classmethod
+        def execute_managed_notebook(cls, nb_man, kernel_name, log_output=False, stdout_file=None, stderr_file=None,
+                                     start_timeout=60, execution_timeout=None, warm=None, **kwargs):  # fmt: skip
+            import logging
+
+            client = PapermillNotebookClient(nb_man, km=warm.km, kernel_name=kernel_name, timeout=execution_timeout,
+                                             startup_timeout=start_timeout, log=logging.getLogger("papermill"),
+                                             log_output=log_output, stdout_file=stdout_file,
+                                             stderr_file=stderr_file)  # fmt: skip
+            client.kc = warm.kc  # not owned: the kernel and its channels stay open for the next notebook
+            return client.execute(cleanup_kc=False)
+
+    papermill_engines.register(_WARM_ENGINE, WarmEngine)
 
 
 def _kernel_manager_class(log: IO[bytes], sockets: Path, env: dict[str, str]) -> type:
