@@ -40,7 +40,7 @@ def _locator_base() -> tuple[Any, Any, list[str], dict[str, str]]:
     return fig, ax.collections[0], list(frame["district"]), dict(zip(frame["district"], frame["cluster"], strict=True))
 
 
-def district_locator(district: str) -> Figure:
+def district_locator(district: str, layout: str) -> Figure:
     """The 38 区县 in their cluster's pale colour, ``district`` in orange, cluster outlines in black."""
     from planlib.inputs.regions import grouping_name, load_clusters
 
@@ -49,12 +49,12 @@ def district_locator(district: str) -> Figure:
         raise ValueError(f"没有区县“{district}”的边界")
     patches.set_facecolor([HIGHLIGHT if d == district else OTHERS[cluster_of[d]] for d in order])
     code = load_clusters().set_index("district").loc[district, "district_code"]
-    alt = (f"示意图:重庆市38个区县,{district}以橙色标出,位于{cluster_of[district]}(浅色为该片区其他区县,"
+    alt = (f"示意图:{len(order)}个区县,{district}以橙色标出,位于{cluster_of[district]}(浅色为该片区其他区县,"
            f"粗线为片区边界;分组:{grouping_name()})。")  # fmt: skip
-    return Figure(fig, alt=alt, caption=f"{district}在“一区两群”中的位置(示意图)", name=f"locator-{code}")
+    return Figure(fig, alt=alt, caption=f"{district}在“{layout}”中的位置(示意图)", name=f"locator-{code}")
 
 
-def district_comparison(rows: pd.DataFrame, district: str, code: str, smap: Any) -> Figure:
+def district_comparison(rows: pd.DataFrame, district: str, code: str, smap: Any, region: str) -> Figure:
     """One panel per rate series (rows of :func:`planlib.sections.pages._district_frame` for one district):
     the district's values by year against its cluster's population-weighted mean and the city's value.
     Years without a value leave a gap (never drawn across)."""
@@ -69,7 +69,7 @@ def district_comparison(rows: pd.DataFrame, district: str, code: str, smap: Any)
             years = part["year"].astype(int).tolist()
             for column, label, colour, style in (("value", district, HIGHLIGHT, "-"),
                                                  ("cluster_num", "所在片区", PALETTE[0], "--"),
-                                                 ("city_num", "全市", "#555555", ":")):  # fmt: skip
+                                                 ("city_num", region, "#555555", ":")):  # fmt: skip
                 ax.plot(years, part[column].astype(float).tolist(), linestyle=style, marker="o", markersize=3,
                         color=colour, label=label)  # fmt: skip
             unit = part["unit"].iloc[0]
@@ -81,7 +81,7 @@ def district_comparison(rows: pd.DataFrame, district: str, code: str, smap: Any)
             parts.append(f"{smap.name(sid)}({unit}),{district}:{shown}")
         axes[0][0].legend(fontsize=7, loc="best")
         fig.subplots_adjust(wspace=0.3)  # the page saves with a tight box; no tight_layout pass needed
-    alt = f"折线图:{district}与所在片区(人口加权平均)、全市对比。" + ";".join(parts) + "。空缺为数据暂缺。"
+    alt = f"折线图:{district}与所在片区(人口加权平均)、{region}对比。" + ";".join(parts) + "。空缺为数据暂缺。"
     notes = legend(list(rows["marks"]))
-    caption = f"{district}与所在片区、全市对比" + ("(" + " ".join(notes) + ")" if notes else "")
+    caption = f"{district}与所在片区、{region}对比" + ("(" + " ".join(notes) + ")" if notes else "")
     return Figure(fig, alt=alt + " ".join(notes), caption=caption, name=f"compare-{code}")

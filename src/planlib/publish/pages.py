@@ -207,6 +207,17 @@ def write_site_pages(manifest: Manifest, site: Path, footer: str, *, reuse: dict
     return pages
 
 
+def _site_observations(manifest: Manifest):
+    """The tidy observations a manifest's ``site.observations`` gives its reports (the ``observations``
+    parameter), or None when they read data/raw."""
+    path = next((r.parameters["observations"] for r in manifest.reports if r.parameters.get("observations")), None)
+    if path is None:
+        return None
+    from planlib.sections.report import tidy_observations
+
+    return tidy_observations(path)
+
+
 def _write_site_pages(manifest: Manifest, site: Path, footer: str) -> SitePages:
     from planlib.inputs.observations import load_observations
     from planlib.inputs.plan import load_plan
@@ -216,7 +227,8 @@ def _write_site_pages(manifest: Manifest, site: Path, footer: str) -> SitePages:
     from planlib.sections import pages as S
 
     plan = load_plan(manifest.plan)
-    observations = load_observations()
+    observations = _site_observations(manifest) or load_observations()
+    meta = plan.meta
     assessments = S.report_assessments(plan, observations, manifest.reports)
     result = SitePages()
     for rid, frame in assessments.items():
@@ -224,7 +236,8 @@ def _write_site_pages(manifest: Manifest, site: Path, footer: str) -> SitePages:
         result.missing_headline[rid] = int((head["status"] == "数据暂缺").sum())
     indicators = S.indicator_pages(plan, observations, manifest.reports, assessments)
     projects = S.projects_page(plan, observations, manifest.reports, assessments)
-    districts = S.district_pages(observations)
+    # district pages belong to a plan with a district layout (一区两群 over the 38 区县 of districts.yaml)
+    districts = S.district_pages(observations, meta.region, meta.layout_name) if meta.layout_name else []
     result.pages = [*indicators, projects, *districts]
     kw = {"site_title": manifest.title, "footer": footer}
     for page in result.pages:
@@ -235,17 +248,20 @@ def _write_site_pages(manifest: Manifest, site: Path, footer: str) -> SitePages:
         f' <span class="page-facts">{html_text(p.subtitle)}</span></li>'
         for p in [*indicators, projects]
     )
-    _list_page(site, "indicators/index.html", "指标", f"{plan.title}:专栏1 主要指标 {len(indicators)} 项及专栏2—13目标",
-               f'<ul>{items}</ul>', **kw)  # fmt: skip
-    clusters = load_clusters()
-    by_cluster = []
-    for cluster, members in clusters.groupby("cluster", sort=False):
-        links = "".join(f'<li><a href="{html_text(c)}.html">{html_text(d)}</a></li>'
-                        for d, c in zip(members["district"], members["district_code"], strict=True))  # fmt: skip
-        by_cluster.append(f'<h2>{html_text(cluster)}({len(members)} 个区县)</h2><ul class="page-list">{links}</ul>')
-    _list_page(
-        site, "districts/index.html", "区县", f"{len(clusters)} 个区县,按“一区两群”片区", "\n".join(by_cluster), **kw
-    )
+    subtitle = f"{plan.title}:{meta.headline_label} {len(indicators)} 项及{meta.targets_label}目标"
+    _list_page(site, "indicators/index.html", "指标", subtitle, f'<ul>{items}</ul>', **kw)
+    if districts:
+        clusters = load_clusters()
+        by_cluster = []
+        for cluster, members in clusters.groupby("cluster", sort=False):
+            links = "".join(f'<li><a href="{html_text(c)}.html">{html_text(d)}</a></li>'
+                            for d, c in zip(members["district"], members["district_code"], strict=True))  # fmt: skip
+            by_cluster.append(f'<h2>{html_text(cluster)}({len(members)} 个区县)</h2>'
+                              f'<ul class="page-list">{links}</ul>')
+        subtitle, body = f"{len(clusters)} 个区县,按“{meta.layout_name}”片区", "\n".join(by_cluster)
+    else:  # the navigation links this page on every site: say why it lists nothing
+        subtitle, body = "本规划没有区县布局", f"<p>{html_text(plan.title)}不按区县分解目标,本站没有区县页。</p>"
+    _list_page(site, "districts/index.html", "区县", subtitle, body, **kw)
 
     archive, index = write_bulk(site, plan, observations, assessments,
                                 [(p.path, p.title, p.tables) for p in result.pages])  # fmt: skip

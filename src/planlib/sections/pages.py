@@ -144,11 +144,13 @@ def _latest(row: Any) -> str:
     return f"{fmt_number(row['latest_value'])}{row.get('latest_marks') or ''}({int(row['latest_year'])}年)"
 
 
-def _observation_table(obs: pd.DataFrame, ids: list[str], names: dict[str, str], name: str, caption: str) -> Table:
-    """Every collected value of the series ``ids`` for 全市, with period, source, confidence and note."""
+def _observation_table(obs: pd.DataFrame, ids: list[str], names: dict[str, str], name: str, caption: str,
+                       region: str) -> Table:  # fmt: skip
+    """Every collected value of the series ``ids`` for ``region`` (the plan's whole area, e.g. 全市), with
+    period, source, confidence and note."""
     import pandas as pd
 
-    rows = obs[obs["indicator_id"].isin(ids) & (obs["region_kind"] == "municipality")]
+    rows = obs[obs["indicator_id"].isin(ids) & (obs["region"] == region)]
     rows = rows.sort_values(["indicator_id", "period_end", "period_label", "source_title"], na_position="first",
                             key=lambda s: s.map(ids.index) if s.name == "indicator_id" else s)  # fmt: skip
     recs = rows.to_dict("records")
@@ -215,7 +217,8 @@ def indicator_pages(plan: Plan, observations: pd.DataFrame, reports: Sequence[Re
                                  f"口径说明:{spec['note']}" if isinstance(spec["note"], str) else "") if t]  # fmt: skip
         judged = _judgements_table([sid], names, reports, assessments, "judgements", f"{spec['name']}:各期报告的判断")
         observed = _observation_table(observations, [sid], names, "observations",
-                                      f"{spec['name']}:已收集的全部数值(含部分时期值和未采用的值)")  # fmt: skip
+                                      f"{spec['name']}:已收集的全部数值(含部分时期值和未采用的值)",
+                                      plan.meta.region)  # fmt: skip
 
         def make(sid: str = sid, kind: str = spec["kind"]) -> Figure:
             if kind == "cumulative":
@@ -269,14 +272,16 @@ def projects_page(plan: Plan, observations: pd.DataFrame, reports: Sequence[Repo
             row[report.title] = assessments[report.id].set_index("id").loc[spec["id"], "status"]
         rows.append(row)
     frame = pd.DataFrame(rows, columns=["栏目", "工程或条目", "指标", "目标", *[r.title for r in shown]])
-    status = Table(frame, caption="专栏2—13及正文目标:各期报告的判断", name="judgements")
+    label = plan.meta.targets_label
+    status = Table(frame, caption=f"{label}目标:各期报告的判断", name="judgements")
     ids = [i for i in targets["id"] if (observations["indicator_id"] == i).any()]
-    observed = _observation_table(observations, ids, names, "observations", "已收集的全部数值(有数值的目标)")
+    observed = _observation_table(observations, ids, names, "observations", "已收集的全部数值(有数值的目标)",
+                                  plan.meta.region)
     without = [names[i] for i in targets["id"] if i not in ids]
     missing_text = [f"尚无任何数值(数据暂缺)的目标 {len(without)} 项:{'、'.join(without)}。"] if without else []
     return Page(
         path="indicators/projects.html",
-        title="专栏2—13及正文的量化目标",
+        title=f"{label}的量化目标",
         kind="projects",
         key="projects",
         subtitle=f"共 {len(targets)} 项目标",
@@ -310,8 +315,9 @@ def _population(obs: pd.DataFrame, year: int | None) -> pd.Series | None:
     return census if len(census) else None
 
 
-def _district_frame(obs: pd.DataFrame) -> pd.DataFrame:
-    """One row per (series, period, 区县): the district's value, its cluster's aggregate and 全市's value."""
+def _district_frame(obs: pd.DataFrame, region: str) -> pd.DataFrame:
+    """One row per (series, period, 区县): the district's value, its cluster's aggregate and the value of
+    ``region`` (the plan's whole area, e.g. 全市)."""
     import pandas as pd
 
     from planlib.inputs.regions import aggregate_clusters, aggregation_rules, district_values, load_clusters
@@ -319,7 +325,7 @@ def _district_frame(obs: pd.DataFrame) -> pd.DataFrame:
     clusters = load_clusters().set_index("district")
     rules = aggregation_rules()
     d = obs[(obs["region_kind"] == "district") & obs["preferred"]]
-    city = obs[(obs["region"] == "全市") & obs["preferred"]]
+    city = obs[(obs["region"] == region) & obs["preferred"]]
     out = []
     for sid, year, ptype in _series_years(obs):
         sel = d[(d["indicator_id"] == sid) & (d["period_type"] == ptype)]
@@ -359,8 +365,10 @@ def _district_frame(obs: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(out)
 
 
-def district_pages(observations: pd.DataFrame) -> list[Page]:
-    """One page per 区县 of the plan's grouping (:func:`planlib.inputs.regions.load_clusters`), by code."""
+def district_pages(observations: pd.DataFrame, region: str, layout: str) -> list[Page]:
+    """One page per 区县 of the plan's grouping (:func:`planlib.inputs.regions.load_clusters`), by code, each
+    against its cluster and ``region`` (the plan's whole area, e.g. 全市); ``layout`` names the plan's spatial
+    layout (e.g. 一区两群) in captions."""
     import pandas as pd
 
     from planlib.inputs.observations import load_series_map
@@ -369,7 +377,7 @@ def district_pages(observations: pd.DataFrame) -> list[Page]:
 
     smap = load_series_map()
     clusters = load_clusters()
-    frame = _district_frame(observations)
+    frame = _district_frame(observations, region)
     grouping = grouping_name()
     pages = []
     for rec in clusters.to_dict("records"):
@@ -381,7 +389,7 @@ def district_pages(observations: pd.DataFrame) -> list[Page]:
             "时期": list(have["period_label"]),
             "本区县": [fmt_number(v) + m for v, m in zip(have["value"], have["marks"], strict=True)],
             f"{rec['cluster']}(汇总)": list(have["cluster_value"]),
-            "全市": list(have["city_value"]),
+            region: list(have["city_value"]),
             "单位": list(have["unit"]),
             "来源": list(have["source"]),
             "链接": list(have["url"]),
@@ -390,18 +398,20 @@ def district_pages(observations: pd.DataFrame) -> list[Page]:
             *legend(list(have["marks"])),
             f"片区按{grouping}汇总;片区值仅在其全部区县都有数据时给出,否则标明有数据的区县数。",
         ]
-        values = Table(table, caption=f"{name}:各项数据与所在片区、全市对比", name="values", notes=notes,
+        values = Table(table, caption=f"{name}:各项数据与所在片区、{region}对比", name="values", notes=notes,
                        links=("链接",))  # fmt: skip
         gaps = part[part["value"].isna()]
         missing = [f"{smap.name(s)}:{'、'.join(g['period_label'])}" for s, g in gaps.groupby("series", sort=False)]
         sub = f" · {rec['subcluster']}" if isinstance(rec["subcluster"], str) else ""
         facts = [f"行政区划代码 {code} · {rec['cluster']}{sub}",
                  f"分组:{grouping}。"]  # fmt: skip
-        blocks: list[Any] = [Text(facts), FigureBlock(lambda n=name: district_locator(n), "在“一区两群”中的位置")]
+        blocks: list[Any] = [Text(facts),
+                             FigureBlock(lambda n=name: district_locator(n, layout), f"在“{layout}”中的位置")]
         rates = part[part["series"].isin(_rate_series())]
         if rates["value"].notna().any():
             blocks.append(
-                FigureBlock(lambda r=rates, n=name, c=code: district_comparison(r, n, c, smap), "与片区、全市对比")
+                FigureBlock(lambda r=rates, n=name, c=code: district_comparison(r, n, c, smap, region),
+                            f"与片区、{region}对比")
             )
         blocks += [values, Text([f"以下数据在其他区县已有、本区县数据暂缺:{'；'.join(missing)}。"] if missing else
                                ["其他区县已有的数据,本区县均已收集。"], "数据暂缺")]  # fmt: skip

@@ -109,7 +109,7 @@ def context(as_of: int, report_kind: str = "annual", plan: str | None = None, vi
     from planlib.inputs.plan import DEFAULT_PLAN, load_plan
 
     plan_obj = load_plan(plan or DEFAULT_PLAN)
-    frame = load_observations() if observations is None else _tidy(observations)
+    frame = load_observations() if observations is None else tidy_observations(observations)
     obs = as_known_on(frame, vintage)  # what the report may see: A.visible(obs, as_of)
     assessment = A.assess(plan_obj, obs, as_of=int(as_of))
     return Context(plan=plan_obj, observations=obs, assessment=assessment, as_of=int(as_of),
@@ -156,7 +156,7 @@ def areas(ctx: Context) -> Markdown:
     return Markdown("\n\n".join(parts) + "\n", "段落“分领域进展”")
 
 
-def _tidy(observations: str | Path | pd.DataFrame) -> pd.DataFrame:
+def tidy_observations(observations: str | Path | pd.DataFrame) -> pd.DataFrame:
     """A tidy observations frame given as a frame or as a CSV written from one (types restored)."""
     import pandas as pd
 
