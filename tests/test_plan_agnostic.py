@@ -221,3 +221,18 @@ def test_next_plan_loads_like_any_plan():
     plan = load_plan(NEXT_PLAN)
     assert plan.period_label == "“十五五”" and plan.meta.region == "全省" and plan.meta.layout_name is None
     assert plan.previous_label == "2021—2025年"
+
+
+def test_next_plan_site_pages_are_its_own(next_site):
+    # the indicator pages, the downloads and the district list speak of this plan too: its region, its labels,
+    # no district layout (so no district pages), and nothing of Chongqing's plan
+    site, _ = next_site
+    plan = load_plan(NEXT_PLAN)
+    pages = sorted((site / "indicators").glob("*.html"))
+    assert {p.stem for p in pages} == {*plan.indicators["id"], "projects", "index"}
+    assert sorted(p.name for p in (site / "districts").glob("*.html")) == ["index.html"]
+    assert "本规划没有区县布局" in _visible_text((site / "districts" / "index.html").read_text(encoding="utf-8"))
+    for page in [*pages, site / "districts" / "index.html", site / "data" / "index.html"]:
+        text = _visible_text(page.read_text(encoding="utf-8"))
+        for word in ("十四五", "全市", "重庆", "一区两群"):
+            assert word not in text, (page.name, word)

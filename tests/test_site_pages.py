@@ -219,3 +219,22 @@ def test_quarto_engine_gives_the_same_pages(site, tmp_path, monkeypatch):
     assert len(files) > 250
     assert [str(f) for f in files if (other / f).read_bytes() != (site / f).read_bytes()] == []
     assert (other / "pagefind" / "pagefind-entry.json").is_file()
+
+
+def test_pages_are_redrawn_after_a_correction_to_any_observation(tmp_path, monkeypatch):
+    # the build's shared hash leaves observation files out (reports hash what they see), so the pages' digest
+    # must count them itself: a correction to a 2025 figure changes what an indicator page shows
+    from planlib.publish.manifest import load_manifest
+    from planlib.publish.pages import pages_digest
+
+    from .conftest import make_project
+
+    root = make_project(tmp_path, monkeypatch, [{"id": "annual-2023", "notebook": "notebooks/annual.ipynb"}])
+    manifest = load_manifest(root / "reports" / "manifest.yaml")
+    before = pages_digest(manifest, "same-source", "页脚")
+    target = sorted((root / "data" / "raw").rglob("*.csv"))[0]
+    target.write_text(target.read_text(encoding="utf-8") + "\n", encoding="utf-8")
+    from planlib.inputs.observations import raw_observation_files
+
+    assert target in raw_observation_files(root / "data" / "raw")
+    assert pages_digest(manifest, "same-source", "页脚") != before

@@ -156,11 +156,23 @@ def _list_page(site: Path, path: str, title: str, subtitle: str, body: str, *, s
 
 
 def pages_digest(manifest: Manifest, shared: str, footer: str) -> str:
-    """What the pages depend on: data and planlib's source (``shared``, :func:`planlib.publish.build.inputs_hash`),
-    the manifest (reports, titles, ``as_of``, ``vintage``) and the site footer. Not the reports' own files."""
+    """What the pages depend on: planlib's source and the raw files other than observations (``shared``,
+    :func:`planlib.publish.build.inputs_hash`), every observation file (pages show all years, unlike a report),
+    the site's own observations and plan file if the manifest names them, the manifest (reports, titles,
+    ``as_of``, ``vintage``) and the site footer. Not the reports' own files."""
     import hashlib
 
+    from planlib._paths import raw_dir
+    from planlib.inputs.observations import raw_observation_files
+
     h = hashlib.sha256(shared.encode())
+    for path in raw_observation_files(raw_dir()):
+        h.update(str(path.name).encode() + b"\0" + path.read_bytes())
+    for report in manifest.reports[:1]:
+        for key in ("observations", "plan"):
+            candidate = Path(str(report.parameters.get(key) or ""))
+            if candidate.suffix in (".csv", ".yaml", ".yml") and candidate.is_file():
+                h.update(candidate.read_bytes())
     h.update(manifest.path.read_bytes())
     h.update(footer.encode())
     return h.hexdigest()
@@ -226,8 +238,10 @@ def _write_site_pages(manifest: Manifest, site: Path, footer: str) -> SitePages:
     from planlib.publish.search import search_page
     from planlib.sections import pages as S
 
-    plan = load_plan(manifest.plan)
-    observations = _site_observations(manifest) or load_observations()
+    # the plan as the reports get it (an id, or a YAML path resolved by the manifest)
+    plan = load_plan(next((r.parameters["plan"] for r in manifest.reports if r.parameters.get("plan")), manifest.plan))
+    own = _site_observations(manifest)
+    observations = load_observations() if own is None else own
     meta = plan.meta
     assessments = S.report_assessments(plan, observations, manifest.reports)
     result = SitePages()
