@@ -243,9 +243,10 @@ def skeleton(ctx: Context, report_id: str, today: str) -> str:
              "# 每个“# 位置”下写该处的意见；不需要的位置可整段删除。数字一律用 {{…}} 引用，",
              "# 引用写法见 README“Commentary”；“| 或数据暂缺”允许该处在缺数据时显示“数据暂缺”。",
              "authors: []", f"date: {today}", "---", ""]  # fmt: skip
+    totals = head[(head["kind"] == "cumulative") & head["cumulative"].notna()]
     summary = [f"- {_ref('name', r['id'])}累计{_ref('cumulative', r['id'], True)}，完成五年目标的"
                f"{_ref('completion', r['id'], True)}，{_ref('status', r['id'], True)}。"
-               for r in head[head["kind"] == "cumulative"].to_dict("records")]  # fmt: skip
+               for r in totals.to_dict("records")]  # fmt: skip
     summary += [f"- {_ref('name', r['id'])}完成{_ref('completion', r['id'])}，低于序时进度{{{{time_progress}}}}。"
                 for r in _shortfalls(ctx)]  # fmt: skip
     sections = {SUMMARY: summary}
