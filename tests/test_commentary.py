@@ -9,6 +9,7 @@ import pytest
 
 from planlib.errors import DataError
 from planlib.inputs.commentary import read_commentary
+from planlib.sections.commentary import STYLE
 
 FIXTURE = Path(__file__).parent / "fixtures" / "commentary" / "annual-2024.md"  # the sample (synthetic authors)
 HEAD = "---\nauthors: 甲\ndate: 2026-11-30\n---\n# 摘要\n"
@@ -102,7 +103,7 @@ def _render_error(ctx, tmp_path: Path, body: str) -> str:
     ("到2025年", "到2025年"),
 ])  # fmt: skip
 def test_references_are_filled_like_the_tables(ctx, tmp_path, body, shown):
-    assert _render(ctx, tmp_path, body).split("\n")[2] == f"> {shown}"
+    assert _render(ctx, tmp_path, body).split("\n")[3] == f"> {shown}"
 
 
 KINDS = "name、latest、latest_year、cumulative、completion、status、target、required_pace、time_progress、value、district、change、national"
@@ -144,9 +145,10 @@ def test_markup_in_commentary_stays_text_except_the_safe_subset(ctx, tmp_path):
     body = "<b>x</b> [a](http://x) **粗{{status urban_new_jobs}}** *斜* `c` $x$ #let\n\n- 甲\n  续\n- 乙"
     out = _render(ctx, tmp_path, body)
     assert out == (
+        f'::: {{.commentary style="{STYLE}"}}\n'
         "> **分析意见**（撰写：甲；2026年11月30日）\n>\n"
         "> \\<b\\>x\\<\\/b\\> \\[a\\]\\(http\\:\\/\\/x\\) **粗快于序时进度** *斜* \\`c\\` \\$x\\$ \\#let\n>\n"
-        "> - 甲续\n> - 乙\n"
+        "> - 甲续\n> - 乙\n:::\n"
     )
 
 
@@ -159,8 +161,9 @@ def test_closing_places_bring_their_heading_and_a_missing_file_shows_nothing(ctx
     folder.mkdir(parents=True)
     shutil.copy(FIXTURE, folder / "annual-2024.md")
     assert commentary(ctx, "annual-2024", "存在问题") == (
-        "# 存在问题\n\n> **分析意见**（撰写：样例作者甲、样例作者乙；2026年11月30日）\n>\n"
-        "> - 工伤保险参保人数数据暂缺，约束性指标无法评估。\n> - 劳动年龄人口平均受教育年限数据暂缺。\n")
+        f'# 存在问题\n\n::: {{.commentary style="{STYLE}"}}\n'
+        "> **分析意见**（撰写：样例作者甲、样例作者乙；2026年11月30日）\n>\n"
+        "> - 工伤保险参保人数数据暂缺，约束性指标无法评估。\n> - 劳动年龄人口平均受教育年限数据暂缺。\n:::\n")
     assert commentary(ctx, "annual-2024", "社会保障") == ""  # a place the file leaves out
     with pytest.raises(ValueError, match="报告没有位置“结论”"):
         commentary(ctx, "annual-2024", "结论")
@@ -171,7 +174,7 @@ def test_the_sample_has_only_references_and_fills(ctx):
 
     out = render(read_commentary(FIXTURE, PLACES, name="sample"), ctx)
     assert list(out) == ["摘要", "就业创业", "存在问题", "下一步建议"]
-    assert out["摘要"].split("\n")[2] == ("> 截至2024年，城镇新增就业累计291\\.57万人，完成五年目标的97\\.2\\%，"
+    assert out["摘要"].split("\n")[3] == ("> 截至2024年，城镇新增就业累计291\\.57万人，完成五年目标的97\\.2\\%，"
                                           "**快于序时进度**（序时进度80\\.0\\%）。")  # fmt: skip
 
 
