@@ -126,6 +126,7 @@ KINDS = "name、latest、latest_year、cumulative、completion、status、target
     ("{{district 某区 gdp 2024}}", "“某区”不是区县名称;应为:区县的正式名称，如 万州区"),
     ("{{cumulative surveyed_unemployment_rate}}", "“城镇调查失业率”不是五年累计指标，没有累计值;应为:latest、completion 等引用"),
     ("就业增加了12万人", "正文中直接写了数字“12”;应为:用引用填入数字，如 {{latest urban_new_jobs}}；只有规划期年份（2020—2025）可以直接写"),
+    ("{{latest urban_new_jobs", "引用的“{{”和“}}”没有配对;应为:{{类型 指标}}，写在同一行"),
     ("2019年", "正文中直接写了数字“2019”;应为:用引用填入数字，如 {{latest urban_new_jobs}}；只有规划期年份（2020—2025）可以直接写"),
     ("增长３.５%", "正文中直接写了数字“３.５”;应为:用引用填入数字，如 {{latest urban_new_jobs}}；只有规划期年份（2020—2025）可以直接写"),
 ])  # fmt: skip

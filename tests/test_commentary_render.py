@@ -96,3 +96,48 @@ def test_a_report_without_commentary_is_byte_identical_to_one_without_commentary
     for name in ("annual-2024.html", "annual-2024.pdf"):
         assert (plain / name).read_bytes() == (before / name).read_bytes(), name
     assert "分析意见" not in (plain / "annual-2024.html").read_text(encoding="utf-8")
+
+
+def test_every_report_kind_has_the_places_and_a_signed_skeleton_builds(tmp_path):
+    """midterm-2023 and final-2025 from their `planlib commentary` drafts, signed: each non-empty place shows."""
+    from planlib.cli import main
+
+    reports = [{"id": "midterm-2023", "notebook": "notebooks/midterm.ipynb"},
+               {"id": "final-2025", "notebook": "notebooks/final.ipynb"}]  # fmt: skip
+    with pytest.MonkeyPatch.context() as mp:
+        root = make_project(tmp_path, mp, reports)
+        for name in ("midterm", "final"):
+            path = root / "notebooks" / f"{name}.ipynb"
+            nb = json.loads(path.read_text(encoding="utf-8"))
+            for cell in nb["cells"][:2]:  # as in _build: main's context cell imports a lazy attribute
+                cell["source"] = [line.replace("import planlib.report as R", "import planlib.sections.report as R")
+                                  for line in cell["source"]]  # fmt: skip
+            path.write_text(json.dumps(nb, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+        for rid in ("midterm-2023", "final-2025"):
+            assert main(["commentary", rid]) == 0
+            draft = root / "reports" / "commentary" / f"{rid}.md"
+            draft.write_text(draft.read_text(encoding="utf-8").replace("authors: []", "authors: [样例作者]"),
+                             encoding="utf-8")  # fmt: skip
+        result = build(progress=False, jobs=2, engine="offline", formats=("html",))
+        assert result.ok, result.failed
+    site = root / "reports" / "_site"
+    for rid, places in (("midterm-2023", 6), ("final-2025", 5)):  # final-2025: no target still needs a pace
+        text = _html_text(site / f"{rid}.html")
+        assert text.count("分析意见（撰写：样例作者；") == places, rid
+    assert "工伤保险参保人数完成" in squeeze(_html_text(site / "final-2025.html"))
+
+
+def test_the_commentary_file_is_part_of_the_report_hash(tmp_path):
+    from planlib.publish.build import report_hash
+    from planlib.publish.manifest import Report
+
+    report = Report(id="annual-2024", kind="annual", title="t", notebook=Path("nb.ipynb"), parameters={"as_of": 2024})
+    (tmp_path / "nb.ipynb").write_text("{}", encoding="utf-8")
+    before = report_hash(report, tmp_path, "shared", "offline")
+    (tmp_path / "reports" / "commentary").mkdir(parents=True)
+    (tmp_path / "reports" / "commentary" / "annual-2024.md").write_text("甲", encoding="utf-8")
+    signed = report_hash(report, tmp_path, "shared", "offline")
+    (tmp_path / "reports" / "commentary" / "annual-2024.md").write_text("乙", encoding="utf-8")
+    assert len({before, signed, report_hash(report, tmp_path, "shared", "offline")}) == 3
+    (tmp_path / "reports" / "commentary" / "annual-2024.md").unlink()
+    assert report_hash(report, tmp_path, "shared", "offline") == before  # no file: the hash of before

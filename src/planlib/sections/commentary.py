@@ -155,6 +155,9 @@ def _join(lines: list[tuple[int, str]], file: str, info: Facts, years: range, pr
 def _inline(line: str, number: int, file: str, info: Facts, years: range, problems: list[Problem],
             marks: set[str]) -> str:  # fmt: skip
     def text(piece: str) -> str:
+        if "{{" in piece or "}}" in piece:  # half a reference would otherwise print its braces
+            problems.append(Problem(file, "引用的“{{”和“}}”没有配对", row=number,
+                                    expected="{{类型 指标}}，写在同一行"))  # fmt: skip
         for m in _DIGITS.finditer(piece):
             if not (re.fullmatch(r"\d{4}", m.group(0)) and int(m.group(0)) in years):
                 problems.append(Problem(file, f"正文中直接写了数字“{m.group(0)}”", row=number,
