@@ -205,3 +205,5 @@ def test_skeleton_command_writes_references_that_fill_and_never_overwrites(tmp_p
     assert target.read_bytes() == signed
     assert main(["commentary", "annual-2024", "--force"]) == 0
     assert "authors: []" in target.read_text(encoding="utf-8")
+    assert main(["commentary", "annual-1999"]) == 1
+    assert "清单中没有报告“annual-1999”;应为:annual-2024 之一" in capsys.readouterr().err

@@ -24,6 +24,7 @@ def add_commands(subparsers: argparse._SubParsersAction) -> None:
 def _cmd_commentary(args: argparse.Namespace) -> int:
     import datetime as dt
 
+    from planlib._io import write_atomic
     from planlib.inputs.commentary import commentary_path
     from planlib.publish.manifest import load_manifest
     from planlib.sections import commentary, report
@@ -40,7 +41,7 @@ def _cmd_commentary(args: argparse.Namespace) -> int:
     ctx = report.context(as_of=found.as_of, report_kind=found.kind, plan=manifest.plan, vintage=found.vintage)
     text = commentary.skeleton(ctx, found.id, dt.date.today().isoformat())
     out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(text, encoding="utf-8")
+    write_atomic(out, lambda tmp: tmp.write_text(text, encoding="utf-8"))  # never half a file
     print(f"写入 {out}:{len(commentary.places(ctx))} 个位置。"
           f"填写 authors 并改写各处文字后,planlib build --only {found.id}")
     return 0
