@@ -10,6 +10,7 @@ import html
 import json
 import re
 import shutil
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -82,6 +83,16 @@ def test_offline_engine_shows_the_same_filled_commentary_in_html_pdf_and_word(tm
     page = (site / "annual-2024.html").read_text(encoding="utf-8")
     assert page.count("<blockquote>") == 4  # set apart from the generated text
     assert "<strong>分析意见</strong>" in page
+    assert page.count('<div class="commentary"\nstyle="border-left: 4px solid #0b5394;') == 4
+    # Word: the commentary's paragraphs in the reference document's Block Text style (indented both sides, no
+    # first-line indent), the generated text in Body Text
+    with zipfile.ZipFile(site / "annual-2024.docx") as docx:
+        document = docx.read("word/document.xml").decode("utf-8")
+    paragraphs = re.findall(r"<w:p>.*?</w:p>", document, flags=re.S)
+    styled = [p for p in paragraphs if '<w:pStyle w:val="BlockText" />' in p]
+    assert sum("分析意见" in p for p in styled) == 4
+    assert any("城镇新增就业在剩余年份每年须完成" in p for p in styled)
+    assert not any("分析意见" in p for p in paragraphs if p not in styled)
 
 
 @needs_poppler
