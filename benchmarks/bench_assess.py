@@ -18,9 +18,9 @@ import pandas as pd
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from planlib import load_clusters, load_plan
-from planlib.assess import assess
-from planlib.disparity import disparity
-from planlib.observations import TIDY_COLUMNS
+from planlib.indicators.assessment import assess
+from planlib.indicators.disparity import disparity
+from planlib.inputs.observations import TIDY_COLUMNS
 
 SOURCE = "合成基准数据(SYNTHETIC,随机数,非真实数据)"
 

@@ -81,7 +81,7 @@ def side_by_side(pdfs: dict[str, Path], out: Path) -> list[Path]:
     import matplotlib.pyplot as plt
     from matplotlib.image import imread
 
-    from planlib.style import use_house_style
+    from planlib.presentation.style import use_house_style
 
     use_house_style()
     out.mkdir(parents=True, exist_ok=True)

@@ -226,7 +226,7 @@ def upstream_info(dist: importlib.metadata.Distribution) -> str:
 
 def main() -> None:
     sys.path.insert(0, str(REPO / "src"))
-    from planlib.boundaries import PROJECTED_CRS
+    from planlib.inputs.boundaries import PROJECTED_CRS
 
     m = Measure(PROJECTED_CRS)
     dist, provider = package_files()
