@@ -162,7 +162,7 @@ def _add_wait(parser: argparse.ArgumentParser) -> None:
 
 
 # Modules that add their own subcommands: each has ``add_commands(subparsers)``; imports in it stay lazy.
-COMMAND_MODULES: list[str] = ["planlib.commands.monitoring", "planlib.commands.data"]
+COMMAND_MODULES: list[str] = ["planlib.commands.monitoring", "planlib.commands.data", "planlib.commands.commentary"]
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -112,6 +112,9 @@ def report_hash(report: Report, root: Path, shared: str, engine: str, seen: str 
     h = hashlib.sha256(shared.encode())
     h.update(seen.encode())
     h.update((root / report.notebook).read_bytes())
+    commentary = root / "reports" / "commentary" / f"{report.id}.md"  # the analysts' text (sections.commentary)
+    if commentary.is_file():
+        h.update(b"commentary" + commentary.read_bytes())
     h.update(json.dumps({"p": report.parameters, "e": engine, "t": report.title},
                         sort_keys=True, ensure_ascii=False).encode())  # fmt: skip
     return h.hexdigest()

@@ -15,8 +15,9 @@ from __future__ import annotations
 
 import functools
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from planlib._values import is_missing
 from planlib.indicators import assessment as A
@@ -148,11 +149,15 @@ def pending_note(ctx: Context) -> Markdown:
     return _paragraphs([text], "段落“摘要”")
 
 
-def areas(ctx: Context) -> Markdown:
-    """Every plan area (plan meta ``areas``) under its own ``##`` heading, each :func:`area_section`."""
+def areas(ctx: Context, after: Callable[[str], Any] | None = None) -> Markdown:
+    """Every plan area (plan meta ``areas``) under its own ``##`` heading, each :func:`area_section`;
+    ``after(area)`` (e.g. the analysts' commentary for that area) follows each one when it gives text."""
     parts = []
     for area in ctx.plan.meta.areas:
         parts += [f"## {md_text(area)}", str(area_section(ctx, area)).strip("\n")]
+        extra = str(after(area)).strip("\n") if after is not None else ""
+        if extra:
+            parts.append(extra)
     return Markdown("\n\n".join(parts) + "\n", "段落“分领域进展”")
 
 

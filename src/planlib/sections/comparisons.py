@@ -1,0 +1,137 @@
+"""Comparisons in a report: tables and sentences from :mod:`planlib.indicators.comparisons`.
+
+    import planlib.sections.comparisons as K
+    K.comparisons(ctx)      # 与上年、全国和片区比较: only the parts the data support; "" when none
+
+Each part comes with its heading, and a part without data is left out entirely (no placeholder): the national
+comparison appears only where observations for region 全国 exist, the cluster comparison only where the sources
+publish cluster figures for the report year.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from planlib.indicators import comparisons as K
+from planlib.indicators.marks import legend
+from planlib.presentation.escape import md_text
+from planlib.presentation.references import change_text
+from planlib.presentation.tables import Table, fmt_number, fmt_percent
+from planlib.sections.report import Markdown, _visible
+
+if TYPE_CHECKING:
+    from planlib.sections.report import Context
+
+HEADING = "与上年、全国和片区比较"
+
+
+def _names(ctx: Context) -> dict[str, str]:
+    from planlib.inputs.observations import load_series_map
+
+    names = {sid: str(spec.get("name", sid)) for sid, spec in load_series_map().series.items()}
+    names.update(zip(ctx.plan.indicators["id"], ctx.plan.indicators["name"], strict=True))
+    return names
+
+
+def _headline_ids(ctx: Context) -> list[str]:
+    return list(ctx.plan.indicators["id"])
+
+
+def previous_year_table(ctx: Context) -> Table | None:
+    """专栏1 indicators: the latest full-year value up to the report year beside the year before."""
+    import pandas as pd
+
+    frame = K.year_on_year(_visible(ctx), _headline_ids(ctx), ctx.as_of)
+    if frame.empty:
+        return None
+    names = _names(ctx)
+    rows = [{"指标": f"{names[r['indicator_id']]}（{r['unit']}）", "年份": f"{int(r['year'])}年",
+             "本年": fmt_number(r["value"]) + r["marks"], "上年": fmt_number(r["previous"]) + r["previous_marks"],
+             "比上年": change_text(r["change"], r["unit"])} for r in frame.to_dict("records")]  # fmt: skip
+    found = [*frame["marks"], *frame["previous_marks"]]
+    ctx.shown.update("".join(found))
+    return Table(pd.DataFrame(rows), caption=f"主要指标与上年比较（截至{ctx.as_of}年）", name="previous-year",
+                 source="见文末“数据来源”",
+                 notes=["本年为截至评估年份的最新全年值，上年为其前一年的全年值；两年都有全年数据的指标才列出。",
+                        "比率类指标的变化以百分点计。", *legend(found)])  # fmt: skip
+
+
+def national_table(ctx: Context) -> Table | None:
+    """Chongqing beside the national figure for the same indicator and year (only where both exist)."""
+    import pandas as pd
+
+    frame = K.vs_national(_visible(ctx), _headline_ids(ctx), ctx.as_of)
+    if frame.empty:
+        return None
+    names = _names(ctx)
+    rows = [{"指标": f"{names[r['indicator_id']]}（{r['unit']}）", "年份": f"{int(r['year'])}年",
+             "重庆": fmt_number(r["city"]), "全国": fmt_number(r["national"]),
+             "重庆与全国之差": _difference(r["difference"], r["unit"])} for r in frame.to_dict("records")]  # fmt: skip
+    sources = "；".join(dict.fromkeys(frame["national_source"]))
+    return Table(pd.DataFrame(rows), caption=f"重庆与全国比较（截至{ctx.as_of}年）", name="vs-national",
+                 source=f"全国：{sources}；重庆：见文末“数据来源”",
+                 notes=["同一指标、同一年份、同一单位都有全年数据时才比较；比率之差以百分点计。"])  # fmt: skip
+
+
+def _difference(value: float, unit: str) -> str:
+    if value == 0:
+        return "相同"
+    sign = "高" if value > 0 else "低"
+    return f"{sign}{fmt_number(abs(value))}{'个百分点' if unit == '%' else unit}"
+
+
+def clusters_table(ctx: Context) -> Table | None:
+    """Each published cluster figure of the report year beside the city's (share of the city, or the gap)."""
+    import pandas as pd
+
+    frame = K.clusters_vs_city(_visible(ctx), ctx.as_of)
+    if frame.empty:
+        return None
+    names = _names(ctx)
+    rows = []
+    for r in frame.to_dict("records"):
+        beside = (f"占全市{fmt_percent(r['share'])}" if r["share"] == r["share"]
+                  else _difference(r["difference"], r["unit"]).replace("高", "比全市高").replace("低", "比全市低"))
+        rows.append({"指标": f"{names.get(r['indicator_id'], r['indicator_id'])}（{r['unit']}）", "片区": r["region"],
+                     "片区值": fmt_number(r["value"]), "全市": fmt_number(r["city"]), "与全市比较": beside})
+    return Table(pd.DataFrame(rows), caption=f"片区与全市比较（{ctx.as_of}年）", name="clusters-vs-city",
+                 notes=["片区值为统计年鉴、统计公报按片区公布的数（片区口径以来源为准，如“含垫江”）。",
+                        "总量给出占全市的比重，比率给出与全市之差（百分点）。"])  # fmt: skip
+
+
+def against_target_text(ctx: Context) -> list[str]:
+    """One sentence per headline indicator that moved against its target on the year before, with what the
+    remaining years must change (plain text)."""
+    frame = K.required_change(ctx.assessment, _visible(ctx), ctx.as_of, ctx.plan.meta.period_end)
+    out = []
+    end = ctx.plan.meta.period_end
+    for r in frame.to_dict("records"):
+        moved = change_text(r["change"], r["unit"])
+        text = f"{r['name']}{int(r['year'])}年比上年{moved}，与目标方向相反。"
+        if r["kind"] == "level" and r["required_per_year"] == r["required_per_year"] and r["margin"] < 0:
+            text += (f"要在{end}年达到目标（{fmt_number(r['target'])}{r['unit']}），{int(r['year']) + 1}—{end}年"
+                     f"每年须{change_text(r['required_per_year'], r['unit'])}。")
+        elif r["kind"] == "cumulative" and r["required_per_year"] == r["required_per_year"]:
+            text += f"剩余年份每年须完成{fmt_number(r['required_per_year'])}{r['unit']}。"
+        elif r["margin"] == r["margin"]:
+            text += (f"距目标（{fmt_number(r['target'])}{r['unit']}）尚余{fmt_number(r['margin'])}"
+                     f"{'个百分点' if r['unit'] == '%' else r['unit']}。" if r["margin"] >= 0 else
+                     f"已越过目标（{fmt_number(r['target'])}{r['unit']}）{fmt_number(-r['margin'])}"
+                     f"{'个百分点' if r['unit'] == '%' else r['unit']}，剩余年份须扭转。")  # fmt: skip
+        out.append(text)
+    return out
+
+
+def comparisons(ctx: Context) -> Markdown:
+    """The report's comparison section: heading, then each part the data support; empty when none does."""
+    parts = []
+    for heading, table in (("与上年比较", previous_year_table(ctx)), ("与全国比较", national_table(ctx)),
+                           ("片区与全市比较", clusters_table(ctx))):  # fmt: skip
+        if table is not None:
+            parts.append(f"## {md_text(heading)}\n\n{table._repr_markdown_()}")
+    against = against_target_text(ctx)
+    if against:
+        parts.append("## " + md_text("与目标方向相反的变化") + "\n\n" + "\n".join(f"- {md_text(t)}" for t in against))
+    if not parts:
+        return Markdown("", f"段落“{HEADING}”")
+    return Markdown(f"# {md_text(HEADING)}\n\n" + "\n\n".join(parts) + "\n", f"段落“{HEADING}”")
