@@ -35,7 +35,7 @@ def test_cumulative_progress_breaks_at_a_missing_year():
 
 def test_status_overview_counts(tmp_path):
     plan, obs = load_plan(), load_observations()
-    fig = status_overview(assess(plan, obs, as_of=2023), 2023)
+    fig = status_overview(assess(plan, obs, as_of=2023), 2023, "专栏1")
     # 2023: 已完成 3 + 快于 2; 达标 3; 慢于 0; 数据暂缺 6 (as in the 2023 summary)
     assert fig.alt == ("横向堆积条形图：专栏1的14项主要指标按进展分组，已完成/快于序时进度5项、符合序时进度/达标3项、"
                        "慢于序时进度/未达标0项、数据暂缺/不全6项。")

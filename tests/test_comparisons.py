@@ -94,18 +94,26 @@ def test_required_change_only_for_moves_against_the_target():
 
 
 def test_report_sections_show_national_rows_only_when_they_exist():
-    """The real annual-2024 report: no national observations yet → no national table; with SYNTHETIC 全国 rows
-    added, the table shows Chongqing beside them."""
+    """The real annual-2024 report beside the real national figures (data/raw/national): a rate as the gap in
+    percentage points, a total as its share of the national total (71.9 / 1256 = 5.72%); without 全国 rows no
+    national table; and a plan of the whole country is never compared with itself."""
     import planlib.sections.report as R
     from planlib.sections import comparisons as S
 
     ctx = R.context(as_of=2024)
-    assert S.national_table(ctx) is None
+    rows = S.national_table(ctx).frame.values.tolist()
+    assert ["城镇调查失业率（%）", "2024年", "5.3", "5.1", "比全国高0.2个百分点"] in rows
+    assert ["城镇新增就业（万人）", "2024年", "71.9", "1,256", "占全国5.7%"] in rows
+    assert S.national_table(ctx).frame.columns.tolist() == ["指标", "年份", "全市", "全国", "全市与全国比较"]
+    own = replace(ctx, observations=ctx.observations[ctx.observations["region"] != "全国"])
+    assert S.national_table(own) is None
     extra = pd.DataFrame([_row("surveyed_unemployment_rate", "全国", 2024, 5.1, "%", kind="national")])
-    with_national = replace(ctx, observations=pd.concat([ctx.observations, extra], ignore_index=True))
-    table = S.national_table(with_national)
-    assert table.frame.values.tolist() == [["城镇调查失业率（%）", "2024年", "5.3", "5.1", "高0.2个百分点"]]
-    assert table.source == f"全国：{SYN}；重庆：见文末“数据来源”"
+    with_synthetic = replace(own, observations=pd.concat([own.observations, extra], ignore_index=True))
+    table = S.national_table(with_synthetic)
+    assert table.frame.values.tolist() == [["城镇调查失业率（%）", "2024年", "5.3", "5.1", "比全国高0.2个百分点"]]
+    assert table.source == f"全国：{SYN}；全市：见文末“数据来源”"
+    national = R.context(as_of=2024, plan="cn-employment-14th")
+    assert S.national_table(national) is None
     previous = S.previous_year_table(ctx).frame
     assert previous.values.tolist()[:2] == [["城镇新增就业（万人）", "2024年", "71.9", "73.9", "减少2万人"],
                                             ["城镇调查失业率（%）", "2024年", "5.3", "5.4", "下降0.1个百分点"]]

@@ -34,7 +34,7 @@ def _figures():
         "choropleth-synthetic": lambda: maps.district_map(synthetic, title="合成测试值", unit="单位", year=2022,
                                                           source="合成数据(SYNTHETIC)"),
         "progress-2024": lambda: charts.cumulative_progress(plan, obs, "urban_new_jobs", 2024),
-        "status-2024": lambda: charts.status_overview(assess(plan, obs, as_of=2024), 2024),
+        "status-2024": lambda: charts.status_overview(assess(plan, obs, as_of=2024), 2024, "专栏1"),
     }
 
 

@@ -69,8 +69,9 @@ def year_on_year(obs: pd.DataFrame, series_ids: list[str], as_of: int, region: s
                                        "previous_marks"])
 
 
-def vs_national(obs: pd.DataFrame, series_ids: list[str], as_of: int) -> pd.DataFrame:
-    """Chongqing (全市) beside the national figure (region ``全国``) for the same series and year, for every
+def vs_national(obs: pd.DataFrame, series_ids: list[str], as_of: int, region: str = CITY) -> pd.DataFrame:
+    """``region`` (the plan's area, e.g. 全市) beside the national figure (region ``全国``) for the same series
+    and year, for every
     year up to ``as_of`` where both have a full-year value in the same unit. Columns: indicator_id, year,
     city, national, difference (city − national, in the unit; percentage points for rates), unit,
     national_source. Empty (with these columns) when no national observations exist."""
@@ -80,7 +81,7 @@ def vs_national(obs: pd.DataFrame, series_ids: list[str], as_of: int) -> pd.Data
     nat = _annual(obs, NATIONAL)
     if nat.empty:
         return pd.DataFrame(columns=cols)
-    city = _annual(obs, CITY)
+    city = _annual(obs, region)
     rows = []
     for n in nat[nat["indicator_id"].isin(series_ids) & (nat["year"] <= as_of)].to_dict("records"):
         c = city[(city["indicator_id"] == n["indicator_id"]) & (city["year"] == n["year"])
@@ -95,9 +96,10 @@ def vs_national(obs: pd.DataFrame, series_ids: list[str], as_of: int) -> pd.Data
     return frame.sort_values(["indicator_id", "year"], kind="stable").reset_index(drop=True)
 
 
-def clusters_vs_city(obs: pd.DataFrame, year: int) -> pd.DataFrame:
+def clusters_vs_city(obs: pd.DataFrame, year: int, region: str = CITY) -> pd.DataFrame:
     """Each published cluster figure (``region_kind == "cluster_total"``: 一区两群 and their parts, as the
-    sources name them) of ``year`` beside the 全市 figure of the same series and year. Columns: indicator_id,
+    sources name them) of ``year`` beside the figure of ``region`` (the plan's area, e.g. 全市) of the same
+    series and year. Columns: indicator_id,
     region, year, value, city, unit, share (value ÷ city for counts and totals, NaN for rates), difference
     (value − city for rates, in percentage points; NaN for counts). Rows without a 全市 value are left out."""
     import pandas as pd
@@ -105,7 +107,7 @@ def clusters_vs_city(obs: pd.DataFrame, year: int) -> pd.DataFrame:
     cols = ["indicator_id", "region", "year", "value", "city", "unit", "share", "difference"]
     clusters = _annual(obs, region_kind="cluster_total")
     clusters = clusters[clusters["year"] == year]
-    city = _annual(obs, CITY)
+    city = _annual(obs, region)
     rows = []
     for c in clusters.to_dict("records"):
         m = city[(city["indicator_id"] == c["indicator_id"]) & (city["year"] == year) & (city["unit"] == c["unit"])]
@@ -125,7 +127,8 @@ def _direction(rec: dict) -> int:
     return {">": 1, ">=": 1, "steady_growth": 1, "<": -1, "<=": -1}.get(comp, 0)
 
 
-def required_change(assessment: pd.DataFrame, obs: pd.DataFrame, as_of: int, period_end: int) -> pd.DataFrame:
+def required_change(assessment: pd.DataFrame, obs: pd.DataFrame, as_of: int, period_end: int,
+                    region: str = CITY) -> pd.DataFrame:
     """Headline indicators whose latest full-year value moved against the target's direction on the year
     before, and what the remaining years need.
 
@@ -147,11 +150,11 @@ def required_change(assessment: pd.DataFrame, obs: pd.DataFrame, as_of: int, per
         sign = _direction(rec)
         if not sign or rec["kind"] not in ("level", "annual", "cumulative"):
             continue
-        years = _annual(obs, CITY)
+        years = _annual(obs, region)
         years = years.loc[(years["indicator_id"] == rec["id"]) & (years["year"] <= as_of), "year"]
         if years.empty:
             continue
-        moved = previous_year_change(obs, rec["id"], int(years.max()), CITY)
+        moved = previous_year_change(obs, rec["id"], int(years.max()), region)
         if moved is None or moved["change"] * sign >= 0:
             continue  # no change on the year before, or a move towards the target
         remaining = period_end - moved["year"]

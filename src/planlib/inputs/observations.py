@@ -860,7 +860,8 @@ def stand_ins(frame: pd.DataFrame, indicator_id: str) -> pd.DataFrame:
 
 
 def baseline_evidence(plan: Any, frame: pd.DataFrame) -> pd.DataFrame:
-    """For every headline indicator with a baseline: the published rows for the baseline's period and region 全市.
+    """For every headline indicator with a baseline: the published rows for the baseline's period and the plan's
+    region (``plan.meta.region``, e.g. 全市).
 
     One row per observation: ``indicator_id``, ``baseline`` (as printed in the plan), the observation's
     ``value``, ``matches`` (True when the value rounded to the baseline's printed decimals equals it:
@@ -875,7 +876,7 @@ def baseline_evidence(plan: Any, frame: pd.DataFrame) -> pd.DataFrame:
     columns = ["indicator_id", "baseline", "baseline_year", "period_label", "value", "matches", "source_title",
                "source_url", "confidence", "published", "quote", "note", "source_file", "source_line"]  # fmt: skip
     rows = []
-    municipal = frame[frame["region"] == MUNICIPALITY]
+    municipal = frame[frame["region"] == plan.meta.region]
     for spec in plan.indicators.to_dict("records"):
         baseline = spec.get("baseline")
         if _missing(baseline):

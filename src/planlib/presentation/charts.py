@@ -42,8 +42,9 @@ def cumulative_progress(plan: Plan, observations: pd.DataFrame, target_id: str, 
         raise ValueError(f"“{spec['name']}”({target_id})不是五年累计目标(类型 {spec['kind']}),"
                          "没有累计进度;请用 charts.trajectory")
     start, end = plan.meta.period_start, plan.meta.period_end
-    values = annual_values(observations, target_id)
-    year_marks = _year_marks(observations, target_id)
+    region = plan.meta.region  # the plan's whole area (全市, 全国, …)
+    values = annual_values(observations, target_id, region)
+    year_marks = _year_marks(observations, target_id, region)
     years = [y for y in range(start, as_of + 1)]
     have = [y for y in years if y in values.index]
     with house_style():
@@ -82,12 +83,13 @@ def cumulative_progress(plan: Plan, observations: pd.DataFrame, target_id: str, 
     return Figure(fig, alt=alt + _legend_suffix(shown), caption=caption, name=name, marks=shown)
 
 
-def status_overview(assessment: pd.DataFrame, as_of: int) -> Figure:
+def status_overview(assessment: pd.DataFrame, as_of: int, headline_label: str = "") -> Figure:
     """One glance at the headline indicators: how many are ahead, in line, behind, without data.
 
     ``assessment`` is the frame of :func:`planlib.assess` (its ``group`` and ``status`` columns; only
     ``group == "headline"`` rows count). A horizontal stacked bar of counts (项); the alt text gives each
-    count."""
+    count. ``headline_label`` names the plan's headline table in the title (``plan.meta.headline_label``,
+    e.g. 专栏1; empty: no name)."""
     import matplotlib.pyplot as plt
 
     head = assessment[assessment["group"] == "headline"]
@@ -104,17 +106,19 @@ def status_overview(assessment: pd.DataFrame, as_of: int) -> Figure:
         ax.set_xlim(0, len(head))
         ax.set_yticks([])
         ax.set_xlabel("指标数（项）")
-        ax.set_title(f"专栏1主要指标进展概览（截至{as_of}年）")
+        ax.set_title(f"{headline_label}主要指标进展概览（截至{as_of}年）")
         ax.legend(ncols=2, fontsize=8, loc="upper center", bbox_to_anchor=(0.5, -0.35))
         fig.tight_layout()
     parts = "、".join(f"{g}{n}项" for g, n in counts.items())
-    alt = f"横向堆积条形图：专栏1的{len(head)}项主要指标按进展分组，{parts}。"
+    of = f"{headline_label}的" if headline_label else ""
+    alt = f"横向堆积条形图：{of}{len(head)}项主要指标按进展分组，{parts}。"
     return Figure(fig, alt=alt, caption=f"主要指标进展概览（截至{as_of}年）", name="status-overview")
 
 
 def trajectory(plan: Plan, observations: pd.DataFrame, target_id: str, as_of: int, *,
                name: str | None = None, title: str | None = None) -> Figure:  # fmt: skip
-    """The 全市 values of one indicator or target against what the plan asks, for every target kind.
+    """The values of the plan's area (``plan.meta.region``, e.g. 全市) of one indicator or target against what
+    the plan asks, for every target kind.
 
     Full-year values are points joined by a line; partial-period values are hollow points labelled with
     their period (never a year's value); values after ``as_of`` are left out. What is drawn as the target
@@ -135,7 +139,7 @@ def trajectory(plan: Plan, observations: pd.DataFrame, target_id: str, as_of: in
 
     spec = plan.target(target_id)
     start, end = plan.meta.period_start, plan.meta.period_end
-    obs = observations[(observations["indicator_id"] == target_id) & (observations["region"] == "全市")
+    obs = observations[(observations["indicator_id"] == target_id) & (observations["region"] == plan.meta.region)
                        & observations["preferred"] & (observations["period_end"] <= f"{as_of}-12-31")]  # fmt: skip
     annual = obs[obs["is_annual"]].sort_values("year")
     partial = obs[obs["period_type"] == "partial_year"].sort_values("period_end")
@@ -221,7 +225,7 @@ def _target_text(spec: dict, years: int) -> str:
     return f"{text}。"
 
 
-def _year_marks(observations: pd.DataFrame, series_id: str, region: str = "全市") -> dict[int, str]:
+def _year_marks(observations: pd.DataFrame, series_id: str, region: str) -> dict[int, str]:
     """Year → the marks of the full-year value :func:`planlib.inputs.observations.annual_values` uses."""
     sel = observations[(observations["indicator_id"] == series_id) & (observations["region"] == region)
                        & observations["is_annual"] & observations["preferred"]]  # fmt: skip

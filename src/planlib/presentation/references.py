@@ -194,7 +194,7 @@ def _observed(kind: str, args: list[str], facts: Facts) -> Filled | None:
     obs = facts.observations
     if kind == "value":
         sid, year = _series(args[0], facts), _year(args[1], facts)
-        row = annual_row(obs, sid, year)
+        row = annual_row(obs, sid, year, facts.plan.meta.region)
     elif kind == "national":
         sid = _series(args[0], facts)
         year = _year(args[1], facts) if len(args) > 1 else facts.as_of
@@ -210,7 +210,7 @@ def _observed(kind: str, args: list[str], facts: Facts) -> Filled | None:
     else:  # change
         sid = _series(args[0], facts)
         year = _year(args[1], facts) if len(args) > 1 else facts.as_of
-        found = previous_year_change(obs, sid, year)
+        found = previous_year_change(obs, sid, year, facts.plan.meta.region)
         if found is None:
             return None
         marks = _marks([found["row"], found["previous_row"]])

@@ -16,7 +16,7 @@ from planlib.indicators import comparisons as K
 from planlib.indicators.marks import legend
 from planlib.presentation.escape import md_text
 from planlib.presentation.references import change_text
-from planlib.presentation.tables import Table, fmt_number, fmt_percent
+from planlib.presentation.tables import MISSING_TEXT, Table, fmt_number, fmt_percent
 from planlib.sections.report import Markdown, _visible
 
 if TYPE_CHECKING:
@@ -41,7 +41,8 @@ def previous_year_table(ctx: Context) -> Table | None:
     """专栏1 indicators: the latest full-year value up to the report year beside the year before."""
     import pandas as pd
 
-    frame = K.year_on_year(_visible(ctx), _headline_ids(ctx), ctx.as_of)
+    frame = K.year_on_year(_visible(ctx), _headline_ids(ctx), ctx.as_of,
+                           ctx.plan.meta.region)
     if frame.empty:
         return None
     names = _names(ctx)
@@ -57,20 +58,33 @@ def previous_year_table(ctx: Context) -> Table | None:
 
 
 def national_table(ctx: Context) -> Table | None:
-    """Chongqing beside the national figure for the same indicator and year (only where both exist)."""
+    """The plan's area beside the national figure for the same indicator and year (only where both exist;
+    never for a plan of the whole country)."""
     import pandas as pd
 
-    frame = K.vs_national(_visible(ctx), _headline_ids(ctx), ctx.as_of)
+    area = ctx.plan.meta.region
+    if area == K.NATIONAL:
+        return None
+    frame = K.vs_national(_visible(ctx), _headline_ids(ctx), ctx.as_of, area)
     if frame.empty:
         return None
     names = _names(ctx)
     rows = [{"指标": f"{names[r['indicator_id']]}（{r['unit']}）", "年份": f"{int(r['year'])}年",
-             "重庆": fmt_number(r["city"]), "全国": fmt_number(r["national"]),
-             "重庆与全国之差": _difference(r["difference"], r["unit"])} for r in frame.to_dict("records")]  # fmt: skip
+             area: fmt_number(r["city"]), "全国": fmt_number(r["national"]),
+             f"{area}与全国比较": _vs_whole(r["city"], r["national"], r["difference"], r["unit"], "全国")}
+            for r in frame.to_dict("records")]  # fmt: skip
     sources = "；".join(dict.fromkeys(frame["national_source"]))
-    return Table(pd.DataFrame(rows), caption=f"重庆与全国比较（截至{ctx.as_of}年）", name="vs-national",
-                 source=f"全国：{sources}；重庆：见文末“数据来源”",
-                 notes=["同一指标、同一年份、同一单位都有全年数据时才比较；比率之差以百分点计。"])  # fmt: skip
+    return Table(pd.DataFrame(rows), caption=f"{area}与全国比较（截至{ctx.as_of}年）", name="vs-national",
+                 source=f"全国：{sources}；{area}：见文末“数据来源”",
+                 notes=["同一指标、同一年份、同一单位都有全年数据时才比较；比率给出与全国之差（百分点），"
+                        "总量给出占全国的比重。"])  # fmt: skip
+
+
+def _vs_whole(value: float, whole: float, difference: float, unit: str, name: str) -> str:
+    """A rate against the whole's rate (高/低 x 个百分点); a total as its share of the whole (占全国x%)."""
+    if unit in K.RATE_UNITS:
+        return _difference(difference, unit).replace("高", f"比{name}高").replace("低", f"比{name}低")
+    return f"占{name}{fmt_percent(value / whole)}" if whole else MISSING_TEXT
 
 
 def _difference(value: float, unit: str) -> str:
@@ -84,25 +98,28 @@ def clusters_table(ctx: Context) -> Table | None:
     """Each published cluster figure of the report year beside the city's (share of the city, or the gap)."""
     import pandas as pd
 
-    frame = K.clusters_vs_city(_visible(ctx), ctx.as_of)
+    area = ctx.plan.meta.region
+    frame = K.clusters_vs_city(_visible(ctx), ctx.as_of, area)
     if frame.empty:
         return None
     names = _names(ctx)
     rows = []
     for r in frame.to_dict("records"):
-        beside = (f"占全市{fmt_percent(r['share'])}" if r["share"] == r["share"]
-                  else _difference(r["difference"], r["unit"]).replace("高", "比全市高").replace("低", "比全市低"))
+        beside = (f"占{area}{fmt_percent(r['share'])}" if r["share"] == r["share"]
+                  else _difference(r["difference"], r["unit"]).replace("高", f"比{area}高")
+                  .replace("低", f"比{area}低"))
         rows.append({"指标": f"{names.get(r['indicator_id'], r['indicator_id'])}（{r['unit']}）", "片区": r["region"],
-                     "片区值": fmt_number(r["value"]), "全市": fmt_number(r["city"]), "与全市比较": beside})
-    return Table(pd.DataFrame(rows), caption=f"片区与全市比较（{ctx.as_of}年）", name="clusters-vs-city",
+                     "片区值": fmt_number(r["value"]), area: fmt_number(r["city"]), f"与{area}比较": beside})
+    return Table(pd.DataFrame(rows), caption=f"片区与{area}比较（{ctx.as_of}年）", name="clusters-vs-city",
                  notes=["片区值为统计年鉴、统计公报按片区公布的数（片区口径以来源为准，如“含垫江”）。",
-                        "总量给出占全市的比重，比率给出与全市之差（百分点）。"])  # fmt: skip
+                        f"总量给出占{area}的比重，比率给出与{area}之差（百分点）。"])  # fmt: skip
 
 
 def against_target_text(ctx: Context) -> list[str]:
     """One sentence per headline indicator that moved against its target on the year before, with what the
     remaining years must change (plain text)."""
-    frame = K.required_change(ctx.assessment, _visible(ctx), ctx.as_of, ctx.plan.meta.period_end)
+    meta = ctx.plan.meta
+    frame = K.required_change(ctx.assessment, _visible(ctx), ctx.as_of, meta.period_end, meta.region)
     out = []
     end = ctx.plan.meta.period_end
     for r in frame.to_dict("records"):
@@ -126,7 +143,7 @@ def comparisons(ctx: Context) -> Markdown:
     """The report's comparison section: heading, then each part the data support; empty when none does."""
     parts = []
     for heading, table in (("与上年比较", previous_year_table(ctx)), ("与全国比较", national_table(ctx)),
-                           ("片区与全市比较", clusters_table(ctx))):  # fmt: skip
+                           (f"片区与{ctx.plan.meta.region}比较", clusters_table(ctx))):  # fmt: skip
         if table is not None:
             parts.append(f"## {md_text(heading)}\n\n{table._repr_markdown_()}")
     against = against_target_text(ctx)

@@ -318,7 +318,7 @@ def _baseline_notes(ctx: Context) -> list[str]:
     with its source; one that a published figure contradicts is shown beside it (the plan's is used)."""
     from planlib.inputs.observations import baseline_evidence
 
-    evidence = baseline_evidence(ctx.plan, _region_view(ctx, ctx.observations))
+    evidence = baseline_evidence(ctx.plan, ctx.observations)
     names = dict(zip(ctx.plan.indicators["id"], ctx.plan.indicators["name"], strict=True))
     confirmed, differing = [], []
     for sid, rows in evidence.groupby("indicator_id", sort=False):
@@ -467,23 +467,6 @@ def _visible(ctx: Context) -> pd.DataFrame:
     return A.visible(ctx.observations, ctx.as_of)
 
 
-def _chart_view(ctx: Context) -> pd.DataFrame:
-    """What the charts may show: :func:`_visible`, seen through :func:`_region_view`."""
-    return _region_view(ctx, _visible(ctx))
-
-
-def _region_view(ctx: Context, obs: pd.DataFrame) -> pd.DataFrame:
-    """``obs`` for functions below the report layer that read the whole area under one region name
-    (planlib.presentation.charts, planlib.inputs.observations.baseline_evidence): the rows of the plan's
-    region under that name. For a plan whose region is that name this is ``obs`` itself, unchanged."""
-    from planlib.inputs.observations import MUNICIPALITY
-
-    region = ctx.plan.meta.region
-    if region == MUNICIPALITY:
-        return obs
-    obs = obs[obs["region"] == region].copy()
-    obs["region"] = MUNICIPALITY
-    return obs
 
 
 def _span(start: int, end: int) -> str:
@@ -543,7 +526,7 @@ def area_section(ctx: Context, area: str) -> Markdown:
             continue
         if rec["kind"] == "cumulative" and pd.isna(rec["latest_year"]):
             continue  # no full-year value in the period: a cumulative line would be empty
-        charted = _chart_view(ctx)
+        charted = _visible(ctx)
         chart = (cumulative_progress(ctx.plan, charted, rec["id"], ctx.as_of) if rec["kind"] == "cumulative"
                  else trajectory(ctx.plan, charted, rec["id"], ctx.as_of))  # fmt: skip
         parts.append(chart._repr_markdown_())
@@ -620,7 +603,7 @@ def _knowable(text: str, as_of: int) -> bool:
 def status_chart(ctx: Context) -> Figure:
     from planlib.presentation.charts import status_overview
 
-    return status_overview(ctx.assessment, ctx.as_of)
+    return status_overview(ctx.assessment, ctx.as_of, ctx.plan.meta.headline_label)
 
 
 def jobs_chart(ctx: Context) -> Figure:
@@ -631,7 +614,7 @@ def jobs_chart(ctx: Context) -> Figure:
     ids = list(ctx.plan.indicators.loc[ctx.plan.indicators["kind"] == "cumulative", "id"])
     if not ids:
         raise ValueError(f"计划 {ctx.plan.id} 没有五年累计类主要指标,无法画累计进度图")
-    return cumulative_progress(ctx.plan, _chart_view(ctx), ids[0], ctx.as_of)
+    return cumulative_progress(ctx.plan, _visible(ctx), ids[0], ctx.as_of)
 
 
 def layout_map(ctx: Context) -> Figure | Markdown:
@@ -837,7 +820,7 @@ def alerts_chart(ctx: Context) -> Figure | Markdown:
 
     if load_rules()["series"] not in set(ctx.plan.all_targets["id"]):
         return Markdown("", "图“失业预警”")
-    return trajectory(ctx.plan, _chart_view(ctx), load_rules()["series"], ctx.as_of, name="alerts-unemployment",
+    return trajectory(ctx.plan, _visible(ctx), load_rules()["series"], ctx.as_of, name="alerts-unemployment",
                       title="失业预警：城镇调查失业率与规划控制线")  # fmt: skip
 
 
