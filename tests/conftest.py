@@ -25,13 +25,14 @@ def repo_copy(tmp_path, monkeypatch):
     regions._load_clusters.cache_clear()
 
 
-def make_project(tmp_path: Path, monkeypatch, reports: list[dict]) -> Path:
-    """A throwaway project (real data and notebooks, a manifest of ``reports``) with PLANLIB_ROOT set."""
+def make_project(tmp_path: Path, monkeypatch, reports: list[dict], pages: bool = False) -> Path:
+    """A throwaway project (real data and notebooks, a manifest of ``reports``) with PLANLIB_ROOT set.
+    ``pages``: the site's monitoring pages too (they take ~20 s a build; only the tests of them ask)."""
     root = tmp_path / "proj"
     shutil.copytree(REPO / "data" / "raw", root / "data" / "raw")
     shutil.copytree(REPO / "notebooks", root / "notebooks", ignore=shutil.ignore_patterns("figures", "tables"))
     (root / "reports").mkdir()
-    manifest = {"site": {"title": "测试站点", "plan": "cq-employment-14th"}, "reports": reports}
+    manifest = {"site": {"title": "测试站点", "plan": "cq-employment-14th", "pages": pages}, "reports": reports}
     (root / "reports" / "manifest.yaml").write_text(yaml.safe_dump(manifest, allow_unicode=True), encoding="utf-8")
     monkeypatch.setenv("PLANLIB_ROOT", str(root))
     return root
@@ -43,7 +44,8 @@ def built(tmp_path_factory):
     from planlib.publish.build import build
 
     mp = pytest.MonkeyPatch()
-    root = make_project(tmp_path_factory.mktemp("site"), mp, [{"id": "annual-2023", "notebook": "notebooks/annual.ipynb"}])
+    root = make_project(tmp_path_factory.mktemp("site"), mp, [{"id": "annual-2023", "notebook": "notebooks/annual.ipynb"}],
+                        pages=True)
     try:
         result = build(progress=False)
         yield root, result

@@ -210,7 +210,8 @@ def test_quarto_engine_gives_the_same_pages(site, tmp_path, monkeypatch):
     from planlib.publish import pages
 
     monkeypatch.setattr(pages, "_MEMO", {})  # drawn again here, not copied from the offline build of this process
-    root = make_project(tmp_path, monkeypatch, [{"id": "annual-2023", "notebook": "notebooks/annual.ipynb"}])
+    root = make_project(tmp_path, monkeypatch, [{"id": "annual-2023", "notebook": "notebooks/annual.ipynb"}],
+                        pages=True)
     result = build(progress=False, engine="quarto", formats=("html",))
     assert result.ok, result.failed
     other = root / "reports" / "_site"

@@ -19,6 +19,12 @@ image reuses its file), so two ``district_map`` calls in one notebook never shar
 never markup). Every text drawn in the figure is literal (no mathtext) and is checked against the
 shipped fonts when the figure is saved: matplotlib would draw a tofu box silently, planlib names the
 character and the figure instead.
+
+**Drawn once per build.** With ``PLANLIB_FIGURE_CACHE`` set to a folder (the publisher sets it to a folder of
+the build, shared by its workers), :func:`cached` keeps each figure's PNG, alt text and caption under a key
+made of everything the figure is drawn from (:func:`fingerprint`): a figure two reports draw from the same
+data (the layout map of every report; every chart of annual-2025 and final-2025, which see the same data) is
+drawn by the first and read by the others, byte for byte the same. Without the variable nothing is kept.
 """
 
 from __future__ import annotations
@@ -26,9 +32,11 @@ from __future__ import annotations
 import base64
 import hashlib
 import html
+import json
 import os
 import re
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -43,6 +51,7 @@ _NAME = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 PRINT_DPI = 200
 FIGURE_DIR = "figures"
 SCREEN_DPI = 100  # Jupyter shows the print-resolution PNG at this size (sharp on high-density screens)
+FIGURE_CACHE_ENV = "PLANLIB_FIGURE_CACHE"  # a folder: figures drawn once and reused (see cached())
 
 # (absolute folder, name) -> digests of the images saved under that name by this process, in order:
 # the first is <name>.png, the second <name>-2.png, …
@@ -51,22 +60,28 @@ _SAVED: dict[tuple[str, str], list[str]] = {}
 
 @dataclass
 class Figure:
-    figure: MplFigure
+    figure: MplFigure | None  # None for a figure read back from the cache (its PNG is kept instead)
     alt: str
     caption: str
     name: str
     marks: str = ""  # signs drawn beside values († low confidence, ‡ test value), explained in the caption
+    png: bytes | None = field(default=None, repr=False)  # the rendered PNG, once known
 
     def __post_init__(self) -> None:
         if not _NAME.match(self.name):
             raise ValueError(f"图名 {self.name!r} 须为小写英文、数字和连字符(用作文件名)")
         if not self.alt.strip():
             raise ValueError("每幅图都须有替代文字(alt)")
-        _literal_text(self.figure)
+        if self.figure is None and self.png is None:
+            raise ValueError("图须有 matplotlib 图或已生成的 PNG")
+        if self.figure is not None:
+            _literal_text(self.figure)
 
     def texts(self) -> list[str]:
         """Every non-empty text of the figure (titles, labels, tick labels, legend, annotations), as
         of its last draw (tick labels are made while drawing)."""
+        if self.figure is None:
+            return []  # read back from the cache: its texts were checked when it was drawn
         from matplotlib.text import Text
 
         return [t.get_text() for t in self.figure.findobj(Text) if t.get_visible() and t.get_text().strip()]
@@ -91,6 +106,9 @@ class Figure:
         """The PNG at print resolution (:data:`PRINT_DPI`), with fixed metadata so identical figures give
         identical bytes. Raises :class:`planlib.errors.DataError` (see :meth:`check_glyphs`) for a
         character the shipped fonts cannot draw, before or after drawing."""
+        if self.png is not None:
+            self.check_glyphs()  # the caption may have changed since (a caller adds notes to it)
+            return self.png
         import io
 
         import matplotlib as mpl
@@ -101,7 +119,8 @@ class Figure:
             _literal_text(self.figure)
             self.figure.savefig(buffer, format="png", dpi=PRINT_DPI, bbox_inches="tight", metadata={"Software": None})
         self.check_glyphs()  # and those made while drawing (e.g. category names on an axis)
-        return buffer.getvalue()
+        self.png = buffer.getvalue()
+        return self.png
 
     def save(self, folder: Path) -> Path:
         """Write the PNG (:meth:`render`) to ``<folder>/<name>.png``, or ``<name>-2.png`` … when this process
@@ -202,9 +221,51 @@ class Figure:
         display(bundle, raw=True, metadata=metadata)
 
     def _close(self) -> None:
+        if self.figure is None:
+            return
         import matplotlib.pyplot as plt
 
         plt.close(self.figure)  # shown once; keep Jupyter's inline backend from drawing it a second time
+
+
+def fingerprint(*parts: Any) -> str:
+    """A hex digest of ``parts``: pandas frames and series by their values and labels (row order counts),
+    anything else by its JSON (``str`` for what JSON cannot hold). Equal inputs, equal digest."""
+    h = hashlib.sha256()
+    for part in parts:
+        if hasattr(part, "columns") or hasattr(part, "dtype"):  # a DataFrame or Series
+            import pandas as pd
+
+            h.update(pd.util.hash_pandas_object(part, index=True).values.tobytes())
+            h.update(json.dumps([str(x) for x in getattr(part, "columns", [getattr(part, "name", "")])]).encode())
+        else:
+            h.update(json.dumps(part, sort_keys=True, default=str, ensure_ascii=False).encode())
+        h.update(b"\0")
+    return h.hexdigest()
+
+
+def cached(key: str, draw: Callable[[], Figure]) -> Figure:
+    """``draw()``, or the figure it drew before under ``key`` (see :func:`fingerprint`) when the environment
+    variable ``PLANLIB_FIGURE_CACHE`` names a folder that has it. A figure read back has the same PNG bytes,
+    alt text, caption, name and marks, and no matplotlib figure. Entries are written atomically (a PNG, then
+    its JSON), so parallel workers drawing the same figure at once both end with a whole entry."""
+    folder = os.environ.get(FIGURE_CACHE_ENV)
+    if not folder:
+        return draw()
+    base = Path(folder) / key
+    meta_path, png_path = base.with_suffix(".json"), base.with_suffix(".png")
+    if meta_path.is_file() and png_path.is_file():
+        meta = json.loads(meta_path.read_text(encoding="utf-8"))
+        return Figure(None, png=png_path.read_bytes(), **meta)
+    figure = draw()
+    png = figure.render()
+    meta = {"alt": figure.alt, "caption": figure.caption, "name": figure.name, "marks": figure.marks}
+    base.parent.mkdir(parents=True, exist_ok=True)
+    for path, data in ((png_path, png), (meta_path, json.dumps(meta, ensure_ascii=False).encode())):
+        tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+        tmp.write_bytes(data)
+        os.replace(tmp, path)
+    return figure
 
 
 NO_SOURCE = "来源未注明"

@@ -23,6 +23,7 @@ from planlib._assets import ENV as ASSETS_ENV
 from planlib._io import recover_dir, replace_dir
 from planlib._lock import run_lock
 from planlib._paths import PACKAGE_DIR, project_root
+from planlib.presentation.figures import FIGURE_CACHE_ENV
 from planlib.presentation.style import copy_fonts
 from planlib.publish.manifest import Manifest, Report, load_manifest
 from planlib.publish.notebook import ReportError
@@ -201,6 +202,12 @@ def engine_module(engine: str):
     return importlib.import_module(ENGINES[engine])
 
 
+def figure_cache(root: Path) -> Path:
+    """The build's figure cache (:func:`planlib.presentation.figures.cached`): inside ``reports/_build``, so it
+    lives for one build (removed with it, or as a leftover by the next build) and never outlives a code change."""
+    return root / "reports" / "_build" / ".figure-cache"
+
+
 def build_one(report: Report, root: Path, staging: Path, formats: tuple[str, ...], site_title: str,
               stage=lambda s: None, engine: str = "offline", kernel=None,
               timings: dict[str, float] | None = None) -> dict:  # fmt: skip
@@ -235,7 +242,8 @@ def build_one(report: Report, root: Path, staging: Path, formats: tuple[str, ...
     build.mkdir(parents=True)
     stage("执行笔记本")
     executed = execute(report.id, root / report.notebook, build / f"{report.id}.ipynb", report.parameters, cwd=build,
-                       env={ASSETS_ENV: report.id}, kernel=kernel)  # assets go to <build>/<id>/  # fmt: skip
+                       env={ASSETS_ENV: report.id, FIGURE_CACHE_ENV: str(figure_cache(root))},
+                       kernel=kernel)  # assets go to <build>/<id>/; figures drawn once per build  # fmt: skip
     doc = to_markdown(executed, report.id)
     (build / f"{report.id}.md").write_text(doc.markdown, encoding="utf-8")
     out = build / "_out"
@@ -516,7 +524,8 @@ def _build_locked(manifest: Manifest, selected: list[Report], formats: tuple[str
             state[SEEN_CACHE] = seen_cache[SEEN_CACHE]
         statuses = {r.id: report_status(r.id, staging, state, digests[r.id], result.failed)
                     for r in manifest.reports}  # fmt: skip
-        pages = _site_pages(manifest, staging, state, result, shared)  # indicator/district pages, downloads, search
+        # indicator/district pages, downloads, search (unless the manifest asks for a site of reports only)
+        pages = _site_pages(manifest, staging, state, result, shared) if manifest.pages else None
         write_index(manifest, staging, statuses, state, pages)
         if pages is not None:
             from planlib.publish.search import index_site

@@ -94,6 +94,7 @@ class Manifest:
     plan: str
     reports: list[Report]
     path: Path
+    pages: bool = True  # site.pages: write the monitoring pages beside the reports
 
     def get(self, report_id: str) -> Report:
         for report in self.reports:
@@ -114,6 +115,9 @@ class _SiteSpec(_Strict):
     # a tidy observations CSV (columns of planlib.inputs.observations.TIDY_COLUMNS) the reports read instead of
     # data/raw, relative to the project root — for a site of synthetic data made by code (tests)
     observations: str | None = None
+    # the monitoring pages (per indicator and 区县, downloads, search) beside the reports; false: a site of the
+    # reports and their index only
+    pages: bool = True
 
 
 class _ReportSpec(_Strict):
@@ -197,7 +201,8 @@ def load_manifest(path: Path | None = None) -> Manifest:
     if problems:
         raise DataError(problems)
     reports = [replace(r, plan_title=plan.title, evaluator=spec.site.evaluator or "") for r in reports]
-    return Manifest(title=spec.site.title or plan.title, plan=plan.id, reports=reports, path=path)
+    return Manifest(title=spec.site.title or plan.title, plan=plan.id, reports=reports, path=path,
+                    pages=spec.site.pages)
 
 
 def _vintage_problems(params: dict, display: str, where: str) -> list[Problem]:

@@ -527,8 +527,9 @@ def area_section(ctx: Context, area: str) -> Markdown:
         if rec["kind"] == "cumulative" and pd.isna(rec["latest_year"]):
             continue  # no full-year value in the period: a cumulative line would be empty
         charted = _visible(ctx)
-        chart = (cumulative_progress(ctx.plan, charted, rec["id"], ctx.as_of) if rec["kind"] == "cumulative"
-                 else trajectory(ctx.plan, charted, rec["id"], ctx.as_of))  # fmt: skip
+        chart = _drawn_once(ctx, "area_chart", lambda sid=rec["id"], kind=rec["kind"], obs=charted: (
+            cumulative_progress(ctx.plan, obs, sid, ctx.as_of) if kind == "cumulative"
+            else trajectory(ctx.plan, obs, sid, ctx.as_of)), rec["id"])  # fmt: skip
         parts.append(chart._repr_markdown_())
         ctx.shown.update(chart.marks)
     notes = _value_notes(ctx, rows)
@@ -600,10 +601,26 @@ def _knowable(text: str, as_of: int) -> bool:
     return all(int(y) <= as_of for y in re.findall(r"(20\d\d)年", text))
 
 
+def _drawn_once(ctx: Context | None, what: str, draw: Callable[[], Figure], *inputs: Any) -> Figure:
+    """``draw()`` through the build's figure cache (:func:`planlib.presentation.figures.cached`), keyed on
+    ``what``, the extra ``inputs`` and, with ``ctx``, everything a report's figure may be drawn from: the
+    plan, ``as_of``, the vintage and the observations of that vintage. Two reports that see the same data
+    (annual-2025 and final-2025) draw such a figure once; ``ctx=None`` for a figure that depends on no report
+    (the layout map)."""
+    from planlib.presentation.figures import cached, fingerprint
+
+    parts: list[Any] = [what, *inputs]
+    if ctx is not None:
+        plan = ctx.plan
+        parts += [plan.meta.model_dump(), plan.all_targets, ctx.as_of, ctx.vintage, ctx.observations]
+    return cached(fingerprint(*parts), draw)
+
+
 def status_chart(ctx: Context) -> Figure:
     from planlib.presentation.charts import status_overview
 
-    return status_overview(ctx.assessment, ctx.as_of, ctx.plan.meta.headline_label)
+    return _drawn_once(ctx, "status_chart",
+                       lambda: status_overview(ctx.assessment, ctx.as_of, ctx.plan.meta.headline_label))
 
 
 def jobs_chart(ctx: Context) -> Figure:
@@ -614,7 +631,7 @@ def jobs_chart(ctx: Context) -> Figure:
     ids = list(ctx.plan.indicators.loc[ctx.plan.indicators["kind"] == "cumulative", "id"])
     if not ids:
         raise ValueError(f"计划 {ctx.plan.id} 没有五年累计类主要指标,无法画累计进度图")
-    return cumulative_progress(ctx.plan, _visible(ctx), ids[0], ctx.as_of)
+    return _drawn_once(ctx, "jobs_chart", lambda: cumulative_progress(ctx.plan, _visible(ctx), ids[0], ctx.as_of))
 
 
 def layout_map(ctx: Context) -> Figure | Markdown:
@@ -622,7 +639,8 @@ def layout_map(ctx: Context) -> Figure | Markdown:
 
     if not ctx.plan.meta.layout_name:
         return Markdown("", "地图“区域布局”")
-    return maps.layout_map()
+    # drawn from the district data alone (the same for every report of a build)
+    return _drawn_once(None, "layout_map", maps.layout_map)
 
 
 def district_gdp_map(ctx: Context) -> Figure | Markdown:
@@ -641,9 +659,10 @@ def district_gdp_map(ctx: Context) -> Figure | Markdown:
         marked = {r["region"]: symbols([r]) for r in rows.to_dict("records") if symbols([r])}
         shown = "".join(dict.fromkeys(marked.values()))
         flagged = "".join(f"；其中{'、'.join(d for d, m in marked.items() if sym in m)}的数值标{sym}" for sym in shown)
-        figure = maps.district_map(values, title="各区县地区生产总值", unit="亿元", year=year,
-                                   source=f"{sources}种区县统计公报、政府工作报告及汇编（初步核算数，见数据来源）{flagged}",
-                                   name=f"gdp-map-{year}")  # fmt: skip
+        source = f"{sources}种区县统计公报、政府工作报告及汇编（初步核算数，见数据来源）{flagged}"
+        figure = _drawn_once(None, "district_map", lambda: maps.district_map(
+            values, title="各区县地区生产总值", unit="亿元", year=year, source=source, name=f"gdp-map-{year}"),
+            values, year, source)  # fmt: skip
         if shown:
             figure.caption += f"（{flagged.removeprefix('；')}：{' '.join(legend([shown]))}）"
             figure.marks = shown
@@ -820,8 +839,9 @@ def alerts_chart(ctx: Context) -> Figure | Markdown:
 
     if load_rules()["series"] not in set(ctx.plan.all_targets["id"]):
         return Markdown("", "图“失业预警”")
-    return trajectory(ctx.plan, _visible(ctx), load_rules()["series"], ctx.as_of, name="alerts-unemployment",
-                      title="失业预警：城镇调查失业率与规划控制线")  # fmt: skip
+    return _drawn_once(ctx, "alerts_chart", lambda: trajectory(
+        ctx.plan, _visible(ctx), load_rules()["series"], ctx.as_of, name="alerts-unemployment",
+        title="失业预警：城镇调查失业率与规划控制线"))  # fmt: skip
 
 
 def baseline_comparison(ctx: Context) -> Table:
