@@ -116,9 +116,9 @@ KINDS = "name、latest、latest_year、cumulative、completion、status、target
     ("{{latest work_injury_insurance_enrolment}}",
      "“{{latest work_injury_insurance_enrolment}}”在本报告中没有数值（数据暂缺）;"
      "应为:换用有数据的引用，或写作“{{latest work_injury_insurance_enrolment | 或数据暂缺}}”"),
-    ("{{national surveyed_unemployment_rate}}",
-     "“{{national surveyed_unemployment_rate}}”在本报告中没有数值（数据暂缺）;"
-     "应为:换用有数据的引用，或写作“{{national surveyed_unemployment_rate | 或数据暂缺}}”"),
+    ("{{national work_injury_insurance_enrolment}}",
+     "“{{national work_injury_insurance_enrolment}}”在本报告中没有数值（数据暂缺）;"
+     "应为:换用有数据的引用，或写作“{{national work_injury_insurance_enrolment | 或数据暂缺}}”"),
     ("{{latest x | 或者}}", "引用“{{latest x | 或者}}”中“|”后的“或者”无法识别;应为:“| 或数据暂缺”或不写"),
     ("{{}}", f"空的引用“{{{{}}}}”;应为:{{{{类型 指标}}}}，类型为{KINDS}"),
     ("{{value urban_new_jobs}}", "引用“{{value urban_new_jobs}}”的参数个数不对;应为:{{value 序列 年份}}"),
@@ -207,3 +207,19 @@ def test_skeleton_command_writes_references_that_fill_and_never_overwrites(tmp_p
     assert "authors: []" in target.read_text(encoding="utf-8")
     assert main(["commentary", "annual-1999"]) == 1
     assert "清单中没有报告“annual-1999”;应为:annual-2024 之一" in capsys.readouterr().err
+
+
+def test_each_site_reads_the_commentary_beside_its_own_manifest(tmp_path, monkeypatch):
+    # a user test found the national site printing the Chongqing analysts' text: the folder is per manifest
+    from planlib.inputs.commentary import COMMENTARY_ENV, commentary_path
+    from planlib.publish.manifest import load_manifest
+
+    repo = Path(__file__).resolve().parents[1]
+    monkeypatch.delenv("PLANLIB_ROOT", raising=False)
+    monkeypatch.delenv(COMMENTARY_ENV, raising=False)
+    national = load_manifest(repo / "reports" / "national" / "manifest.yaml")
+    assert {r.commentary_dir for r in national.reports} == {str(repo / "reports" / "national" / "commentary")}
+    assert {r.commentary_dir for r in load_manifest().reports} == {str(repo / "reports" / "commentary")}
+    assert commentary_path("annual-2024") == repo / "reports" / "commentary" / "annual-2024.md"
+    monkeypatch.setenv(COMMENTARY_ENV, str(tmp_path))  # as the publisher sets it for a national report
+    assert commentary_path("annual-2024") == tmp_path / "annual-2024.md"

@@ -46,7 +46,7 @@ def test_indicator_page_shows_each_reports_judgement_with_hand_checked_values(si
                      "进展": "累计 219.67,完成 73.2%", "状态": "快于序时进度"}]  # fmt: skip
     page = (site / "indicators" / "urban_new_jobs.html").read_text(encoding="utf-8")
     assert '<h1 class="title">城镇新增就业(万人)</h1>' in page
-    assert "基数:362万人(2020年);目标:≥300万人(五年累计)。" in page
+    assert "基数：362万人（2016—2020年累计）；目标：≥300万人（五年累计）。" in page  # the 十三五 total, not a 2020 value
     assert '<a href="../data/indicators/urban_new_jobs/observations.xlsx">XLSX</a>' in page
     observations = _csv(site / "data" / "indicators" / "urban_new_jobs" / "observations.csv")
     first = observations[0]
@@ -146,7 +146,7 @@ def test_bulk_archive_holds_observations_assessments_and_plan_with_an_index(site
     assert index == json.loads((site / "data" / "datapackage.json").read_text(encoding="utf-8"))
     fields = {f["name"]: f["description"] for f in index["resources"][0]["schema"]["fields"]}
     assert fields["source_url"] == "来源链接" and fields["unit"] == "单位"
-    assert len(obs) == 858 and all(r["source_title"] for r in obs)
+    assert len(obs) == 893 and all(r["source_title"] for r in obs)  # 858 of Chongqing, 35 national (全国)
     tables = {t["csv"] for t in index["site_tables"]}
     assert "data/districts/500101/values.csv" in tables and len(tables) == 14 * 2 + 2 + 38
 
@@ -239,3 +239,14 @@ def test_pages_are_redrawn_after_a_correction_to_any_observation(tmp_path, monke
 
     assert target in raw_observation_files(root / "data" / "raw")
     assert pages_digest(manifest, "same-source", "页脚") != before
+
+
+def test_project_targets_keep_their_range_as_the_reports_word_it(site):
+    # a user test found 20—30个 printed as “20个(每年)” on the projects page and in its CSV
+    import csv as csv_module
+
+    rows = list(csv_module.DictReader(
+        (site / "data" / "indicators" / "projects" / "judgements.csv").read_text(encoding="utf-8-sig").splitlines()))
+    targets = [r["目标"] for r in rows]
+    assert any(t.startswith("20—30个") for t in targets) and any(t.startswith("3—5个") for t in targets)
+    assert not any(t.startswith(("20个", "3个(")) for t in targets)

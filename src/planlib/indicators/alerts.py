@@ -49,8 +49,11 @@ def load_rules(path: Path = RULES_FILE) -> dict[str, Any]:
         raise DataError(validation_problems(path, raw, exc.errors())) from None
 
 
-def unemployment_alerts(observations: pd.DataFrame, as_of: int, rules: dict[str, Any] | None = None) -> pd.DataFrame:
-    """Every alert fired by data for years ≤ ``as_of``, for 全市 and any district with data.
+def unemployment_alerts(observations: pd.DataFrame, as_of: int, rules: dict[str, Any] | None = None,
+                        region: str = "全市") -> pd.DataFrame:  # fmt: skip
+    """Every alert fired by data for years ≤ ``as_of``, for ``region`` (the area whose plan the rules'
+    ceiling belongs to: 全市 for settings/alerts.yaml) and any district with data — never for another area
+    (a national figure is not judged against Chongqing's 控制线).
 
     Level rules apply to full-year and partial-period values (labelled); the year-on-year rule compares
     full-year values only (its ``previous`` is the value compared). ``previous_year_value`` is the full-year
@@ -67,6 +70,7 @@ def unemployment_alerts(observations: pd.DataFrame, as_of: int, rules: dict[str,
     seen = visible(observations, as_of)
     obs = seen[
         (seen["indicator_id"] == spec["series"]) & seen["preferred"] & seen["period_end"].notna()
+        & ((seen["region"] == region) | (seen["region_kind"] == "district"))
         & seen["period_type"].isin(["full_year", "year_end", "partial_year"])
     ]  # fmt: skip
     rows = []

@@ -99,25 +99,36 @@ def vs_national(obs: pd.DataFrame, series_ids: list[str], as_of: int, region: st
 def clusters_vs_city(obs: pd.DataFrame, year: int, region: str = CITY) -> pd.DataFrame:
     """Each published cluster figure (``region_kind == "cluster_total"``: 一区两群 and their parts, as the
     sources name them) of ``year`` beside the figure of ``region`` (the plan's area, e.g. 全市) of the same
-    series and year. Columns: indicator_id,
-    region, year, value, city, unit, share (value ÷ city for counts and totals, NaN for rates), difference
-    (value − city for rates, in percentage points; NaN for counts). Rows without a 全市 value are left out."""
+    series and year, taken from the same source as the cluster figure when that source gives one (a yearbook's
+    preliminary clusters beside its own preliminary total, never beside a later revision, so shares add up);
+    otherwise the preferred figure, and ``same_source`` says so.
+
+    Columns: indicator_id, region, year, value, city, unit, share (value ÷ city for counts and totals, NaN for
+    rates), difference (value − city for rates, in percentage points; NaN for counts), same_source (bool),
+    city_source. Rows without a figure for ``region`` are left out."""
     import pandas as pd
 
-    cols = ["indicator_id", "region", "year", "value", "city", "unit", "share", "difference"]
+    cols = ["indicator_id", "region", "year", "value", "city", "unit", "share", "difference", "same_source",
+            "city_source"]  # fmt: skip
     clusters = _annual(obs, region_kind="cluster_total")
     clusters = clusters[clusters["year"] == year]
     city = _annual(obs, region)
+    # every full-year figure of the area, preferred or not: a source's own total
+    every = obs[obs["is_annual"].astype(bool) & (obs["region"] == region) & (obs["year"] == year)]
     rows = []
     for c in clusters.to_dict("records"):
-        m = city[(city["indicator_id"] == c["indicator_id"]) & (city["year"] == year) & (city["unit"] == c["unit"])]
+        like = (every["indicator_id"] == c["indicator_id"]) & (every["unit"] == c["unit"])
+        own = every[like & (every["source_title"] == c["source_title"])]
+        m = own if not own.empty else city[(city["indicator_id"] == c["indicator_id"]) & (city["year"] == year)
+                                           & (city["unit"] == c["unit"])]  # fmt: skip
         if m.empty:
             continue
         value, whole = float(c["value"]), float(m.iloc[0]["value"])
         rate = c["unit"] in RATE_UNITS
         rows.append({"indicator_id": c["indicator_id"], "region": c["region"], "year": int(year), "value": value,
                      "city": whole, "unit": c["unit"], "share": float("nan") if rate or not whole else value / whole,
-                     "difference": value - whole if rate else float("nan")})  # fmt: skip
+                     "difference": value - whole if rate else float("nan"), "same_source": not own.empty,
+                     "city_source": m.iloc[0]["source_title"]})  # fmt: skip
     return pd.DataFrame(rows, columns=cols)
 
 
@@ -136,7 +147,9 @@ def required_change(assessment: pd.DataFrame, obs: pd.DataFrame, as_of: int, per
     report may see. For a level target (2025 level) the remaining years (``latest year + 1 … period_end``)
     must change by (target − latest) ÷ remaining years each year; for a yearly ceiling or floor the value must
     come back by (latest − target) or may move by at most the margin left; for a five-year total the pace is
-    the assessment's ``required_pace``. Columns: id, name, unit, year, change (the move against the target),
+    the assessment's ``required_pace`` (and a fall in its yearly flow counts only when that flow is below the
+    pace the rest of the period needs: a total ahead of 序时进度 may grow more slowly).
+    Columns: id, name, unit, year, change (the move against the target),
     target, remaining_years, required_per_year (NaN where only a margin applies), margin (target − latest in
     the target's direction; negative = the target is missed now), kind.
     """
@@ -157,6 +170,9 @@ def required_change(assessment: pd.DataFrame, obs: pd.DataFrame, as_of: int, per
         moved = previous_year_change(obs, rec["id"], int(years.max()), region)
         if moved is None or moved["change"] * sign >= 0:
             continue  # no change on the year before, or a move towards the target
+        pace = rec.get("required_pace")
+        if rec["kind"] == "cumulative" and not (pace == pace and pace is not None and moved["value"] < pace):
+            continue  # a smaller yearly flow of a five-year total is against it only below the pace still needed
         remaining = period_end - moved["year"]
         target = rec["target"]
         margin = sign * (moved["value"] - target) if target == target else float("nan")

@@ -75,10 +75,21 @@ def places_for(plan_areas: Sequence[str]) -> list[str]:
     return [SUMMARY, *plan_areas, *CLOSING]
 
 
-def commentary_path(report_id: str, root: Path | None = None) -> Path:
-    """Where the commentary of ``report_id`` lives: ``<project>/reports/commentary/<report_id>.md``."""
+COMMENTARY_ENV = "PLANLIB_COMMENTARY"  # set by the publisher: the commentary folder of the report's own site
+
+
+def commentary_path(report_id: str, root: Path | None = None, folder: Path | str | None = None) -> Path:
+    """Where the commentary of ``report_id`` lives: ``<folder>/<report_id>.md``, where ``folder`` is the
+    ``commentary/`` folder beside the site's manifest (given, or ``$PLANLIB_COMMENTARY`` as the publisher sets
+    it), by default ``<project>/reports/commentary`` — so a second site (``reports/national/manifest.yaml``)
+    never reads the first one's files."""
+    import os
+
     from planlib._paths import project_root
 
+    folder = folder or (os.environ.get(COMMENTARY_ENV) if root is None else None)
+    if folder:
+        return Path(folder) / f"{report_id}.md"
     return (root or project_root()).joinpath(*COMMENTARY_DIR, f"{report_id}.md")
 
 

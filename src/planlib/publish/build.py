@@ -23,6 +23,7 @@ from planlib._assets import ENV as ASSETS_ENV
 from planlib._io import recover_dir, replace_dir
 from planlib._lock import run_lock
 from planlib._paths import PACKAGE_DIR, project_root
+from planlib.inputs.commentary import COMMENTARY_ENV
 from planlib.presentation.figures import FIGURE_CACHE_ENV
 from planlib.presentation.style import copy_fonts
 from planlib.publish.manifest import Manifest, Report, load_manifest
@@ -113,7 +114,8 @@ def report_hash(report: Report, root: Path, shared: str, engine: str, seen: str 
     h = hashlib.sha256(shared.encode())
     h.update(seen.encode())
     h.update((root / report.notebook).read_bytes())
-    commentary = root / "reports" / "commentary" / f"{report.id}.md"  # the analysts' text (sections.commentary)
+    # the analysts' text (sections.commentary), in the commentary folder of the report's own site
+    commentary = Path(report.commentary_dir or root / "reports" / "commentary") / f"{report.id}.md"
     if commentary.is_file():
         h.update(b"commentary" + commentary.read_bytes())
     h.update(json.dumps({"p": report.parameters, "e": engine, "t": report.title},
@@ -242,7 +244,8 @@ def build_one(report: Report, root: Path, staging: Path, formats: tuple[str, ...
     build.mkdir(parents=True)
     stage("执行笔记本")
     executed = execute(report.id, root / report.notebook, build / f"{report.id}.ipynb", report.parameters, cwd=build,
-                       env={ASSETS_ENV: report.id, FIGURE_CACHE_ENV: str(figure_cache(root))},
+                       env={ASSETS_ENV: report.id, FIGURE_CACHE_ENV: str(figure_cache(root)),
+                            COMMENTARY_ENV: report.commentary_dir or str(root / "reports" / "commentary")},
                        kernel=kernel)  # assets go to <build>/<id>/; figures drawn once per build  # fmt: skip
     doc = to_markdown(executed, report.id)
     (build / f"{report.id}.md").write_text(doc.markdown, encoding="utf-8")
@@ -344,7 +347,7 @@ def write_index(manifest: Manifest, staging: Path, statuses: dict[str, str], sta
         gaps = f"<td>{missing[r.id]} 项</td>" if r.id in missing else ("<td>—</td>" if missing else "")
         rows.append(f"<tr><td>{html.escape(r.title)}</td><td>{html.escape(r.cutoff)}</td><td>{' · '.join(links)}</td>"
                     f"<td>{html.escape(status)}</td>{gaps}</tr>")  # fmt: skip
-    gaps_head = "<th>专栏1 数据暂缺</th>" if missing else ""
+    gaps_head = f"<th>{html.escape(pages.headline_label)} 数据暂缺</th>" if missing and pages is not None else ""
     nav = ""
     if pages is not None:
         nav = ('<nav class="site-nav"><a href="indicators/index.html">指标</a> · '
@@ -562,7 +565,8 @@ def _site_pages(manifest: Manifest, staging: Path, state: dict, result: BuildRes
     try:
         reuse = previous if previous.get("digest") == digest else None
         pages = write_site_pages(manifest, staging, footer, reuse=reuse, digest=digest)
-        state["_site_pages"] = {"digest": digest, "missing_headline": pages.missing_headline}
+        state["_site_pages"] = {"digest": digest, "missing_headline": pages.missing_headline,
+                                "headline_label": pages.headline_label}
         return pages
     except Exception as exc:  # the reports are built: a page failure must not lose them
         result.failed["site-pages"] = f"指标页、区县页生成失败:{type(exc).__name__}: {exc}"

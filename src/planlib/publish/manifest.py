@@ -30,6 +30,8 @@ class Report:
     parameters: dict[str, Any] = field(default_factory=dict)
     plan_title: str = ""  # the title of the plan evaluated (from the plan YAML the manifest names)
     evaluator: str = ""  # the evaluating body (manifest ``site.evaluator``), "" when not set
+    # the folder of the analysts' commentary files of this report's site: ``commentary/`` beside its manifest
+    commentary_dir: str = ""
 
     @property
     def kind_label(self) -> str:
@@ -200,7 +202,9 @@ def load_manifest(path: Path | None = None) -> Manifest:
         reports.append(Report(id=rid, kind=kind, title=title, notebook=notebook, parameters=params))
     if problems:
         raise DataError(problems)
-    reports = [replace(r, plan_title=plan.title, evaluator=spec.site.evaluator or "") for r in reports]
+    commentary_dir = str(Path(path).resolve().parent / "commentary")  # each site its own: never another plan's
+    reports = [replace(r, plan_title=plan.title, evaluator=spec.site.evaluator or "", commentary_dir=commentary_dir)
+               for r in reports]  # fmt: skip
     return Manifest(title=spec.site.title or plan.title, plan=plan.id, reports=reports, path=path,
                     pages=spec.site.pages)
 

@@ -37,6 +37,7 @@ class SitePages:
 
     pages: list[Page] = field(default_factory=list)
     missing_headline: dict[str, int] = field(default_factory=dict)  # report id -> 专栏1 indicators 数据暂缺
+    headline_label: str = "主要指标"  # the plan's name for its headline table (plan meta headline_label: 专栏1)
     files: int = 0
     reused: bool = False  # the pages of the previous build were kept (nothing they show changed)
 
@@ -198,7 +199,8 @@ def write_site_pages(manifest: Manifest, site: Path, footer: str, *, reuse: dict
 
     if reuse and (site / "indicators" / "index.html").is_file() and (site / "data" / "datapackage.json").is_file():
         report_tables_xlsx(site, [r.id for r in manifest.reports])
-        return SitePages(missing_headline=dict(reuse.get("missing_headline") or {}), reused=True)
+        return SitePages(missing_headline=dict(reuse.get("missing_headline") or {}), reused=True,
+                         headline_label=str(reuse.get("headline_label") or "主要指标"))
     for folder in PAGE_FOLDERS:  # a page that is gone (a district renamed, a table dropped) must not linger
         shutil.rmtree(site / folder, ignore_errors=True)
     if digest is not None and digest in _MEMO:
@@ -244,7 +246,7 @@ def _write_site_pages(manifest: Manifest, site: Path, footer: str) -> SitePages:
     observations = load_observations() if own is None else own
     meta = plan.meta
     assessments = S.report_assessments(plan, observations, manifest.reports)
-    result = SitePages()
+    result = SitePages(headline_label=meta.headline_label)
     for rid, frame in assessments.items():
         head = frame[frame["group"] == "headline"]
         result.missing_headline[rid] = int((head["status"] == "数据暂缺").sum())
@@ -287,5 +289,6 @@ def _write_site_pages(manifest: Manifest, site: Path, footer: str) -> SitePages:
             f'规划的全部量化目标,附机器可读的索引 <a href="{index.name}">{index.name}</a>(列名、单位、来源)。</p>'
             f"<h2>各页面的表格</h2><ul>{rows}</ul>")  # fmt: skip
     _list_page(site, "data/index.html", "数据下载", "每张表都有 CSV 与 XLSX;整站数据一个压缩包", body, **kw)
-    search_page(site, **kw)
+    served = Path(manifest.path).resolve().parent / "_site"  # where the build puts this site (site is its staging)
+    search_page(site, served=served, **kw)
     return result

@@ -14,7 +14,7 @@ import subprocess
 from pathlib import Path
 
 BUNDLE = "pagefind"
-SERVE_HINT = "python -m http.server --directory reports/_site 8000"
+SERVE_HINT = "python -m http.server --directory {site} 8000"
 
 _SCRIPT = """<script>
 (function () {
@@ -62,13 +62,22 @@ def index_site(site: Path) -> Path:
     return bundle
 
 
-def search_page(site: Path, *, site_title: str, footer: str) -> Path:
-    """``search.html``: pagefind's interface over HTTP; from ``file://`` a note on how to serve the site."""
+def search_page(site: Path, *, site_title: str, footer: str, served: Path | None = None) -> Path:
+    """``search.html``: pagefind's interface over HTTP; from ``file://`` a note on how to serve the site
+    (``served``: where the site will be, named relative to the project, e.g. ``reports/national/_site``)."""
+    from planlib._paths import project_root
     from planlib.presentation.escape import html_text
     from planlib.publish.pages import render
 
+    where = "reports/_site"
+    if served is not None:
+        try:
+            where = str(served.relative_to(project_root()))
+        except ValueError:
+            where = str(served)
+
     body = (f'<p id="search-file-note" class="search-note" hidden>搜索需要通过 HTTP 打开本站(浏览器不允许从本地'
-            f"文件读取搜索索引)。请在项目目录运行 <code>{html_text(SERVE_HINT)}</code>,再打开 "
+            f"文件读取搜索索引)。请在项目目录运行 <code>{html_text(SERVE_HINT.format(site=where))}</code>,再打开 "
             f"<code>http://localhost:8000/search.html</code>。其余页面从本地文件打开即可使用。</p>"
             f'<div id="search"></div>')  # fmt: skip
     out = site / "search.html"

@@ -110,9 +110,14 @@ def clusters_table(ctx: Context) -> Table | None:
                   .replace("低", f"比{area}低"))
         rows.append({"指标": f"{names.get(r['indicator_id'], r['indicator_id'])}（{r['unit']}）", "片区": r["region"],
                      "片区值": fmt_number(r["value"]), area: fmt_number(r["city"]), f"与{area}比较": beside})
+    notes = ["片区值为统计年鉴、统计公报按片区公布的数（片区口径以来源为准，如“含垫江”）。",
+             f"总量给出占{area}的比重，比率给出与{area}之差（百分点）。"]
+    apart = frame[~frame["same_source"].astype(bool)]
+    if not apart.empty:  # a revision shown, not hidden: the shares then need not add up to 100%
+        notes.append(f"{area}值取自{'、'.join(dict.fromkeys(apart['city_source']))}（本报告采用的数），片区值的来源"
+                     f"未给出同一版本的{area}值；两者可能是不同版本（如初步核算数与最终核实数），各片区比重之和可能不等于100%。")
     return Table(pd.DataFrame(rows), caption=f"片区与{area}比较（{ctx.as_of}年）", name="clusters-vs-city",
-                 notes=["片区值为统计年鉴、统计公报按片区公布的数（片区口径以来源为准，如“含垫江”）。",
-                        f"总量给出占{area}的比重，比率给出与{area}之差（百分点）。"])  # fmt: skip
+                 notes=notes)
 
 
 def against_target_text(ctx: Context) -> list[str]:
@@ -140,15 +145,19 @@ def against_target_text(ctx: Context) -> list[str]:
 
 
 def comparisons(ctx: Context) -> Markdown:
-    """The report's comparison section: heading, then each part the data support; empty when none does."""
-    parts = []
-    for heading, table in (("与上年比较", previous_year_table(ctx)), ("与全国比较", national_table(ctx)),
-                           (f"片区与{ctx.plan.meta.region}比较", clusters_table(ctx))):  # fmt: skip
+    """The report's comparison section: heading, then each part the data support; empty when none does. The
+    heading names only the parts shown (与上年、全国和片区比较 when all three are)."""
+    parts, named = [], []
+    for short, heading, table in (("上年", "与上年比较", previous_year_table(ctx)),
+                                  ("全国", "与全国比较", national_table(ctx)),
+                                  ("片区", f"片区与{ctx.plan.meta.region}比较", clusters_table(ctx))):  # fmt: skip
         if table is not None:
+            named.append(short)
             parts.append(f"## {md_text(heading)}\n\n{table._repr_markdown_()}")
     against = against_target_text(ctx)
     if against:
         parts.append("## " + md_text("与目标方向相反的变化") + "\n\n" + "\n".join(f"- {md_text(t)}" for t in against))
     if not parts:
         return Markdown("", f"段落“{HEADING}”")
-    return Markdown(f"# {md_text(HEADING)}\n\n" + "\n\n".join(parts) + "\n", f"段落“{HEADING}”")
+    title = ("与" + "、".join(named[:-1]) + ("和" if len(named) > 1 else "") + named[-1] + "比较") if named else "比较"
+    return Markdown(f"# {md_text(title)}\n\n" + "\n\n".join(parts) + "\n", f"段落“{title}”")

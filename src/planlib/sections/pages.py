@@ -35,8 +35,6 @@ PERIOD_TYPE_LABEL = {
     "as_of": "截至某日",
     "static": "无时间",
 }
-COMPARATOR = {">=": "≥", ">": ">", "<": "<", "<=": "≤", "=": "="}
-PERIOD_TEXT = {"five_year_total": "五年累计", "per_year": "每年", "by_end": "{year}年"}
 
 
 class ReportLike(Protocol):
@@ -114,12 +112,23 @@ def report_assessments(
 
 
 def _target_text(spec: Any) -> str:
-    """'≥300万人(五年累计)' from the plan's row (comparator, target, unit, period)."""
-    if spec["target"] != spec["target"]:
+    """The target as the reports word it (:func:`planlib.presentation.narrative.target_text`: '≥300万人(五年
+    累计)', '20—30个', '高于地区生产总值增速'), or 数据暂缺 for a row without one."""
+    from planlib.presentation.narrative import target_text
+
+    if spec["target"] != spec["target"] and spec["comparator"] not in ("higher_than", "steady_growth"):
         return MISSING_TEXT
-    period = PERIOD_TEXT.get(str(spec["period"]), "").format(year=spec["target_year"])
-    return (f"{COMPARATOR.get(str(spec['comparator']), '')}{fmt_number(spec['target'])}{spec['unit']}"
-            + (f"({period})" if period else ""))  # fmt: skip
+    return target_text(spec)
+
+
+def _baseline_text(spec: Any) -> str:
+    """'362万人（2016—2020年累计）' for a five-year total, '76.1万人（2020年）' for a level; 数据暂缺 without one."""
+    if not _known(spec["baseline"]):
+        return MISSING_TEXT
+    period = spec.get("baseline_period")
+    when = (f"{str(period).replace('-', '—')}年累计" if isinstance(period, str) and period.strip()
+            else f"{int(spec['baseline_year'])}年")  # fmt: skip
+    return f"{fmt_number(spec['baseline'])}{spec['unit']}（{when}）"
 
 
 def _known(value: Any) -> bool:
@@ -208,11 +217,11 @@ def indicator_pages(plan: Plan, observations: pd.DataFrame, reports: Sequence[Re
     for spec in plan.indicators.to_dict("records"):
         sid = spec["id"]
         names = {sid: spec["name"]}
-        base = (f"{fmt_number(spec['baseline'])}{spec['unit']}({spec['baseline_year']}年)"
-                if spec["baseline"] == spec["baseline"] else MISSING_TEXT)  # fmt: skip
-        where = f"{spec['section']}第{spec['number']}项 · {spec['attribute'] or ''} · {spec['area'] or ''}"
+        base = _baseline_text(spec)
+        where = " · ".join(str(x) for x in (f"{spec['section']}第{spec['number']}项", spec["attribute"], spec["area"])
+                           if _known(x) and str(x).strip())  # fmt: skip
         facts = [where.strip(" ·"),
-                 f"基数:{base};目标:{_target_text(spec)}。"]  # fmt: skip
+                 f"基数：{base}；目标：{_target_text(spec)}。"]  # fmt: skip
         plan_text = [t for t in (f"规划原文:{spec['source_text']}" if spec["source_text"] else "",
                                  f"口径说明:{spec['note']}" if isinstance(spec["note"], str) else "") if t]  # fmt: skip
         judged = _judgements_table([sid], names, reports, assessments, "judgements", f"{spec['name']}:各期报告的判断")

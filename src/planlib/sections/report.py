@@ -251,7 +251,7 @@ def _alert_rows(ctx: Context) -> pd.DataFrame:
     obs, meta = ctx.observations, ctx.plan.meta
     # the plan's region, and its districts where it has a district layout
     ours = (obs["region"] == meta.region) | ((obs["region_kind"] == "district") & bool(meta.layout_name))
-    alerts = unemployment_alerts(obs[ours], as_of=ctx.as_of)
+    alerts = unemployment_alerts(obs[ours], as_of=ctx.as_of, region=meta.region)
     # the base year is before the plan: its figures are baselines, never alerts of the plan period
     alerts = alerts[alerts["year"].isna() | (alerts["year"] >= meta.period_start)].copy()
     alerts["source"] = [_src(t, u) for t, u in zip(alerts["source_title"], alerts["source_url"], strict=True)]
@@ -783,7 +783,8 @@ def alerts_table(ctx: Context) -> Table | Markdown:
     if alerts.empty:
         return _paragraphs([f"截至{ctx.as_of}年，城镇调查失业率未触发任何预警规则。规则：{rules}。"], "段落“失业预警”")
     districts = _district_unemployment(ctx)
-    scope = (f"区县调查失业率尚未公布，仅对{ctx.plan.meta.region}判断。" if districts.empty else
+    scope = ("" if not ctx.plan.meta.layout_name else  # a plan without districts has no district scope to state
+             f"区县调查失业率尚未公布，仅对{ctx.plan.meta.region}判断。" if districts.empty else
              f"{ctx.plan.meta.region}和已公布调查失业率的{districts['region'].nunique()}个区县均已判断。")  # fmt: skip
     import pandas as pd
 
