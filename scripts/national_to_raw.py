@@ -31,6 +31,16 @@ NAMES = {"补贴性职业技能培训": "开展补贴性职业技能培训", "�
 NO_SERIES = {"农民工职业技能培训", "技能劳动者总量", "新增劳动力平均受教育年限"}
 
 
+
+def _url(url: str) -> str:
+    """The page's address as the research file gives it, less an unfilled web-template placeholder that a copy
+    left at its end (“…/2797174616/{{href}}” → “…/2797174616/”) and a stray trailing dot of the host
+    (“hkcd.com.” → “hkcd.com”): both make the link fail, neither is part of the address."""
+    import re
+
+    url = re.sub(r"\{\{[^{}]*\}\}$", "", url.strip())
+    return re.sub(r"^(https?://[^/]+)\.(?=/|$)", r"\1", url)
+
 def convert(source: Path = SOURCE, target: Path = TARGET) -> tuple[int, list[str]]:
     """Write the raw file; returns the number of rows written and the reasons for the rows left out."""
     rows, skipped = [], []
@@ -47,7 +57,7 @@ def convert(source: Path = SOURCE, target: Path = TARGET) -> tuple[int, list[str
                 continue
             rows.append({"indicator": NAMES.get(rec["indicator"], rec["indicator"]), "year": year,
                          "value": rec["value"], "unit": rec["unit"], "kind": kind, "district": "全国",
-                         "source_title": rec["source_title"], "source_url": rec["source_url"],
+                         "source_title": rec["source_title"], "source_url": _url(rec["source_url"]),
                          "confidence": rec["confidence"], "note": rec["note"], "quote": rec["quote"]})  # fmt: skip
     columns = ["indicator", "year", "value", "unit", "kind", "district", "source_title", "source_url", "confidence",
                "note", "quote"]  # fmt: skip
