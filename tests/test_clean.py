@@ -601,7 +601,8 @@ def test_non_districts_state_their_rule():
     assert set(totals["name"]) == {"主城都市区", "中心城区", "主城新区", "渝东北三峡库区城镇群", "渝东南武陵山区城镇群",
                                    "主城都市区(含垫江)", "渝西地区", "渝东新城", "渝东北三峡库区城镇群(不含垫江)"}
     assert table[table["kind"] != "district"]["rule"].notna().all()
-    assert table.loc[table["kind"] == "municipality", "name"].tolist() == ["全市"]
+    # the whole area of each plan: 全市 (Chongqing) and 全国 (the national plan's figures, data/raw/national)
+    assert table.loc[table["kind"] == "municipality", "name"].tolist() == ["全市", "全国"]
 
 
 def test_district_table_is_a_copy():

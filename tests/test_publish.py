@@ -62,7 +62,8 @@ def test_build_writes_the_site_layout(built):
             '<a href="annual-2023.docx">Word 版</a>') in index
     csvs = sorted(p.name for p in (site / "annual-2023" / "tables").glob("*.csv"))
     assert csvs == ["clusters-vs-city.csv", "coverage.csv", "headline-indicators.csv", "heat-index.csv",
-                    "previous-year.csv", "project-targets.csv", "sources.csv", "unemployment-alerts.csv"]
+                    "previous-year.csv", "project-targets.csv", "sources.csv", "unemployment-alerts.csv",
+                    "vs-national.csv"]
     figures = sorted(p.name for p in (site / "annual-2023" / "figures").glob("*.png"))
     assert figures == ["alerts-unemployment.png", "gdp-map-2022.png", "layout-map.png", "progress-urban-new-jobs.png", "status-overview.png",
                        "trajectory-graduate-placement-rate.png", "trajectory-high-skilled-workers-total.png",

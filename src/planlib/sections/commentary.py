@@ -70,6 +70,14 @@ def commentary(ctx: Context, report_id: str, place: str) -> Markdown:
     return Markdown(rendered.get(place, ""), f"{found.file} 位置“{place}”")
 
 
+def areas(ctx: Context, report_id: str) -> Markdown:
+    """Every plan area's section (:func:`planlib.sections.report.areas`), each followed by the analysts' text
+    for that area when the report's commentary has some."""
+    from planlib.sections.report import areas as area_sections
+
+    return area_sections(ctx, after=lambda area: commentary(ctx, report_id, area))
+
+
 def render(found: Commentary, ctx: Context) -> dict[str, str]:
     """Every non-empty place of ``found`` → its Markdown (closing places with their heading)."""
     info = facts(ctx)
