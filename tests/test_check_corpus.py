@@ -210,8 +210,8 @@ CASES = [
                                          row("99.99", confidence="medium", title="测试公报乙")), 0, (
         passed(2),
         "  警告:同一指标、地区、时期有不同数值(文件内及与 data/raw 中已有数据比对):1 组(来源有分歧 1 组)",
-        "  警告:冲突:城镇新增就业(urban_new_jobs)·全市·2020年:选用 70.67 万人(“测试公报甲”,{path} 第 2 行,high);"
-        "未选用 99.99 万人(“测试公报乙”,{path} 第 3 行,medium)——选用的来源可信度较高(high 高于 medium)",
+        "  警告:冲突:城镇新增就业(urban_new_jobs)·全市·2020年:选用 70.67 万人(“测试公报甲”,{path} 第 2 行,可信度高);"
+        "未选用 99.99 万人(“测试公报乙”,{path} 第 3 行,可信度中)——选用的来源可信度较高(可信度高,另一来源中)",
     )),
     Case(  # shared case conflicting_duplicate_observations.csv, against BASE's 70.67 (medium)
         "shared case conflicting_duplicate",
@@ -220,14 +220,14 @@ CASES = [
             passed(1),
             "  警告:同一指标、地区、时期有不同数值(文件内及与 data/raw 中已有数据比对):1 组(来源有分歧 1 组)",
             "  警告:冲突:城镇新增就业(urban_new_jobs)·全市·2022年:选用 99.99 万人(“2022年重庆市国民经济和社会发展统计公报”,"
-            "{path} 第 2 行,high);未选用 70.67 万人(“基准测试公报甲(测试数据)”,data/raw/base_observations.csv 第 2 行,"
-            "medium)——选用的来源可信度较高(high 高于 medium)",
+            "{path} 第 2 行,可信度高);未选用 70.67 万人(“基准测试公报甲(测试数据)”,data/raw/base_observations.csv 第 2 行,"
+            "可信度中)——选用的来源可信度较高(可信度高,另一来源中)",
         )),
     Case("conflict decided by file order", csv(H, row("80", year="2021", confidence="high", title="测试公报丙")), 0, (
         passed(1),
         "  警告:同一指标、地区、时期有不同数值(文件内及与 data/raw 中已有数据比对):1 组(来源有分歧 1 组)",
         "  警告:冲突:城镇新增就业(urban_new_jobs)·全市·2021年:选用 75.1 万人(“基准测试公报乙(测试数据)”,"
-        "data/raw/base_observations.csv 第 3 行,high);未选用 80 万人(“测试公报丙”,{path} 第 2 行,high)"
+        "data/raw/base_observations.csv 第 3 行,可信度高);未选用 80 万人(“测试公报丙”,{path} 第 2 行,可信度高)"
         "——两者可信度相同、日期无从比较,按文件中的先后顺序取在前的一条",
     )),
     Case(  # shared case census_revision_observations.csv
@@ -241,16 +241,16 @@ CASES = [
             passed(2),
             "  警告:同一指标、地区、时期有不同数值(文件内及与 data/raw 中已有数据比对):1 组(新版本取代旧版本 1 组)",
             "  警告:修订:地区生产总值(gdp)·万州区·2023年:选用 1150 亿元(“万州区2024年国民经济和社会发展统计公报"
-            "(第五次全国经济普查后修订2023年数)”,{path} 第 3 行,high);未选用 1100 亿元(“万州区2023年国民经济和社会发展统计公报"
-            "(2024-03-20)”,{path} 第 2 行,high)——选用的来源写明修订(“第五次全国经济普查”),另一来源没有",
+            "(第五次全国经济普查后修订2023年数)”,{path} 第 3 行,可信度高);未选用 1100 亿元(“万州区2023年国民经济和社会发展统计公报"
+            "(2024-03-20)”,{path} 第 2 行,可信度高)——选用的来源写明修订(“第五次全国经济普查”),另一来源没有",
         )),
     Case("later published date wins", csv(HP, row("71", confidence="high", title="初步数(测试)").replace(
         ",high,", ",high,2021-02-01,"), row("72", confidence="medium", title="年鉴(测试)").replace(
         ",medium,", ",medium,2021-09-30,")), 0, (
         passed(2),
         "  警告:同一指标、地区、时期有不同数值(文件内及与 data/raw 中已有数据比对):1 组(新版本取代旧版本 1 组)",
-        "  警告:修订:城镇新增就业(urban_new_jobs)·全市·2020年:选用 72 万人(“年鉴(测试)”,{path} 第 3 行,medium);"
-        "未选用 71 万人(“初步数(测试)”,{path} 第 2 行,high)——选用的来源发布日期(2021-09-30)晚于另一来源(2021-02-01)",
+        "  警告:修订:城镇新增就业(urban_new_jobs)·全市·2020年:选用 72 万人(“年鉴(测试)”,{path} 第 3 行,可信度中);"
+        "未选用 71 万人(“初步数(测试)”,{path} 第 2 行,可信度高)——选用的来源发布日期(2021-09-30)晚于另一来源(2021-02-01)",
     )),
     Case("same value twice is no conflict", csv(H, row("70.67", year="2022", title="测试转载")), 0, (passed(1),)),
     # ---------------------------------------------------------------- district wording
@@ -347,16 +347,16 @@ def test_a_file_inside_data_raw_is_compared_with_the_other_raw_files(project, ca
         "data/raw/second_observations.csv: 通过 —— 1 行,载入 1 行,1 个序列,1 个地区",
         "  警告:同一指标、地区、时期有不同数值(文件内及与 data/raw 中已有数据比对):1 组(来源有分歧 1 组)",
         "  警告:冲突:城镇新增就业(urban_new_jobs)·全市·2022年:选用 70.67 万人(“基准测试公报甲(测试数据)”,"
-        "data/raw/base_observations.csv 第 2 行,medium);未选用 99 万人(“测试公报丁”,data/raw/second_observations.csv "
-        "第 2 行,low)——选用的来源可信度较高(medium 高于 low)",
+        "data/raw/base_observations.csv 第 2 行,可信度中);未选用 99 万人(“测试公报丁”,data/raw/second_observations.csv "
+        "第 2 行,可信度低)——选用的来源可信度较高(可信度中,另一来源低)",
     ]
     code, out, err = _run(capsys, project / BASE_FILE)  # BASE itself: no row of it conflicts with itself
     assert out[0] == "data/raw/base_observations.csv: 通过 —— 2 行,载入 2 行,1 个序列,1 个地区"
     assert out[1:] == [
         "  警告:同一指标、地区、时期有不同数值(文件内及与 data/raw 中已有数据比对):1 组(来源有分歧 1 组)",
         "  警告:冲突:城镇新增就业(urban_new_jobs)·全市·2022年:选用 70.67 万人(“基准测试公报甲(测试数据)”,"
-        "data/raw/base_observations.csv 第 2 行,medium);未选用 99 万人(“测试公报丁”,data/raw/second_observations.csv "
-        "第 2 行,low)——选用的来源可信度较高(medium 高于 low)",
+        "data/raw/base_observations.csv 第 2 行,可信度中);未选用 99 万人(“测试公报丁”,data/raw/second_observations.csv "
+        "第 2 行,可信度低)——选用的来源可信度较高(可信度中,另一来源低)",
     ]
 
 

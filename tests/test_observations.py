@@ -180,7 +180,7 @@ def test_choice_rule_text_comes_from_the_settings():
          "选用的来源写明发布日期(2023-09-30),另一来源没有"),
         # ③ confidence
         ({"source_title": "网站", "confidence": "low"}, {"source_title": "公报", "confidence": "high"}, 1, True,
-         "选用的来源可信度较高(high 高于 low)"),
+         "选用的来源可信度较高(可信度高,另一来源低)"),
         ({"source_title": "测试", "confidence": "test"}, {"source_title": "网站", "confidence": "low"}, 1, True,
          "另一条是测试值(非公布数据),测试值从不取代其他数值"),
         # ④ a date guessed from the title
@@ -203,8 +203,9 @@ def test_each_step_of_the_choice_rule(first, second, winner, conflict, reason):
     assert list(out["superseded"]) == [not conflict and loser == 0, not conflict and loser == 1]
     rows = out.to_dict("records")
     w, lo = rows[winner], rows[loser]
-    shown_w = f"{w['value']:g} 万人(“{w['source_title']}”,t.csv 第 {w['source_line']} 行,{w['confidence']})"
-    shown_l = f"{lo['value']:g} 万人(“{lo['source_title']}”,t.csv 第 {lo['source_line']} 行,{lo['confidence']})"
+    label = {"high": "高", "medium": "中", "low": "低", "test": "测试值"}  # settings/choice.yaml's words, not keys
+    shown_w = f"{w['value']:g} 万人(“{w['source_title']}”,t.csv 第 {w['source_line']} 行,可信度{label[w['confidence']]})"
+    shown_l = f"{lo['value']:g} 万人(“{lo['source_title']}”,t.csv 第 {lo['source_line']} 行,可信度{label[lo['confidence']]})"
     assert w["choice"] == f"选用本值;同一指标、地区、时期另有 {shown_l},未选用,因为{reason}。"
     assert lo["choice"] == f"未选用本值;同一指标、地区、时期选用的是 {shown_w},因为{reason}。"
     [found] = find_conflicts(out)
@@ -239,8 +240,8 @@ def test_a_conflict_names_every_other_value_and_the_duplicates():
     out = choose_preferred(_cell({"value": 70.67, "source_title": "甲", "confidence": "high"},
                                  {"value": 70.67, "source_title": "乙", "confidence": "medium"},
                                  {"value": 99.99, "source_title": "丙", "confidence": "low"}))  # fmt: skip
-    assert out.loc[0, "choice"] == ("选用本值;同一指标、地区、时期另有 99.99 万人(“丙”,t.csv 第 4 行,low),未选用,"
-                                    "因为选用的来源可信度较高(high 高于 low);另有 1 条来源给出相同数值。")  # fmt: skip
+    assert out.loc[0, "choice"] == ("选用本值;同一指标、地区、时期另有 99.99 万人(“丙”,t.csv 第 4 行,可信度低),未选用,"
+                                    "因为选用的来源可信度较高(可信度高,另一来源低);另有 1 条来源给出相同数值。")  # fmt: skip
     assert out.loc[1, "choice"] == "" and out["conflict"].all()
 
 
@@ -302,18 +303,18 @@ def test_real_data_choices_and_every_difference_is_reported(obs):
     assert lines[-17:] == [head, *(c.line() for c in report.conflicts)]
     assert lines[-17 + 13] == (
         "冲突:地区生产总值实际增速(gdp_real_growth)·綦江区·2023年:选用 6.4%(含万盛经开区)(“重庆统计年鉴2024 表20-2 "
-        "各区县生产总值(2023年,仅指数)”,data/raw/round3/district_observations.csv 第 207 行,high);未选用 6.5%"
+        "各区县生产总值(2023年,仅指数)”,data/raw/round3/district_observations.csv 第 207 行,可信度高);未选用 6.5%"
         "(“2023年重庆市綦江区国民经济和社会发展统计公报(转载,繁体)”,data/raw/district/observations.csv 第 153 行,"
-        "medium)——选用的来源写明发布日期(2025-05-06),另一来源没有;两者口径不同(选用的一条含万盛经开区,另一条不含"
+        "可信度中)——选用的来源写明发布日期(2025-05-06),另一来源没有;两者口径不同(选用的一条含万盛经开区,另一条不含"
         "特殊功能区),不是同一数字的不同版本"
     )
     assert lines[-17 + 7] == (
         "修订:地区生产总值(gdp)·全市·2024年(最终核实数):选用 32046.73 亿元(“2025年重庆市国民经济和社会发展统计公报"
-        "(市统计局、国家统计局重庆调查总队,2026-03-26)”,data/raw/round3/municipal_observations.csv 第 18 行,high);"
+        "(市统计局、国家统计局重庆调查总队,2026-03-26)”,data/raw/round3/municipal_observations.csv 第 18 行,可信度高);"
         "未选用 32193.15 亿元(“重庆统计年鉴2025(市统计局、国家统计局重庆调查总队;中国统计出版社2025-11)”,"
-        "data/raw/round3/municipal_observations.csv 第 68 行,high)——选用的来源写明修订(“最终核实数”),另一来源没有;"
+        "data/raw/round3/municipal_observations.csv 第 68 行,可信度高)——选用的来源写明修订(“最终核实数”),另一来源没有;"
         "未选用 32193.15 亿元(“重庆日报2025-03-11第10版:关于重庆市2024年国民经济和社会发展计划执行情况及2025年计划草案的报告”,"
-        "data/raw/chongqing_municipal_observations.csv 第 79 行,high)——选用的来源写明修订(“最终核实数”),另一来源没有"
+        "data/raw/chongqing_municipal_observations.csv 第 79 行,可信度高)——选用的来源写明修订(“最终核实数”),另一来源没有"
     )
 
 
@@ -353,9 +354,9 @@ def test_a_duplicate_is_reported_by_process_with_both_values(repo_copy):
     [dup] = [c for c in report.conflicts if c.indicator_id == "urban_new_jobs"]
     assert dup.line() == (
         "冲突:城镇新增就业(urban_new_jobs)·全市·2022年:选用 99.99 万人(“2022年重庆市国民经济和社会发展统计公报”,"
-        "data/raw/dup_observations.csv 第 2 行,high);未选用 70.67 万人(“2022年重庆市国民经济和社会发展统计公报"
+        "data/raw/dup_observations.csv 第 2 行,可信度高);未选用 70.67 万人(“2022年重庆市国民经济和社会发展统计公报"
         "(全文转载;官方页 cq.gov.cn/zwgk/zfxxgkml/sjfb_120853/tjgb/202303/t20230320_11785098.html)”,"
-        "data/raw/chongqing_municipal_observations.csv 第 5 行,medium)——选用的来源可信度较高(high 高于 medium)"
+        "data/raw/chongqing_municipal_observations.csv 第 5 行,可信度中)——选用的来源可信度较高(可信度高,另一来源中)"
     )
     assert dup.line() in report.lines()
     assert cell.iloc[0]["choice"].startswith("选用本值;同一指标、地区、时期另有 70.67 万人(")

@@ -66,9 +66,9 @@ def test_a_test_value_never_displaces_a_published_one(tmp_path, capsys):
     ])  # fmt: skip
     assert code == 0
     assert ("警告:冲突:城镇新增就业(urban_new_jobs)·全市·2023年:选用 73.9 万人(“新华网重庆:数读2024年重庆市政府工作报告"
-            "(2023年成绩)”,data/raw/chongqing_municipal_observations.csv 第 6 行,medium);未选用 99.9 万人(“我的试算(合成测试)”,"
-            f"{path} 第 2 行,test)——另一条是测试值(非公布数据),测试值从不取代其他数值") in out
-    assert ("未选用 88.8 万人(“某聚合页转载(数据未经修订)”," f"{path} 第 3 行,low)——选用的来源可信度较高(medium 高于 low)") in out
+            "(2023年成绩)”,data/raw/chongqing_municipal_observations.csv 第 6 行,可信度中);未选用 99.9 万人(“我的试算(合成测试)”,"
+            f"{path} 第 2 行,可信度测试值)——另一条是测试值(非公布数据),测试值从不取代其他数值") in out
+    assert ("未选用 88.8 万人(“某聚合页转载(数据未经修订)”," f"{path} 第 3 行,可信度低)——选用的来源可信度较高(可信度中,另一来源低)") in out
 
 
 def test_a_unit_slip_is_named(tmp_path, capsys):

@@ -353,9 +353,11 @@ class SourcedValue:
     published: str | None
 
     def shown(self) -> str:
-        """“70.67 万人(“2022年统计公报”,data/raw/x.csv 第 5 行,medium)”."""
+        """“70.67 万人(“2022年统计公报”,data/raw/x.csv 第 5 行,可信度中)” (the confidence in the words of
+        ``settings/choice.yaml``, never its key)."""
         where = f"{self.source_file} 第 {self.source_line} 行" if self.source_file else "位置不详"
-        return f"{self.value}(“{self.source_title}”,{where},{self.confidence})"
+        label = load_choice_settings().confidence.get(self.confidence, {}).get("label") or self.confidence
+        return f"{self.value}(“{self.source_title}”,{where},可信度{label})"
 
 
 @dataclass(frozen=True)
@@ -1089,7 +1091,9 @@ def _decide(
                 return rule, reasons["published_missing"].format(a=published[best])
             return rule, reasons["published"].format(a=published[best], b=published[other])
         if rule == "confidence":
-            return rule, reasons["confidence"].format(a=records[best]["confidence"], b=records[other]["confidence"])
+            label = {k: v.get("label") or k for k, v in settings.confidence.items()}  # the words, never the keys
+            a, b = (records[i]["confidence"] for i in (best, other))
+            return rule, reasons["confidence"].format(a=label.get(a, a), b=label.get(b, b))
         if rule == "published_guess":
             if guesses[other] is None:
                 return rule, reasons["published_guess_missing"].format(a=guesses[best])

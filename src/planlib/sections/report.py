@@ -796,7 +796,7 @@ def alerts_table(ctx: Context) -> Table | Markdown:
                           "上年值（%）": ["—" if is_missing(v) else v for v in alerts["previous_year_value"]],
                           "来源": [f"[{register[s]}]" for s in alerts["source"]]})  # fmt: skip
     return Table(frame, caption=f"失业预警（截至{ctx.as_of}年）", name="unemployment-alerts",
-                 notes=[f"规则（settings/alerts.yaml）：{rules}。{scope}",
+                 notes=[f"预警规则：{rules}。{scope}",
                         *_legend(marks)])  # fmt: skip
 
 
@@ -940,7 +940,7 @@ def method_text(ctx: Context) -> Markdown:
              "期末水平目标的完成度 = （最新值 − 基数）÷（目标值 − 基数）。",
              "年度约束目标逐年判断是否满足，报告满足的年数；相对目标逐年与参照序列比较；"
              "“稳步增长”逐年判断是否不下降。"]  # fmt: skip
-    lines.append("数据版本：data/raw 中已公布的全部数据（最新）。" if ctx.vintage == "latest" else
+    lines.append("数据版本：已收集的全部公布数据（最新）。" if ctx.vintage == "latest" else
                  f"数据版本：按 {ctx.vintage} 已公布的数据重写（此后的修订和发布不计入）。")  # fmt: skip
     lines += list(settings.describe())
     lines += [f"状态“{k}”：{v}。" for k, v in A.STATUS_MEANING.items()]
