@@ -16,10 +16,22 @@ import pytest
 
 
 @pytest.fixture(scope="module")
-def site(built) -> Path:
-    root, result = built
-    assert "site-pages" not in result.failed, result.failed
-    return root / "reports" / "_site"
+def site(tmp_path_factory) -> Path:
+    """The pages of one real offline build of annual-2023, in a project of this module's own (the shared
+    ``built`` project is changed by other modules' tests: its manifest gains reports)."""
+    from planlib.publish.build import build
+
+    from .conftest import make_project
+
+    mp = pytest.MonkeyPatch()
+    root = make_project(tmp_path_factory.mktemp("pages"), mp, [{"id": "annual-2023", "notebook": "notebooks/annual.ipynb"}],
+                        pages=True)
+    try:
+        result = build(progress=False)
+        assert result.ok and "site-pages" not in result.failed, result.failed
+        yield root / "reports" / "_site"
+    finally:
+        mp.undo()
 
 
 def _csv(path: Path) -> list[dict[str, str]]:
