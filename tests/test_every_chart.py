@@ -3,20 +3,19 @@ any figure is a tofu box: each text is drawn with a shipped font that has all it
 
 from __future__ import annotations
 
-import warnings
-
 import matplotlib
 import pytest
 
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt
-from matplotlib import font_manager
 
 from planlib import load_observations, load_plan
 from planlib._glyphs import FONT_FILES, missing_glyphs
 from planlib.indicators.assessment import assess
 from planlib.presentation import charts, maps
 from planlib.presentation.figures import Figure
+
+from .font_spy import fonts_used
 
 PLAN = load_plan()
 OBS = load_observations()
@@ -26,22 +25,7 @@ SHIPPED = {str(p) for p in FONT_FILES.values()}
 
 def _fonts_used(figure: Figure) -> tuple[set[str], list[str]]:
     """Render ``figure``; the font files matplotlib took for its texts, and its missing-glyph warnings."""
-    used: set[str] = set()
-    original = font_manager.fontManager._find_fonts_by_props
-
-    def spy(prop, *args, **kwargs):
-        found = original(prop, *args, **kwargs)
-        used.update(str(f) for f in found)
-        return found
-
-    font_manager.fontManager._find_fonts_by_props = spy
-    try:
-        with warnings.catch_warnings(record=True) as caught:
-            warnings.simplefilter("always")
-            figure.render()
-    finally:
-        del font_manager.fontManager._find_fonts_by_props  # back to the class's method
-    return used, [str(w.message) for w in caught if "missing from font" in str(w.message)]
+    return fonts_used(figure.render)
 
 
 def _assert_no_tofu(figure: Figure) -> None:
