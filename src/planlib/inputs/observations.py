@@ -80,6 +80,11 @@ class ChoiceSettings:
     def rank(self) -> dict[str, int]:
         return {name: int(spec["rank"]) for name, spec in self.confidence.items()}
 
+    def label(self, confidence: str) -> str:
+        """The words a reader sees for a confidence key (``medium`` → 中); an unknown key as it is."""
+        spec = self.confidence.get(confidence)
+        return str(spec["label"]) if spec else confidence
+
     def rule_text(self) -> str:
         """The rule in words (:data:`CHOICE_RULE`)."""
         marks = "①②③④⑤⑥⑦⑧⑨"
@@ -356,8 +361,7 @@ class SourcedValue:
         """“70.67 万人(“2022年统计公报”,data/raw/x.csv 第 5 行,可信度中)” (the confidence in the words of
         ``settings/choice.yaml``, never its key)."""
         where = f"{self.source_file} 第 {self.source_line} 行" if self.source_file else "位置不详"
-        label = load_choice_settings().confidence.get(self.confidence, {}).get("label") or self.confidence
-        return f"{self.value}(“{self.source_title}”,{where},可信度{label})"
+        return f"{self.value}(“{self.source_title}”,{where},可信度{load_choice_settings().label(self.confidence)})"
 
 
 @dataclass(frozen=True)
@@ -1091,9 +1095,8 @@ def _decide(
                 return rule, reasons["published_missing"].format(a=published[best])
             return rule, reasons["published"].format(a=published[best], b=published[other])
         if rule == "confidence":
-            label = {k: v.get("label") or k for k, v in settings.confidence.items()}  # the words, never the keys
-            a, b = (records[i]["confidence"] for i in (best, other))
-            return rule, reasons["confidence"].format(a=label.get(a, a), b=label.get(b, b))
+            a, b = (settings.label(records[i]["confidence"]) for i in (best, other))  # the words, never the keys
+            return rule, reasons["confidence"].format(a=a, b=b)
         if rule == "published_guess":
             if guesses[other] is None:
                 return rule, reasons["published_guess_missing"].format(a=guesses[best])

@@ -97,6 +97,8 @@ class Manifest:
     reports: list[Report]
     path: Path
     pages: bool = True  # site.pages: write the monitoring pages beside the reports
+    plan_ref: str = ""  # the plan as load_plan takes it: an id, or the YAML path site.plan names (resolved)
+    observations: str | None = None  # site.observations resolved: the tidy CSV the site reads, None for data/raw
 
     def get(self, report_id: str) -> Report:
         for report in self.reports:
@@ -154,6 +156,7 @@ def load_manifest(path: Path | None = None) -> Manifest:
     plan_param = (str((project_root() / spec.site.plan).resolve()) if spec.site.plan.endswith((".yaml", ".yml"))
                   else spec.site.plan)  # fmt: skip
     plan = load_plan(plan_param)
+    observations = str((project_root() / spec.site.observations).resolve()) if spec.site.observations else None
     start, end = plan.meta.period_start, plan.meta.period_end
     problems, reports, seen = [], [], set()
     for i, entry in enumerate(spec.reports):
@@ -196,8 +199,8 @@ def load_manifest(path: Path | None = None) -> Manifest:
         params.setdefault("report_kind", kind)
         params.setdefault("report_id", rid)
         params.setdefault("plan", plan_param)  # the notebook's R.context(plan=plan): the plan the site names
-        if spec.site.observations:
-            params.setdefault("observations", str((project_root() / spec.site.observations).resolve()))
+        if observations:
+            params.setdefault("observations", observations)
         title = entry.title or KIND_TITLE[kind].format(year=year)
         reports.append(Report(id=rid, kind=kind, title=title, notebook=notebook, parameters=params))
     if problems:
@@ -206,7 +209,7 @@ def load_manifest(path: Path | None = None) -> Manifest:
     reports = [replace(r, plan_title=plan.title, evaluator=spec.site.evaluator or "", commentary_dir=commentary_dir)
                for r in reports]  # fmt: skip
     return Manifest(title=spec.site.title or plan.title, plan=plan.id, reports=reports, path=path,
-                    pages=spec.site.pages)
+                    pages=spec.site.pages, plan_ref=plan_param, observations=observations)
 
 
 def _vintage_problems(params: dict, display: str, where: str) -> list[Problem]:

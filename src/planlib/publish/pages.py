@@ -169,11 +169,9 @@ def pages_digest(manifest: Manifest, shared: str, footer: str) -> str:
     h = hashlib.sha256(shared.encode())
     for path in raw_observation_files(raw_dir()):
         h.update(str(path.name).encode() + b"\0" + path.read_bytes())
-    for report in manifest.reports[:1]:
-        for key in ("observations", "plan"):
-            candidate = Path(str(report.parameters.get(key) or ""))
-            if candidate.suffix in (".csv", ".yaml", ".yml") and candidate.is_file():
-                h.update(candidate.read_bytes())
+    for own in (manifest.observations, manifest.plan_ref):  # the site's own files (an id names no file)
+        if own and Path(own).is_file():
+            h.update(Path(own).read_bytes())
     h.update(manifest.path.read_bytes())
     h.update(footer.encode())
     return h.hexdigest()
@@ -221,17 +219,6 @@ def write_site_pages(manifest: Manifest, site: Path, footer: str, *, reuse: dict
     return pages
 
 
-def _site_observations(manifest: Manifest):
-    """The tidy observations a manifest's ``site.observations`` gives its reports (the ``observations``
-    parameter), or None when they read data/raw."""
-    path = next((r.parameters["observations"] for r in manifest.reports if r.parameters.get("observations")), None)
-    if path is None:
-        return None
-    from planlib.sections.report import tidy_observations
-
-    return tidy_observations(path)
-
-
 def _write_site_pages(manifest: Manifest, site: Path, footer: str) -> SitePages:
     from planlib.inputs.observations import load_observations
     from planlib.inputs.plan import load_plan
@@ -239,11 +226,10 @@ def _write_site_pages(manifest: Manifest, site: Path, footer: str) -> SitePages:
     from planlib.publish.downloads import write_bulk
     from planlib.publish.search import search_page
     from planlib.sections import pages as S
+    from planlib.sections.report import tidy_observations
 
-    # the plan as the reports get it (an id, or a YAML path resolved by the manifest)
-    plan = load_plan(next((r.parameters["plan"] for r in manifest.reports if r.parameters.get("plan")), manifest.plan))
-    own = _site_observations(manifest)
-    observations = load_observations() if own is None else own
+    plan = load_plan(manifest.plan_ref or manifest.plan)  # as the reports get it: an id or a resolved YAML path
+    observations = tidy_observations(manifest.observations) if manifest.observations else load_observations()
     meta = plan.meta
     assessments = S.report_assessments(plan, observations, manifest.reports)
     result = SitePages(headline_label=meta.headline_label)

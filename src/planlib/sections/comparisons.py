@@ -81,7 +81,7 @@ def national_table(ctx: Context) -> Table | None:
 
 
 def _vs_whole(value: float, whole: float, difference: float, unit: str, name: str) -> str:
-    """A rate against the whole's rate (高/低 x 个百分点); a total as its share of the whole (占全国x%)."""
+    """A rate against the whole's rate (比全国高 x 个百分点); a total as its share of the whole (占全国x%)."""
     if unit in K.RATE_UNITS:
         return _difference(difference, unit).replace("高", f"比{name}高").replace("低", f"比{name}低")
     return f"占{name}{fmt_percent(value / whole)}" if whole else MISSING_TEXT
@@ -105,9 +105,7 @@ def clusters_table(ctx: Context) -> Table | None:
     names = _names(ctx)
     rows = []
     for r in frame.to_dict("records"):
-        beside = (f"占{area}{fmt_percent(r['share'])}" if r["share"] == r["share"]
-                  else _difference(r["difference"], r["unit"]).replace("高", f"比{area}高")
-                  .replace("低", f"比{area}低"))
+        beside = _vs_whole(r["value"], r["city"], r["difference"], r["unit"], area)
         rows.append({"指标": f"{names.get(r['indicator_id'], r['indicator_id'])}（{r['unit']}）", "片区": r["region"],
                      "片区值": fmt_number(r["value"]), area: fmt_number(r["city"]), f"与{area}比较": beside})
     notes = ["片区值为统计年鉴、统计公报按片区公布的数（片区口径以来源为准，如“含垫江”）。",

@@ -165,7 +165,7 @@ def _observation_table(obs: pd.DataFrame, ids: list[str], names: dict[str, str],
     rows = rows.sort_values(["indicator_id", "period_end", "period_label", "source_title"], na_position="first",
                             key=lambda s: s.map(ids.index) if s.name == "indicator_id" else s)  # fmt: skip
     recs = rows.to_dict("records")
-    labels = {k: v.get("label") or k for k, v in load_choice_settings().confidence.items()}
+    settings = load_choice_settings()
     frame = pd.DataFrame({
         "指标": [names.get(r["indicator_id"], r["indicator_id"]) for r in recs],
         "时期": [r["period_label"] for r in recs],
@@ -173,7 +173,7 @@ def _observation_table(obs: pd.DataFrame, ids: list[str], names: dict[str, str],
         "单位": [r["unit"] for r in recs],
         "时期类型": [PERIOD_TYPE_LABEL.get(r["period_type"], r["period_type"]) for r in recs],
         "采用": ["是" if r["preferred"] else "否(另有采用值)" for r in recs],
-        "可信度": [labels.get(r["confidence"], r["confidence"]) for r in recs],  # 高/中/低, never the keys
+        "可信度": [settings.label(r["confidence"]) for r in recs],  # 高/中/低, never the keys
         "来源": [r["source_title"] for r in recs],
         "链接": [r["source_url"] for r in recs],
         "说明": [r["note"] if isinstance(r["note"], str) else "" for r in recs],

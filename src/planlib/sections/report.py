@@ -84,6 +84,15 @@ class Context:
         return list(range(self.plan.meta.period_start, self.as_of + 1))
 
     @functools.cached_property
+    def data_key(self) -> str:
+        """A digest of everything this report's figures may be drawn from — the plan, ``as_of``, the vintage
+        and the observations of that vintage — computed once per report (the figure cache's key part)."""
+        from planlib.presentation.figures import fingerprint
+
+        plan = self.plan
+        return fingerprint(plan.meta.model_dump(), plan.all_targets, self.as_of, self.vintage, self.observations)
+
+    @functools.cached_property
     def source_numbers(self) -> dict[str, int]:
         """Computed once per report: every table of the report cites these numbers."""
         numbers: dict[str, int] = {}
@@ -609,11 +618,7 @@ def _drawn_once(ctx: Context | None, what: str, draw: Callable[[], Figure], *inp
     (the layout map)."""
     from planlib.presentation.figures import cached, fingerprint
 
-    parts: list[Any] = [what, *inputs]
-    if ctx is not None:
-        plan = ctx.plan
-        parts += [plan.meta.model_dump(), plan.all_targets, ctx.as_of, ctx.vintage, ctx.observations]
-    return cached(fingerprint(*parts), draw)
+    return cached(fingerprint(what, *inputs, *([ctx.data_key] if ctx is not None else [])), draw)
 
 
 def status_chart(ctx: Context) -> Figure:
