@@ -16,8 +16,8 @@ if TYPE_CHECKING:
     import pandas as pd
 
 COMPARATOR_TEXT = {">": ">", ">=": "≥", "<": "<", "<=": "≤", "=": "=", "~": "约", "range": ""}
-HEADLINE_ORDER = (A.DONE, A.AHEAD, A.IN_LINE, A.BROADLY, A.BEHIND, A.NOT_DONE, A.MET, A.NOT_MET, A.INCOMPLETE,
-                  A.MISSING)  # fmt: skip
+HEADLINE_ORDER = A.STATUS_ORDER
+LACKING = (A.INCOMPLETE, A.MISSING)  # classes that judge nothing: counted apart, after a semicolon
 
 
 def target_text(row: dict) -> str:
@@ -37,6 +37,62 @@ def target_text(row: dict) -> str:
     return value + suffix
 
 
+def status_text(row: dict) -> str:
+    """The class as a report prints it: '提前完成（2023年）', '未达序时进度（完成难度较大）', or the class."""
+    status = row["status"]
+    if status == A.EARLY and not is_missing(row.get("achieved_year")):
+        return f"{status}（{int(row['achieved_year'])}年）"
+    if status == A.BEHIND and isinstance(row.get("outlook"), str) and row["outlook"]:
+        return f"{status}（{row['outlook']}）"
+    return str(status)
+
+
+def amount(value: float, unit: str) -> str:
+    """A difference in the target's unit: '47.83万人'; a difference of shares or rates in 个百分点."""
+    return f"{fmt_number(value)}个百分点" if unit == "%" else f"{fmt_number(value)}{unit}"
+
+
+def shortfall_text(row: dict) -> str:
+    """How far a target not (yet) met is from it, in its unit: '距目标差117.83万人', '' when met or unknown.
+
+    Cumulative targets compare the total so far, levels and every-year bounds the latest value; a rate that
+    must stay below a ceiling is '超出目标0.4个百分点'."""
+    comp, target = row["comparator"], row["target"]
+    if row["status"] not in (A.BEHIND, A.NOT_DONE) or comp not in (">", ">=", "<", "<=", "~", "range"):
+        return ""
+    value = row["cumulative"] if row["kind"] == "cumulative" else row["latest_value"]
+    if is_missing(value) or is_missing(target):
+        return ""
+    if comp in ("<", "<="):
+        return f"超出目标{amount(value - target, row['unit'])}" if value > target else ""
+    return f"距目标差{amount(target - value, row['unit'])}" if value < target else ""
+
+
+def below_base_text(row: dict) -> str:
+    """'比基期（2020年）减少47.83万人' when a level that must rise is below its baseline ('' otherwise): a reader
+    is told the fall, never a negative completion rate."""
+    base, year, value = row.get("baseline"), row.get("baseline_year"), row.get("latest_value")
+    if row["kind"] != "level" or is_missing(base) or is_missing(year) or is_missing(value):
+        return ""
+    rising = row["comparator"] in (">", ">=", "~", "range")
+    fell = value < base if rising else value > base
+    if not fell:
+        return ""
+    word = "减少" if rising else "增加"
+    return f"比基期（{int(year)}年）{word}{amount(abs(value - base), row['unit'])}"
+
+
+def progress_text(row: dict) -> str:
+    """'完成计划增量的73.2%' or, below the baseline, '比基期（2020年）减少47.83万人' — never a negative rate."""
+    fall = below_base_text(row)
+    if fall:
+        return fall
+    if is_missing(row.get("completion")):
+        return ""
+    what = "五年目标" if row["kind"] == "cumulative" else "计划增量"
+    return f"完成{what}的{fmt_percent(row['completion'])}"
+
+
 def cumulative_sentence(row: dict, as_of: int, start: int, region: str = "") -> str:
     """Sentence for a five-year total, e.g. 城镇新增就业 in the 2023 report; ``region`` is the plan's whole
     area as the reader knows it (全市, 全国; plan meta ``region``), printed before the year's value."""
@@ -46,14 +102,16 @@ def cumulative_sentence(row: dict, as_of: int, start: int, region: str = "") -> 
         parts.append(f"{as_of}年{region}{name}{fmt_number(row['latest_value'])}{_sym(row, 'latest_marks')}{unit}")
     span = f"{start}—{as_of}年" if as_of > start else f"{start}年"  # never “2021—2021年”
     if is_missing(row["cumulative"]):
-        reason = row["note"] if isinstance(row.get("note"), str) and row["note"] else "缺少已公布的全年数据"
-        parts.append(f"{name}{span}累计值无法计算（{reason}）")
+        reason = row["note"] if isinstance(row.get("note"), str) and row["note"] else "尚未收集到全年数据"
+        parts.append(f"{name}{span}累计值无法计算（{reason}），{status_text(row)}")
         return "；".join(parts) + "。"
     source = f"（{row['note']}）" if isinstance(row.get("note"), str) and row["note"] else ""
+    gap = shortfall_text(row)
     parts.append(
         f"{span}累计{fmt_number(row['cumulative'])}{_sym(row, 'marks')}{unit}{source}，"
         f"完成五年目标（{fmt_number(row['target'])}{unit}）的"
-        f"{fmt_percent(row['completion'])}，序时进度为{fmt_percent(row['time_progress'])}，{_status_phrase(row)}"
+        f"{fmt_percent(row['completion'])}，序时进度为{fmt_percent(row['time_progress'])}，{status_text(row)}"
+        + (f"，{gap}" if gap else "")
     )
     return "；".join(parts) + "。"
 
@@ -64,61 +122,100 @@ def _sym(row: dict, column: str) -> str:
     return value if isinstance(value, str) else ""
 
 
-def _status_phrase(row: dict) -> str:
-    status = row["status"]
-    return {
-        A.DONE: "已提前完成目标" if row.get("time_progress", 1) < 1 else "已完成目标",
-        A.AHEAD: "快于序时进度",
-        A.IN_LINE: "符合序时进度",
-        A.BROADLY: "基本符合序时进度",
-        A.BEHIND: "慢于序时进度",
-        A.NOT_DONE: "未完成目标",
-    }.get(status, status)
+def _latest(row: dict) -> str:
+    return (f"{int(row['latest_year'])}年为{fmt_number(row['latest_value'])}{_sym(row, 'latest_marks')}"
+            f"{row['unit']}")  # fmt: skip
+
+
+def yearly_sentence(row: dict) -> str:
+    """A target judged year by year (每年须满足的上下限, 相对目标, 方向性目标), stating the years it rests on:
+    '城镇调查失业率2022—2025年均满足“<5.5%（每年）”的要求（2021年数据暂缺），最新2025年为5.3%，已完成。'"""
+    name, status = row["name"], row["status"]
+    if status == A.MISSING:
+        return f"{name}尚未收集到全年数据，数据暂缺。"
+    latest = _latest(row) if not is_missing(row.get("latest_value")) else ""
+    note = row["note"] if isinstance(row.get("note"), str) and row["note"] else ""
+    if status == A.INCOMPLETE:
+        return f"{name}仅有{row['basis_years']}数据（{latest}），数据不足，无法判断。"
+    years = row["basis_years"]
+    target = target_text(row)
+    if status in (A.BEHIND, A.NOT_DONE):
+        gap = shortfall_text(row)
+        return (f"{name}{note.split('；')[0]}“{target}”的要求，最新{latest}"
+                + (f"，{gap}" if gap else "") + f"，{status_text(row)}。")
+    missing = next((p for p in note.split("；") if p.endswith("数据暂缺")), "")
+    return (f"{name}{years}均满足“{target}”的要求" + (f"（{missing}）" if missing else "")
+            + f"，最新{latest}，{status_text(row)}。")
+
+
+def level_sentence(row: dict) -> str:
+    """A level to reach by the plan's end: '城镇就业占比2024年为68.1%，完成计划增量的119.1%，提前完成（2024年）。'"""
+    name, status = row["name"], row["status"]
+    if status == A.MISSING:
+        return f"{name}尚未收集到全年数据，数据暂缺。"
+    latest = _latest(row)
+    if status == A.INCOMPLETE:
+        reason = row["note"] if isinstance(row.get("note"), str) and row["note"] else "数据不足"
+        return f"{name}{latest}，{reason}，数据不足，无法判断。"
+    parts = [f"{name}{latest}", progress_text(row), f"目标{target_text(row)}", status_text(row), shortfall_text(row)]
+    return "，".join(p for p in parts if p) + "。"
+
+
+def _names(frame: pd.DataFrame) -> str:
+    return "、".join(frame["name"])
 
 
 def status_counts_sentence(assessment: pd.DataFrame, group: str = "headline") -> str:
-    """'14项主要指标中,快于序时进度2项、达标1项……数据暂缺6项。'"""
+    """The counts sentence of an evaluation, naming the indicators of each class:
+    '14项主要指标中，提前完成2项（甲、乙），达到序时进度、预计可超额完成1项（丙）；数据暂缺3项（丁、戊、己）。'"""
     frame = assessment[assessment["group"] == group]
-    counts = frame["status"].value_counts()
-    parts = [f"{s}{int(counts[s])}项" for s in HEADLINE_ORDER if s in counts]
+    judged = [f"{s}{int((frame['status'] == s).sum())}项（{_names(frame[frame['status'] == s])}）"
+              for s in HEADLINE_ORDER if s not in LACKING and (frame["status"] == s).any()]
+    lacking = [f"{s.replace('，', '、')}{int((frame['status'] == s).sum())}项（{_names(frame[frame['status'] == s])}）"
+               for s in LACKING if (frame["status"] == s).any()]
     label = "主要指标" if group == "headline" else "项目量化目标"
-    return f"{len(frame)}项{label}中，{'、'.join(parts)}。"
+    text = f"{len(frame)}项{label}中，" + "，".join(judged)
+    if lacking:
+        text += ("；另有" if judged else "") + "，".join(lacking)
+    return text + "。"
 
 
 def binding_sentence(assessment: pd.DataFrame) -> str:
+    """The 约束性 paragraph: each binding indicator's class, and the gap of any not met."""
     binding = assessment[(assessment["group"] == "headline") & (assessment["attribute"] == "约束性")]
-    names = "、".join(binding["name"])
+    if binding.empty:
+        return "本规划主要指标中没有约束性指标。"
+    items = []
+    for rec in binding.to_dict("records"):
+        if rec["status"] == A.MISSING:
+            items.append(f"{rec['name']}尚未收集到数据，暂无法评估")
+            continue
+        detail = [_latest(rec)] if not is_missing(rec.get("latest_value")) else []
+        detail += [below_base_text(rec), shortfall_text(rec)]
+        shown = "，".join(d for d in detail if d)
+        items.append(f"{rec['name']}{status_text(rec)}" + (f"（{shown}）" if shown else ""))
     behind = binding[binding["constraint_behind"]]
-    missing = binding[binding["status"] == A.MISSING]
-    text = f"约束性指标{len(binding)}项（{names}）"
+    text = f"{len(binding)}项约束性指标中，" + "；".join(items)
     if not behind.empty:
-        text += f"，其中{'、'.join(behind['name'])}未达到要求，需重点关注"
-    if len(missing) == len(binding):
-        text += "，均缺少已公布的年度数据，暂无法评估"
-    elif not missing.empty:
-        text += f"；{'、'.join(missing['name'])}缺少已公布的年度数据"
+        text += f"。{_names(behind)}未达到约束性要求，需重点关注"
     return text + "。"
 
 
 def summary_sentences(assessment: pd.DataFrame, as_of: int, start: int, region: str = "",
                       headline_label: str = "主要指标表") -> list[str]:  # fmt: skip
-    """The 摘要 of a report: headline sums first, then the status counts, then binding targets.
+    """The 摘要 of a report: the counts sentence first, then the five-year totals, the targets judged year by
+    year, then the 约束性 paragraph and the marks' legend.
 
     ``region`` and ``headline_label`` are the plan's (meta ``region``, ``headline_label``: 全市, 专栏1)."""
-    out = []
-    rows = assessment.set_index("id", drop=False)
-    for tid in assessment.loc[(assessment["group"] == "headline") & (assessment["kind"] == "cumulative"), "id"]:
-        out.append(cumulative_sentence(rows.loc[tid].to_dict(), as_of, start, region))
-    for rec in assessment[(assessment["group"] == "headline") & (assessment["kind"] == "annual")].to_dict("records"):
-        if rec["status"] in (A.MET, A.NOT_MET):
-            out.append(
-                f"{rec['name']}有全年数据的{int(rec['years_assessed'])}个年份中，{int(rec['years_met'])}个年份满足"
-                f"“{target_text(rec)}”的要求，最新为{rec['latest_year']}年的{fmt_number(rec['latest_value'])}"
-                f"{_sym(rec, 'latest_marks')}{rec['unit']}。"
-            )
-    out.append(f"{headline_label}的" + status_counts_sentence(assessment))
+    out = [f"{headline_label}的" + status_counts_sentence(assessment)]
+    head = assessment[assessment["group"] == "headline"]
+    for rec in head[head["kind"] == "cumulative"].to_dict("records"):
+        out.append(cumulative_sentence(rec, as_of, start, region))
+    for rec in head[head["kind"] == "annual"].to_dict("records"):
+        if rec["status"] != A.MISSING:
+            out.append(yearly_sentence(rec))
     out.append(binding_sentence(assessment))
-    out += legend_sentences(assessment[assessment["group"] == "headline"])
+    out += legend_sentences(head)
     return out
 
 

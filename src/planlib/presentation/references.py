@@ -38,7 +38,7 @@ from typing import TYPE_CHECKING, Any
 
 from planlib._values import is_missing
 from planlib.indicators import assessment as A
-from planlib.presentation.narrative import target_text
+from planlib.presentation.narrative import status_text, target_text
 from planlib.presentation.tables import MISSING_TEXT, fmt_number, fmt_percent
 
 if TYPE_CHECKING:
@@ -152,7 +152,7 @@ def _sym(rec: dict, column: str) -> str:
 
 
 def _pace(rec: dict) -> str | None:
-    if rec["status"] == A.DONE:
+    if rec["status"] in (A.DONE, A.EARLY):
         return "已完成目标"
     if is_missing(rec["required_pace"]):
         return None
@@ -179,7 +179,7 @@ def _assessed(kind: str, rec: dict) -> Filled | None:
     if kind == "completion":
         return None if is_missing(rec["completion"]) else Filled(fmt_percent(rec["completion"]))
     if kind == "status":
-        return None if rec["status"] == A.MISSING else Filled(str(rec["status"]))
+        return None if rec["status"] == A.MISSING else Filled(status_text(rec))
     if kind == "target":
         return Filled(target_text(rec))
     if kind == "required_pace":

@@ -278,7 +278,7 @@ def skeleton(ctx: Context, report_id: str, today: str) -> str:
         sections[area] = items
     problems = [f"- {_ref('name', r['id'])}{_ref('status', r['id'])}：完成{_ref('completion', r['id'], True)}，"
                 f"目标{_ref('target', r['id'])}。"
-                for r in a[a["status"].isin([A.BEHIND, A.NOT_DONE, A.NOT_MET])].to_dict("records")]  # fmt: skip
+                for r in a[a["status"].isin([A.BEHIND, A.NOT_DONE])].to_dict("records")]  # fmt: skip
     binding = head[head["attribute"] == "约束性"]
     problems += [f"- 约束性指标{_ref('name', r['id'])}："
                  + (f"{_ref('status', r['id'])}，最新{_ref('latest', r['id'], True)}。" if r["constraint_behind"]
