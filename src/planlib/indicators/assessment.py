@@ -106,7 +106,7 @@ class Settings:
             f" 为“{EUROSTAT_SIGNIFICANT}”，≥ {self.eurostat_moderate:.0%} 为“{EUROSTAT_MODERATE}”，≥ 0 为"
             f"“{EUROSTAT_INSUFFICIENT}”，< 0 为“{EUROSTAT_AWAY}”；已满足目标者为“{EUROSTAT_MET}”。",
             f"“左右”类目标：达到目标值的 {1 - self.approx_tolerance:.0%} 即视为实现。",
-            "测试值（‡）只作展示，不参与判断和计数。",
+            "测试值只作展示，不参与判断和计数。",
         ]
 
 
@@ -392,8 +392,11 @@ def _assess_one(spec: dict, series: _Series, ctx: _Context) -> dict[str, Any]:
     base.update(handler(spec, series, in_period, ctx))
     latest_row = series.annual_rows.get(base["latest_year"]) if "latest_year" in base else None
     base.update(_marks(spec["name"], base.pop("_rows", []), latest_row))
-    if series.tests:
-        base["note"] = _join(base.get("note"), _test_note(series, spec["unit"], ctx))
+    if series.tests:  # shown with the values' notes (under every table that prints the row), never judged
+        base["value_notes"] = base["value_notes"] + _test_notes(spec["name"], series, spec["unit"], ctx)
+        shown = [f"{r['source_title']} <{r['source_url']}>" for y, r in series.tests.items() if y >= ctx.start]
+        listed = [s for s in (base.get("sources") or "").split(SOURCE_SEPARATOR) if s]
+        base["sources"] = SOURCE_SEPARATOR.join(dict.fromkeys(listed + shown))
     if base.get("status") == BEHIND and base.get("outlook") is None:
         projected = base.get("projected_end")
         short = is_missing(projected) or not meets(projected, spec["comparator"], spec["target"],
@@ -406,12 +409,12 @@ def _assess_one(spec: dict, series: _Series, ctx: _Context) -> dict[str, Any]:
     return base
 
 
-def _test_note(series: _Series, unit: str, ctx: _Context) -> str | None:
+def _test_notes(name: str, series: _Series, unit: str, ctx: _Context) -> tuple[str, ...]:
     """The test values (‡) of the plan years, shown beside the judgement that ignores them."""
     from planlib.indicators.marks import symbols
 
-    shown = [f"{y}年{_fmt(r['value'])}{symbols([r]) or '‡'}{unit}" for y, r in series.tests.items() if y >= ctx.start]
-    return f"测试值不作为评估依据：{'、'.join(shown)}" if shown else None
+    return tuple(f"{name}（{y}年）：测试值{_fmt(r['value'])}{symbols([r]) or '‡'}{unit}，不作为评估依据"
+                 for y, r in series.tests.items() if y >= ctx.start)  # fmt: skip
 
 
 def year_span(years: list[int]) -> str:

@@ -13,7 +13,7 @@ Reference                                  Filled with                          
 ``{{latest_year T}}``                      the year of that value                                 2024年
 ``{{cumulative T}}``                       five-year total so far, marks, unit                    291.57万人
 ``{{completion T}}``                       completion share                                       97.2%
-``{{status T}}``                           the status the tables show                             快于序时进度
+``{{status T}}``                           the class the tables show                              提前完成（2023年）
 ``{{target T}}``                           the target as the tables write it                      ≥300万人（五年累计）
 ``{{required_pace T}}``                    what each remaining year needs                         8.43 万人/年
 ``{{time_progress}}``                      序时进度 of the report year                             80.0%
