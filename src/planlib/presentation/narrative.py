@@ -193,7 +193,7 @@ def binding_sentence(assessment: pd.DataFrame) -> str:
         detail = [_latest(rec)] if not is_missing(rec.get("latest_value")) else []
         detail += [below_base_text(rec), shortfall_text(rec)]
         shown = "，".join(d for d in detail if d)
-        items.append(f"{rec['name']}{status_text(rec)}" + (f"（{shown}）" if shown else ""))
+        items.append(f"{rec['name']}{status_text(rec)}" + (f"，{shown}" if shown else ""))
     behind = binding[binding["constraint_behind"]]
     text = f"{len(binding)}项约束性指标中，" + "；".join(items)
     if not behind.empty:
