@@ -3,8 +3,9 @@ beside the city, and the change the remaining years need where an indicator move
 
 Pure functions on the tidy observations (:func:`planlib.inputs.observations.load_observations` columns) and the
 assessment frame (:func:`planlib.indicators.assessment.assess`). Only preferred full-year (or year-end) values
-are compared (``is_annual`` and ``preferred``), never a test value (confidence ``test``: shown, not compared);
-nothing is estimated: a comparison without both values is left out. Units are those of the series (a rate's change is in percentage points, a count's in its own unit).
+are compared (``is_annual`` and ``preferred``), never a test value (confidence ``test``: shown, not
+compared); nothing is estimated: a comparison without both values is left out. Units are those of the series
+(a rate's change is in percentage points, a count's in its own unit).
 """
 
 from __future__ import annotations

@@ -90,7 +90,7 @@ def load_annual_targets(plan: Plan, path: Path | str | None = None) -> AnnualTar
     other than ``>= > <= <``, a value that is not a finite number, a unit that is not the target's, an empty
     text or source field, a date that is not a date.
     """
-    from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
+    from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
     from planlib._config import load_mapping, validation_problems
     from planlib.errors import DataError, Problem
@@ -148,8 +148,8 @@ def load_annual_targets(plan: Plan, path: Path | str | None = None) -> AnnualTar
 
     class File(_Strict):
         plan: str
-        targets: list[TargetEntry] = []
-        statements: list[StatementEntry] = []
+        targets: list[TargetEntry] = Field(default_factory=list)
+        statements: list[StatementEntry] = Field(default_factory=list)
 
     raw = load_mapping(file, "含 plan、targets 和 statements")
     try:

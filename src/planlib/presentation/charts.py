@@ -98,7 +98,8 @@ def status_overview(assessment: pd.DataFrame, as_of: int, headline_label: str = 
         fig, ax = plt.subplots(figsize=(7, 3.4))
         left = 0
         for status, n in counts.items():
-            ax.barh([0], [n], left=left, color=STATUS_COLOURS[status], edgecolor="white", label=f"{status.replace('，', '、')}（{n}项）")
+            label = f"{status.replace('，', '、')}（{n}项）"
+            ax.barh([0], [n], left=left, color=STATUS_COLOURS[status], edgecolor="white", label=label)
             ax.text(left + n / 2, 0, str(n), ha="center", va="center", fontsize=11, fontweight="bold")
             left += n
         ax.set_xlim(0, max(len(head), 1))
