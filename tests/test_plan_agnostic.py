@@ -96,7 +96,7 @@ def test_a_one_year_span_reads_as_one_year():
     assert comparison.loc["城镇新增就业（万人）", "“十四五”最新"] == "75.1（2021年累计）"
     summary = str(R.summary(ctx))
     assert "2021—2021" not in summary
-    assert "开展补贴性职业技能培训2021年累计值无法计算（缺少已公布的全年数据）。" in summary
+    assert "开展补贴性职业技能培训2021年累计值无法计算（尚未收集到全年数据），数据暂缺。" in summary
 
 
 def test_heat_index_method_is_said_in_chinese(ctx2023):

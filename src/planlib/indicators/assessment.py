@@ -38,7 +38,7 @@ DONE = "已完成"
 NOT_DONE = "未完成"
 INCOMPLETE = "数据不足，无法判断"
 MISSING = "数据暂缺"
-STATUSES = (EARLY, AHEAD, IN_LINE, BEHIND, DONE, NOT_DONE, INCOMPLETE, MISSING)
+STATUSES = (EARLY, DONE, AHEAD, IN_LINE, BEHIND, NOT_DONE, INCOMPLETE, MISSING)
 BEHIND_OUTLOOK = "完成难度较大"  # printed after 未达序时进度 when the projection to the plan's end falls short
 STATUS_MEANING = {
     EARLY: "规划期末之前目标已经实现（累计值或最新值已满足目标）",
@@ -391,7 +391,7 @@ def _assess_one(spec: dict, series: _Series, ctx: _Context) -> dict[str, Any]:
     }[kind]
     base.update(handler(spec, series, in_period, ctx))
     latest_row = series.annual_rows.get(base["latest_year"]) if "latest_year" in base else None
-    base.update(_marks(spec["name"], base.pop("_rows", []), latest_row))
+    base.update(_marks(spec["name"], base.pop("_rows", []), latest_row, str(spec["id"])))
     if series.tests:  # shown with the values' notes (under every table that prints the row), never judged
         base["value_notes"] = base["value_notes"] + _test_notes(spec["name"], series, spec["unit"], ctx)
         shown = [f"{r['source_title']} <{r['source_url']}>" for y, r in series.tests.items() if y >= ctx.start]
@@ -450,7 +450,7 @@ def _sources(series: _Series, years: list[int], extra: list[dict] | None = None,
     return {"sources": SOURCE_SEPARATOR.join(dict.fromkeys(found)) or "", "_rows": rows}
 
 
-def _marks(name: str, rows: list[dict], latest: dict | None) -> dict[str, Any]:
+def _marks(name: str, rows: list[dict], latest: dict | None, target_id: str = "") -> dict[str, Any]:
     """What a report must print with this row's values (``settings/choice.yaml``): the symbols of the latest
     value († low confidence, ‡ test value), the symbols of every value used, and notes — footnote markers
     stripped from a published value, special zones a figure includes, and why a value was chosen over
@@ -463,7 +463,9 @@ def _marks(name: str, rows: list[dict], latest: dict | None) -> dict[str, Any]:
     smap = load_series_map()
     notes = []
     for rec in rows:
-        where = f"{name}（{rec.get('period_label')}）"
+        # a reference series' row (地区生产总值增长 beside 全员劳动生产率增长) is named as itself
+        own = (smap.series.get(str(rec.get("indicator_id"))) or {}).get("name") if rec.get("indicator_id") else None
+        where = f"{own if own and rec.get('indicator_id') != target_id else name}（{rec.get('period_label')}）"
         notes += [f"{where}：{m.note}" for m in value_marks(rec) if not m.symbol]
         basis = smap.name_note(str(rec.get("indicator_id")), str(rec.get("published_name") or ""))
         if basis:  # a value published on another basis (劳动报酬占比 from the input–output table) says so

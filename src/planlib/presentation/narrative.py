@@ -57,7 +57,7 @@ def shortfall_text(row: dict) -> str:
 
     Cumulative targets compare the total so far, levels and every-year bounds the latest value; a rate that
     must stay below a ceiling is '超出目标0.4个百分点'."""
-    comp, target = row["comparator"], row["target"]
+    comp, target = row.get("comparator"), row.get("target")
     if row["status"] not in (A.BEHIND, A.NOT_DONE) or comp not in (">", ">=", "<", "<=", "~", "range"):
         return ""
     value = row["cumulative"] if row["kind"] == "cumulative" else row["latest_value"]
