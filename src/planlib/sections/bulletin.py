@@ -18,8 +18,8 @@ from planlib.indicators.monitoring import MUNICIPALITY, MonthlyResult, load_mont
 from planlib.presentation import monitoring as P
 from planlib.presentation.escape import md_text
 from planlib.presentation.figures import Figure
+from planlib.presentation.markdown import Markdown
 from planlib.presentation.tables import MISSING_TEXT, Table, fmt_number
-from planlib.sections.report import Markdown
 
 
 @dataclass(frozen=True)
