@@ -27,6 +27,9 @@ Adding ``| 或数据暂缺`` (``{{latest T | 或数据暂缺}}``) lets a missing
 value is an error, so an author learns that her sentence has no figure behind it. A year after the report's
 ``as_of`` is an error (the report cannot know it). Errors are :class:`ReferenceProblem` (problem, expected);
 the caller names the file and line.
+
+Imports: :mod:`planlib._values`, :mod:`planlib.indicators.assessment` and :mod:`planlib.presentation`
+(``cells``, ``narrative``, ``tables``); nothing of the sections or publish layers.
 """
 
 from __future__ import annotations

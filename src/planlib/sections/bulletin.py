@@ -7,6 +7,9 @@
 
 The bulletin reads only what ``planlib monitor run`` saved (``data/monitoring/<month>``): disclosure-
 controlled values, never the records. Sentences are plain text, escaped where they become Markdown.
+
+Imports: indicators (``monitoring``: the saved results) and :mod:`planlib.presentation` (``monitoring``,
+``markdown``, ``tables``, ``escape``, ``figures``); no other sections module.
 """
 
 from __future__ import annotations

@@ -17,6 +17,9 @@ a place, tables, maths, Typst) is shown as the characters written.
 
 Numbers are never typed: a digit outside ``{{…}}`` is an error, except a year of the plan period standing on its
 own (``2021—2025年``, ``2024年``) — a typed number could contradict the data, a reference cannot.
+
+Imports: inputs (``commentary``), :mod:`planlib.presentation` (``escape``, ``markdown``, ``references``) and
+:mod:`planlib.sections` (``context``, ``areas``).
 """
 
 from __future__ import annotations

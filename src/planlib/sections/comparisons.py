@@ -6,6 +6,9 @@
 Each part comes with its heading, and a part without data is left out entirely (no placeholder): the national
 comparison appears only where observations for region 全国 exist, the cluster comparison only where the sources
 publish cluster figures for the report year.
+
+Imports: indicators (``comparisons``, ``marks``), :mod:`planlib.presentation` (``escape``, ``markdown``,
+``references``, ``tables``) and :mod:`planlib.sections.context`.
 """
 
 from __future__ import annotations
