@@ -101,7 +101,7 @@ def test_a_basis_change_leaves_a_level_unjudged():
     real = assess(load_plan(), load_observations(), as_of=2025).set_index("id")
     skilled = real.loc["skilled_workers_total"]  # 503 in 2022 ≥ 450, but on a wider 口径 than 2020's 387
     assert skilled["status"] == A.INCOMPLETE and pd.isna(skilled["completion"])
-    assert skilled["note"] == "2022年起数据疑似扩大统计口径，与2020年基数不可比，不作判断"
+    assert skilled["note"] == "2022年数据疑似扩大统计口径，与2020年基数不可比，不作判断"
 
 
 # ---------------------------------------------------------------- the counts sentence and the 约束性 paragraph

@@ -7,6 +7,7 @@ import pytest
 
 import planlib.sections.report as R
 from planlib.errors import DataError
+from planlib.presentation.markdown import paragraphs
 
 
 def _shown(markdown: str) -> str:
@@ -67,11 +68,11 @@ def test_summary_2021_sees_no_later_year():
 
 def test_sections_escape_data_text_and_name_a_character_the_fonts_lack():
     # a plan or data name with markup characters is shown as written (test text)
-    md = R._paragraphs(["指标 *A* <b>x</b> [1](javascript:x) $y$"], "段落“摘要”")
+    md = paragraphs(["指标 *A* <b>x</b> [1](javascript:x) $y$"], "段落“摘要”")
     assert str(md) == "指标 \\*A\\* \\<b\\>x\\<\\/b\\> \\[1\\]\\(javascript\\:x\\) \\$y\\$\n"
     assert _shown(md) == "指标 *A* <b>x</b> [1](javascript:x) $y$\n"
     with pytest.raises(DataError) as info:
-        R._paragraphs(["城镇新增就业𠀀万人"], "段落“摘要”")._repr_markdown_()
+        paragraphs(["城镇新增就业𠀀万人"], "段落“摘要”")._repr_markdown_()
     assert str(info.value) == (
         "段落“摘要”:字符“𠀀”(U+20000)无法显示:自带字体 Noto Sans SC 中没有它的字形,PDF 和图中会成为方框"
         "(见“城镇新增就业𠀀万人”);应为:自带字体中有的字符(可改用通行写法,或用文字说明该字)")

@@ -668,15 +668,12 @@ def _annual_bound(spec: dict, series: _Series, in_period: dict[int, float], ctx:
 
 
 def _basis_break(spec: dict, year: int) -> str | None:
-    """Why a value of ``year`` cannot be compared with the plan's baseline (``basis_change`` of the series in
-    series.yaml: the first year published on another 口径), or None."""
-    from planlib.inputs.observations import load_series_map
-
-    change = (load_series_map().series.get(str(spec["id"])) or {}).get("basis_change")
+    """Why a value of ``year`` cannot be compared with the plan's baseline — the plan marks the target
+    ``scope_break`` (its published figures jump from the baseline: 统计口径扩大) — or None."""
     base_year = spec.get("baseline_year")
-    if not change or is_missing(base_year) or not int(base_year) < int(change["year"]) <= year:
+    if not isinstance(spec.get("scope_break"), str) or is_missing(base_year) or not int(base_year) < year:
         return None
-    return f"{change['year']}年起{change['note']}，与{int(base_year)}年基数不可比，不作判断"
+    return f"{year}年数据疑似扩大统计口径，与{int(base_year)}年基数不可比，不作判断"
 
 
 def _linear_projection(points: dict[int, float], year: int) -> float:

@@ -27,6 +27,9 @@ Adding ``| 或数据暂缺`` (``{{latest T | 或数据暂缺}}``) lets a missing
 value is an error, so an author learns that her sentence has no figure behind it. A year after the report's
 ``as_of`` is an error (the report cannot know it). Errors are :class:`ReferenceProblem` (problem, expected);
 the caller names the file and line.
+
+Imports: :mod:`planlib._values`, :mod:`planlib.indicators.assessment` and :mod:`planlib.presentation`
+(``cells``, ``narrative``, ``tables``); nothing of the sections or publish layers.
 """
 
 from __future__ import annotations
@@ -38,6 +41,7 @@ from typing import TYPE_CHECKING, Any
 
 from planlib._values import is_missing
 from planlib.indicators import assessment as A
+from planlib.presentation.cells import marks_after
 from planlib.presentation.narrative import status_text, target_text
 from planlib.presentation.tables import MISSING_TEXT, fmt_number, fmt_percent
 
@@ -146,11 +150,6 @@ def _marks(rows: list[dict]) -> str:
     return symbols(rows)
 
 
-def _sym(rec: dict, column: str) -> str:
-    value = rec.get(column)
-    return value if isinstance(value, str) else ""
-
-
 def _pace(rec: dict) -> str | None:
     if rec["status"] in (A.DONE, A.EARLY):
         return "已完成目标"
@@ -165,7 +164,7 @@ def _assessed(kind: str, rec: dict) -> Filled | None:
     if kind == "latest":
         if is_missing(rec["latest_value"]):
             return None
-        marks = _sym(rec, "latest_marks")
+        marks = marks_after(rec, "latest_marks")
         return Filled(f"{fmt_number(rec['latest_value'])}{marks}{rec['unit']}", marks)
     if kind == "latest_year":
         return None if is_missing(rec["latest_year"]) else Filled(f"{int(rec['latest_year'])}年")
@@ -174,7 +173,7 @@ def _assessed(kind: str, rec: dict) -> Filled | None:
             raise ReferenceProblem(f"“{rec['name']}”不是五年累计指标，没有累计值", "latest、completion 等引用")
         if is_missing(rec["cumulative"]):
             return None
-        marks = _sym(rec, "marks")
+        marks = marks_after(rec, "marks")
         return Filled(f"{fmt_number(rec['cumulative'])}{marks}{rec['unit']}", marks)
     if kind == "completion":
         return None if is_missing(rec["completion"]) else Filled(fmt_percent(rec["completion"]))

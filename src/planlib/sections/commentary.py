@@ -17,6 +17,9 @@ a place, tables, maths, Typst) is shown as the characters written.
 
 Numbers are never typed: a digit outside ``{{…}}`` is an error, except a year of the plan period standing on its
 own (``2021—2025年``, ``2024年``) — a typed number could contradict the data, a reference cannot.
+
+Imports: inputs (``commentary``), :mod:`planlib.presentation` (``escape``, ``markdown``, ``references``) and
+:mod:`planlib.sections` (``context``, ``areas``).
 """
 
 from __future__ import annotations
@@ -28,11 +31,13 @@ from typing import TYPE_CHECKING
 from planlib.errors import DataError, Problem
 from planlib.inputs.commentary import CLOSING, SUMMARY, Commentary, Place, load_commentary, places_for
 from planlib.presentation.escape import md_text
+from planlib.presentation.markdown import Markdown
 from planlib.presentation.references import REFERENCE, Facts, Filled, ReferenceProblem, fill
-from planlib.sections.report import Markdown, _visible
+from planlib.sections.areas import areas as area_sections
+from planlib.sections.context import visible
 
 if TYPE_CHECKING:
-    from planlib.sections.report import Context
+    from planlib.sections.context import Context
 
 LABEL = "分析意见"
 # HTML only (Typst and Word ignore it): shaded, ruled on the left, as report.typ sets the quote in the PDF
@@ -50,7 +55,7 @@ def places(ctx: Context) -> list[str]:
 
 def facts(ctx: Context) -> Facts:
     """What the references of this report read: the report's own assessment and visible observations."""
-    return Facts(plan=ctx.plan, assessment=ctx.assessment, observations=_visible(ctx), as_of=ctx.as_of)
+    return Facts(plan=ctx.plan, assessment=ctx.assessment, observations=visible(ctx), as_of=ctx.as_of)
 
 
 def commentary(ctx: Context, report_id: str, place: str) -> Markdown:
@@ -71,10 +76,8 @@ def commentary(ctx: Context, report_id: str, place: str) -> Markdown:
 
 
 def areas(ctx: Context, report_id: str) -> Markdown:
-    """Every plan area's section (:func:`planlib.sections.report.areas`), each followed by the analysts' text
+    """Every plan area's section (:func:`planlib.sections.areas.areas`), each followed by the analysts' text
     for that area when the report's commentary has some."""
-    from planlib.sections.report import areas as area_sections
-
     return area_sections(ctx, after=lambda area: commentary(ctx, report_id, area))
 
 
@@ -223,7 +226,7 @@ def _district_outliers(ctx: Context) -> list[tuple[str, str, str, int]]:
     from planlib.inputs.observations import load_series_map
     from planlib.inputs.regions import district_values
 
-    obs = _visible(ctx)
+    obs = visible(ctx)
     names = load_series_map().series
     out = []
     rates = obs[(obs["region_kind"] == "district") & (obs["unit"] == "%") & obs["is_annual"] & obs["preferred"]]
