@@ -417,7 +417,7 @@ def _test_notes(name: str, series: _Series, unit: str, ctx: _Context) -> tuple[s
                  for y, r in series.tests.items() if y >= ctx.start)  # fmt: skip
 
 
-def year_span(years: list[int]) -> str:
+def years_text(years: list[int]) -> str:
     """Years as a reader writes them: [2021, 2022, 2023, 2025] → '2021—2023、2025年'; [] → ''."""
     runs: list[list[int]] = []
     for y in sorted(set(years)):
@@ -517,7 +517,7 @@ def _cumulative(spec: dict, series: _Series, in_period: dict[int, float], ctx: _
     out["completion"] = total / target
     remaining = end - as_of
     out["required_pace"] = max(target - total, 0.0) / remaining if remaining > 0 else math.nan
-    out["basis_years"] = year_span(sorted(in_period)) if not extra else str(extra[0]["period_label"])
+    out["basis_years"] = years_text(sorted(in_period)) if not extra else str(extra[0]["period_label"])
     tol = ctx.settings.approx_tolerance
     if meets(total, spec["comparator"], target, tolerance=tol):
         out["status"] = DONE if ctx.final else EARLY
@@ -585,7 +585,7 @@ def _level(spec: dict, series: _Series, in_period: dict[int, float], ctx: _Conte
     if t < end and xt > 0 and target > 0 and not met_now:
         out["required_pace"] = ((target / xt) ** (1 / (end - t)) - 1) * 100
         out["required_pace_unit"] = "%（年均增速）"
-    out["basis_years"] = year_span([t])
+    out["basis_years"] = years_text([t])
     broken = _basis_break(spec, t)
     if broken:  # nothing computed from an incomparable value is shown
         for key in ("completion", "cagr_actual", "cagr_required", "eurostat_ratio", "projected_end", "required_pace"):
@@ -622,25 +622,25 @@ def _year_checks(checks: dict[int, bool], ctx: _Context, observed: list[int] | N
     seen = sorted(observed if observed is not None else checks)
     missing = [y for y in years if y not in seen]
     out: dict[str, Any] = {"years_assessed": len(checks), "years_met": sum(checks.values()),
-                           "basis_years": year_span(seen)}  # fmt: skip
+                           "basis_years": years_text(seen)}  # fmt: skip
     if not checks:
         out["status"] = MISSING if not seen else INCOMPLETE
         if seen:
-            out["note"] = f"仅有{year_span(seen)}数据，不足以判断"
+            out["note"] = f"仅有{years_text(seen)}数据，不足以判断"
         return out
     failed = [y for y, ok in sorted(checks.items()) if not ok]
     needed = ctx.settings.years_needed(len(years))
     notes = []
     if failed:
         out["status"] = NOT_DONE if ctx.final else BEHIND
-        notes.append(f"{year_span(failed)}未满足")
+        notes.append(f"{years_text(failed)}未满足")
     elif len(seen) < needed:
         out["status"] = INCOMPLETE
-        notes.append(f"仅有{year_span(seen)}数据，不足以判断")
+        notes.append(f"仅有{years_text(seen)}数据，不足以判断")
     else:
         out["status"] = DONE if ctx.final else IN_LINE
     if missing and out["status"] != INCOMPLETE:
-        notes.append(f"{year_span(missing)}数据暂缺")
+        notes.append(f"{years_text(missing)}数据暂缺")
     out["note"] = _join(*notes)
     return out
 

@@ -29,14 +29,33 @@ def year_span(start: int, end: int) -> str:
     return f"{start}—{end}年" if end > start else f"{start}年"
 
 
+def amount(value: float, unit: str) -> str:
+    """A difference in the target's unit: '47.83万人'; a difference of shares or rates in 个百分点."""
+    return f"{fmt_number(value)}个百分点" if unit == "%" else f"{fmt_number(value)}{unit}"
+
+
+def below_base_text(row: dict) -> str:
+    """'比基期（2020年）减少47.83万人' when a level that must rise is below its baseline ('' otherwise): a reader
+    is told the fall, never a negative completion rate."""
+    base, year, value = row.get("baseline"), row.get("baseline_year"), row.get("latest_value")
+    if row["kind"] != "level" or is_missing(base) or is_missing(year) or is_missing(value):
+        return ""
+    rising = row["comparator"] in (">", ">=", "~", "range")
+    fell = value < base if rising else value > base
+    if not fell:
+        return ""
+    word = "减少" if rising else "增加"
+    return f"比基期（{int(year)}年）{word}{amount(abs(value - base), row['unit'])}"
+
+
 def baseline_text(row: dict, base_year: int) -> str:
-    """The baseline cell: '≥362（2016-2020累计）', '76.1', or '10.5（2019年）' for one not of ``base_year``."""
+    """The baseline cell: '≥362（2016—2020年累计）', '76.1', or '10.5（2019年）' for one not of ``base_year``."""
     if is_missing(row["baseline"]):
         return "—"
     prefix = {">": ">", ">=": "≥", "<": "<", "<=": "≤"}.get(row.get("baseline_comparator") or "", "")
     text = prefix + fmt_number(row["baseline"])
     if isinstance(row.get("baseline_period"), str):
-        text += f"（{row['baseline_period']}累计）"
+        text += f"（{row['baseline_period'].replace('-', '—')}年累计）"  # 一字线 between years
     elif row.get("baseline_year") and int(row["baseline_year"]) != base_year:
         text += f"（{int(row['baseline_year'])}年）"
     return text
@@ -50,8 +69,9 @@ def latest_text(row: dict) -> str:
 
 
 def progress_text(row: dict) -> str:
-    """Progress by target kind: '累计 291.57，完成 97.2%' (five-year total), '3/4 年满足' (annual, relative and
-    qualitative targets), '完成 62.5%' (level); 数据暂缺 where nothing can be said."""
+    """Progress by target kind: '累计 291.57，完成 97.2%' (five-year total), '2022—2024年均满足' or '2022年未满足'
+    (annual, relative and qualitative targets, with the years it rests on), '完成 62.5%' (level), '比基期（2020年）
+    减少47.83万人' for a level below its baseline (never a negative rate); 数据暂缺 where nothing can be said."""
     if row["kind"] == "cumulative":
         if is_missing(row["cumulative"]):
             return MISSING_TEXT
@@ -59,7 +79,13 @@ def progress_text(row: dict) -> str:
     if row["kind"] in ("annual", "relative", "qualitative"):
         if is_missing(row["years_assessed"]) or not row["years_assessed"]:
             return MISSING_TEXT
-        return f"{int(row['years_met'])}/{int(row['years_assessed'])} 年满足"
+        met, seen = int(row["years_met"]), int(row["years_assessed"])
+        if met == seen:
+            return f"{row['basis_years']}均满足" if seen > 1 else f"{row['basis_years']}满足"
+        return f"{seen - met}个年份未满足（共{seen}个年份有数据）"
+    fall = below_base_text(row)
+    if fall:
+        return fall
     if is_missing(row["completion"]):
         return MISSING_TEXT
     return f"完成 {fmt_percent(row['completion'])}"
@@ -67,7 +93,7 @@ def progress_text(row: dict) -> str:
 
 def pace_text(row: dict) -> str:
     """What each remaining year needs: '8.43 万人/年', '已完成目标', or '—' where it is not known."""
-    if row["status"] == A.DONE:
+    if row["status"] in (A.DONE, A.EARLY):
         return "已完成目标"
     if is_missing(row["required_pace"]):
         return "—"

@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any
 
 from planlib._values import is_missing
 from planlib.indicators import assessment as A
-from planlib.presentation.cells import marks_after
+from planlib.presentation.cells import amount, below_base_text, marks_after
 from planlib.presentation.tables import fmt_number, fmt_percent
 
 if TYPE_CHECKING:
@@ -60,11 +60,6 @@ def status_text(row: dict) -> str:
     return str(status)
 
 
-def amount(value: float, unit: str) -> str:
-    """A difference in the target's unit: '47.83万人'; a difference of shares or rates in 个百分点."""
-    return f"{fmt_number(value)}个百分点" if unit == "%" else f"{fmt_number(value)}{unit}"
-
-
 def shortfall_text(row: dict) -> str:
     """How far a target not (yet) met is from it, in its unit: '距目标差117.83万人', '' when met or unknown.
 
@@ -79,20 +74,6 @@ def shortfall_text(row: dict) -> str:
     if comp in ("<", "<="):
         return f"超出目标{amount(value - target, row['unit'])}" if value > target else ""
     return f"距目标差{amount(target - value, row['unit'])}" if value < target else ""
-
-
-def below_base_text(row: dict) -> str:
-    """'比基期（2020年）减少47.83万人' when a level that must rise is below its baseline ('' otherwise): a reader
-    is told the fall, never a negative completion rate."""
-    base, year, value = row.get("baseline"), row.get("baseline_year"), row.get("latest_value")
-    if row["kind"] != "level" or is_missing(base) or is_missing(year) or is_missing(value):
-        return ""
-    rising = row["comparator"] in (">", ">=", "~", "range")
-    fell = value < base if rising else value > base
-    if not fell:
-        return ""
-    word = "减少" if rising else "增加"
-    return f"比基期（{int(year)}年）{word}{amount(abs(value - base), row['unit'])}"
 
 
 def progress_text(row: dict) -> str:
@@ -241,20 +222,16 @@ def indicator_sentence(row: dict, as_of: int, start: int, region: str = "", stan
     annual, relative or qualitative target by the years that met it; a level by the share of the planned
     increase reached. One without a full-year value says 数据暂缺, names the partial-period figures it has,
     and ends with ``stand_in`` (:func:`stand_in_sentence`; ``""`` for none)."""
-    name, unit = row["name"], row["unit"]
+    name = row["name"]
     if row["status"] == A.MISSING:
         partial = (f"；已有部分时期数据：{row['partial_note']}（不作全年值）"
                    if isinstance(row["partial_note"], str) else "")  # fmt: skip
         return f"{name}：截至{as_of}年没有已公布的全年数据，数据暂缺{partial}。{stand_in}"
     if row["kind"] == "cumulative":
         return cumulative_sentence(row, as_of, start, region)
-    value = fmt_number(row["latest_value"]) + marks_after(row, "latest_marks")
-    latest = f"最新全年值为{int(row['latest_year'])}年的{value}{unit}"
     if row["kind"] in ("annual", "relative", "qualitative"):
-        return (f"{name}：{latest}；有数据的{int(row['years_assessed'])}个年份中{int(row['years_met'])}个满足"
-                f"“{target_text(row)}”，判断为“{row['status']}”。")
-    return (f"{name}：{latest}，完成计划增量的{fmt_percent(row['completion'])}，"
-            f"目标{target_text(row)}，判断为“{row['status']}”。")
+        return yearly_sentence(row)
+    return level_sentence(row)
 
 
 def stand_in_sentence(latest: Any, name: str) -> str:

@@ -290,7 +290,7 @@ def skeleton(ctx: Context, report_id: str, today: str) -> str:
     problems += [f"- {d}{name}{{{{district {d} {sid} {year}}}}}，明显偏离其他区县"
                  f"（全市{{{{value {sid} {year} | 或数据暂缺}}}}）。" for d, sid, name, year in _district_outliers(ctx)]
     sections[CLOSING[0]] = problems
-    pending = a[a["required_pace"].notna() & (a["status"] != A.DONE)]
+    pending = a[a["required_pace"].notna() & ~a["status"].isin([A.DONE, A.EARLY])]
     sections[CLOSING[1]] = [f"- {_ref('name', r['id'])}在剩余年份每年须完成{_ref('required_pace', r['id'])}。"
                             for r in pending.to_dict("records")]  # fmt: skip
     for place in places(ctx):

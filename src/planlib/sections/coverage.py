@@ -43,27 +43,33 @@ def coverage_table(ctx: Context) -> Table:
 
 
 def pending_publications(ctx: Context) -> Table:
-    """For the final report: which figures must still be published before a definitive evaluation."""
+    """For the final report: the data the report still lacks — every headline indicator without all its
+    full-year values, and the project targets that have some data but not all; the project targets with no data
+    at all are counted in a note (listed in the appendix), not a page of rows."""
     import pandas as pd
 
-    rows = []
+    rows, untouched = [], 0
     for rec in ctx.assessment.to_dict("records"):
-        if rec["status"] not in (A.MISSING, A.INCOMPLETE) and not (
-            rec["kind"] in ("annual", "relative", "qualitative") and rec["years_assessed"] != len(ctx.years)
-        ):
+        missing = [y for y in ctx.years if not has_year(ctx, rec["id"], y)]
+        if not missing:
             continue
-        missing_years = "、".join(str(y) for y in ctx.years if not has_year(ctx, rec["id"], y))
+        if rec["group"] != "headline" and rec["status"] == A.MISSING and not isinstance(rec["partial_note"], str):
+            untouched += 1
+            continue
         partial = rec["partial_note"] if isinstance(rec["partial_note"], str) else "—"
         rows.append({"出处": rec["section"], "指标或目标": rec["name"],
-                     "缺少的全年数据": f"{missing_years}年" if missing_years else "—", "已有的部分时期数据": partial})
-    return Table(pd.DataFrame(rows, columns=["出处", "指标或目标", "缺少的全年数据", "已有的部分时期数据"]),
-                 caption="终期评估前仍待公布的数据", name="pending-publications",
-                 notes=["公布后重新运行 planlib build 即可更新评估。"])  # fmt: skip
+                     "尚缺的全年数据": A.years_text(missing), "已有的部分时期数据": partial})  # fmt: skip
+    notes = ["所列为本报告输入中尚缺的全年数据，不表示有关部门未公布；补充后重新生成报告即可更新评估。"]
+    if untouched:
+        notes.append(f"另有{untouched}项项目量化目标尚未收集到任何年份的数据，列于附录“项目量化目标一览”。")
+    return Table(pd.DataFrame(rows, columns=["出处", "指标或目标", "尚缺的全年数据", "已有的部分时期数据"]),
+                 caption="本报告尚未收集到的数据", name="pending-publications", notes=notes)  # fmt: skip
 
 
 def pending_note(ctx: Context) -> Markdown:
-    """For the final report: which end-year figures of the headline indicators are not yet published (from
-    the data), or nothing when all are."""
+    """For the final report: which end-year figures of the headline indicators the report's data lack, or
+    nothing when it has them all. It says what planlib's inputs lack (尚未收集到), never that a figure is
+    unpublished: whether it is published is not something the data can know."""
     end = ctx.plan.meta.period_end
     if ctx.as_of < end:
         return Markdown("", "段落“摘要”")
@@ -71,6 +77,6 @@ def pending_note(ctx: Context) -> Markdown:
     missing = [n for i, n in zip(ids, ctx.plan.indicators["name"], strict=True) if not has_year(ctx, i, end)]
     if not missing:
         return Markdown("", "段落“摘要”")
-    text = (f"{end}年的全年数据尚未全部公布（{len(missing)}项主要指标尚缺：{'、'.join(missing)}）；"
-            "本报告使用截至目前已公布的数据，部分时期数据单独标注，不作为全年值。")  # fmt: skip
+    text = (f"本报告尚未收集到{len(missing)}项主要指标的{end}年全年数据（{'、'.join(missing)}），相关判断依据"
+            "已有年份作出并注明所依据的年份；部分时期数据单独标注，不作为全年值。")  # fmt: skip
     return paragraphs([text], "段落“摘要”")

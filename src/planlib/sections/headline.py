@@ -16,7 +16,7 @@ import re
 from typing import TYPE_CHECKING
 
 from planlib.presentation.cells import baseline_text, latest_text, marks_after, progress_text, year_span
-from planlib.presentation.narrative import target_text
+from planlib.presentation.narrative import status_text, target_text
 from planlib.presentation.notes import baseline_notes as baseline_notes_text
 from planlib.presentation.sources import source_refs
 from planlib.presentation.tables import MISSING_TEXT, Table, fmt_number
@@ -39,7 +39,7 @@ def headline_table(ctx: Context) -> Table:
             "指标": f"{rec['name']}（{rec['unit']}）",
             f"{meta.baseline_year}年基数": baseline_text(ctx.plan.target(rec["id"]), meta.baseline_year),
             f"{meta.period_end}年目标": target_text(rec),
-            "最新全年值": latest_text(rec), "进展": progress_text(rec), "状态": rec["status"],
+            "最新全年值": latest_text(rec), "进展": progress_text(rec), "状态": status_text(rec),
             "Eurostat 评价": rec["eurostat_category"], "属性": rec["attribute"], "来源": source_refs(rec, register),
         })  # fmt: skip
     caption = f"{ctx.plan.period_label}{meta.subject}主要指标完成情况（截至{ctx.as_of}年）"

@@ -31,14 +31,15 @@ def method_text(ctx: Context) -> Markdown:
     lines = [f"序时进度 = （评估年份 − {base}）÷ {span}；"
              f"本报告评估年份为 {ctx.as_of} 年，序时进度 {fmt_percent(ctx.plan.time_progress(ctx.as_of))}。",
              "五年累计目标的完成度 = 规划期内各年全年值之和 ÷ 目标值；缺少某年全年值时不跨缺口求和，"
-             "改用已公布的累计数或标为“数据不全”。",
-             "期末水平目标的完成度 = （最新值 − 基数）÷（目标值 − 基数）。",
-             "年度约束目标逐年判断是否满足，报告满足的年数；相对目标逐年与参照序列比较；"
+             f"改用已公布的累计数或判为“{A.INCOMPLETE}”。",
+             "期末水平目标的完成度 = （最新值 − 基数）÷（目标值 − 基数）；最新值低于基数的，报告比基期减少的数量，"
+             "不列负的完成度。",
+             "年度约束目标逐年判断是否满足，并注明所依据的年份；相对目标逐年与参照序列比较；"
              "“稳步增长”逐年判断是否不下降。"]  # fmt: skip
     lines.append("数据版本：已收集的全部公布数据（最新）。" if ctx.vintage == "latest" else
                  f"数据版本：按 {ctx.vintage} 已公布的数据重写（此后的修订和发布不计入）。")  # fmt: skip
     lines += list(settings.describe())
-    lines += [f"状态“{k}”：{v}。" for k, v in A.STATUS_MEANING.items()]
+    lines += [f"评估结论“{k}”：{v}。" for k, v in A.STATUS_MEANING.items()]
     return Markdown("\n".join(items(lines)) + "\n", "段落“评估方法”")
 
 
@@ -49,7 +50,7 @@ def caveats(ctx: Context) -> Markdown:
         "数值为发布时的数据（初步核算数），此后可能修订。",
         *meta.revision_caveats,
         "只有全年（或年末）数据作为年度值；季度、月度、截至某日的数据单独标注，不用于计算完成度。",
-        "缺少数据的指标标为“数据暂缺”，不做估计；缺少某年全年数据的五年累计标为“数据不全”，不跨缺口求和。",
+        f"缺少数据的指标标为“{A.MISSING}”，不做估计；缺少某年全年数据的五年累计判为“{A.INCOMPLETE}”，不跨缺口求和。",
         *scope_break_lines(ctx),
         *[c for c in ctx.plan.all_targets["caveat"] if isinstance(c, str)],  # the plan's caveats on its indicators
         *meta.caveats,

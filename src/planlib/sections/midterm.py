@@ -13,7 +13,7 @@ from planlib.indicators import assessment as A
 from planlib.presentation.cells import pace_text, projection_text
 from planlib.presentation.escape import md_text
 from planlib.presentation.markdown import Markdown, items
-from planlib.presentation.narrative import risk_sentence, target_text
+from planlib.presentation.narrative import risk_sentence, status_text, target_text
 from planlib.presentation.tables import Table, fmt_percent
 from planlib.sections.context import Context, value_notes
 
@@ -28,7 +28,7 @@ def midterm_table(ctx: Context) -> Table:
         completion = (fmt_percent(rec["completion"]) if rec["kind"] in ("cumulative", "level")
                       else "不适用（逐年判断）")  # fmt: skip
         rows.append({"指标": rec["name"], "目标": target_text(rec), "完成度": completion,
-                     "序时进度": fmt_percent(rec["time_progress"]), "判断": rec["status"],
+                     "序时进度": fmt_percent(rec["time_progress"]), "判断": status_text(rec),
                      f"{ctx.as_of + 1}—{ctx.plan.meta.period_end}年所需年均": pace_text(rec),
                      f"按当前速度预计{ctx.plan.meta.period_end}年": projection_text(rec)})  # fmt: skip
     caption = f"中期评估：时间过半、任务过半（截至{ctx.as_of}年）"

@@ -18,7 +18,8 @@ module          sections
 ``summary``     ``summary``, ``status_chart``
 ``headline``    ``headline_table``, ``baseline_comparison``, ``jobs_chart``
 ``areas``       ``areas``, ``area_section``
-``projects``    ``project_table``
+``projects``    ``project_table``, ``project_annex``
+``annual_targets`` ``annual_targets_text``, ``annual_targets_table``
 ``midterm``     ``midterm_table``, ``risks``
 ``coverage``    ``coverage_table``, ``pending_publications``, ``pending_note``
 ``regional``    ``layout_map``, ``regional_text``, ``district_gdp_map``, ``heat_index_table``
@@ -43,6 +44,7 @@ from planlib.presentation.markdown import Markdown
 from planlib.presentation.regional import HEAT_WORDS
 from planlib.presentation.tables import fmt_number as fmt
 from planlib.sections.alerts import alerts_chart, alerts_table
+from planlib.sections.annual_targets import annual_targets_table, annual_targets_text
 from planlib.sections.areas import area_section, areas
 from planlib.sections.context import Context, context, sources_register, tidy_observations
 from planlib.sections.coverage import coverage_table, pending_note, pending_publications
@@ -51,7 +53,7 @@ from planlib.sections.headline import baseline_comparison, headline_table, jobs_
 from planlib.sections.method import caveats, method_text, sources_table
 from planlib.sections.midterm import midterm_table, risks
 from planlib.sections.monthly import monthly_picture
-from planlib.sections.projects import project_table
+from planlib.sections.projects import project_annex, project_table
 from planlib.sections.regional import district_gdp_map, heat_index_table, layout_map, regional_text
 from planlib.sections.summary import status_chart, summary
 
@@ -61,6 +63,8 @@ __all__ = [
     "Markdown",
     "alerts_chart",
     "alerts_table",
+    "annual_targets_table",
+    "annual_targets_text",
     "area_section",
     "areas",
     "baseline_comparison",
@@ -79,6 +83,7 @@ __all__ = [
     "monthly_picture",
     "pending_note",
     "pending_publications",
+    "project_annex",
     "project_table",
     "regional_text",
     "risks",
