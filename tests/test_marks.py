@@ -117,7 +117,7 @@ def test_report_marks_values_and_explains_choices(marked_site):
     text = _text(page)
     # the headline table: the summed total carries † (2021 is low) and ‡ nowhere near it
     assert "累计 175.09†，完成 58.4%" in text  # 75.1 + 99.99: the high-confidence duplicate is used…
-    assert ("城镇新增就业（2022年）：选用本值;同一指标、地区、时期另有 70.67 万人(“2022年重庆市国民经济和社会发展统计公报"
+    assert ("城镇新增就业（2022年）：选用本值;同一指标、地区、时期另有 70.67 万人（“2022年重庆市国民经济和社会发展统计公报"
             in text)  # …and the report says so, with the other value and its source
     # the test value is shown with its mark under the table, judged nowhere and compared with nothing
     assert "工伤保险参保人数（2022年）：测试值650‡万人，不作为评估依据" in text and "650‡（2022年）" not in text

@@ -40,7 +40,8 @@ def headline_table(ctx: Context) -> Table:
             f"{meta.baseline_year}年基数": baseline_text(ctx.plan.target(rec["id"]), meta.baseline_year),
             f"{meta.period_end}年目标": target_text(rec),
             "最新全年值": latest_text(rec), "进展": progress_text(rec), "状态": status_text(rec),
-            "Eurostat 评价": rec["eurostat_category"], "属性": rec["attribute"], "来源": source_refs(rec, register),
+            "进展评价（欧盟统计局方法）": rec["eurostat_category"], "属性": rec["attribute"],
+            "来源": source_refs(rec, register),
         })  # fmt: skip
     caption = f"{ctx.plan.period_label}{meta.subject}主要指标完成情况（截至{ctx.as_of}年）"
     return Table(pd.DataFrame(rows), caption=caption,
