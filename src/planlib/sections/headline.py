@@ -40,13 +40,14 @@ def headline_table(ctx: Context) -> Table:
             f"{meta.baseline_year}年基数": baseline_text(ctx.plan.target(rec["id"]), meta.baseline_year),
             f"{meta.period_end}年目标": target_text(rec),
             "最新全年值": latest_text(rec), "进展": progress_text(rec), "状态": status_text(rec),
-            "进展评价（欧盟统计局方法）": rec["eurostat_category"], "属性": rec["attribute"],
+            "进展评价": rec["eurostat_category"], "属性": rec["attribute"],
             "来源": source_refs(rec, register),
         })  # fmt: skip
     caption = f"{ctx.plan.period_label}{meta.subject}主要指标完成情况（截至{ctx.as_of}年）"
     return Table(pd.DataFrame(rows), caption=caption,
                  name="headline-indicators", source="见文末“数据来源”，方括号内为来源编号",
                  notes=["只使用全年（或年末）数据；部分时期数据另行标注，不作为年度值。",
+                        "“进展评价”按国际通行的进展评价方法（欧盟统计局）计算，见附录“评估方法”。",
                         *baseline_notes(ctx), *value_notes(ctx, recs)])  # fmt: skip
 
 
