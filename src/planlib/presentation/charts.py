@@ -22,7 +22,7 @@ if TYPE_CHECKING:
 # One segment per evaluation class, in the order of the counts sentence (the same words as text and tables);
 # colour-blind-safe (Okabe–Ito): greens done, blue in line, vermilion behind, greys for what judges nothing.
 STATUS_COLOURS = {
-    A.EARLY: "#009E73", A.DONE: "#009E73", A.AHEAD: "#0072B2", A.IN_LINE: "#56B4E9", A.BEHIND: "#E69F00",
+    A.EARLY: "#005F46", A.DONE: "#009E73", A.AHEAD: "#0072B2", A.IN_LINE: "#56B4E9", A.BEHIND: "#E69F00",
     A.NOT_DONE: "#D55E00", A.INCOMPLETE: "#999999", A.MISSING: "#DDDDDD",
 }  # fmt: skip
 
