@@ -12,7 +12,8 @@ OWASP's CSV-injection guidance describes:
   leading quote where :func:`csv_cell` added one) gives back every original text exactly.
 - **XLSX**: every text cell is written as text (openpyxl would otherwise store a string starting with ``=``
   as a formula); the executable-looking ones carry Excel's quote-prefix flag as well, so editing the cell
-  keeps it text. The cell's value is the data text unchanged; numbers are numbers.
+  keeps it text. The cell's value is the data text unchanged (a carriage return in it is read back as a
+  line break, as XML reads every line end); numbers are numbers.
 
 JSON files (``datapackage.json``) keep the raw text: no program runs them.
 """
