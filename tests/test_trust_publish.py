@@ -188,11 +188,23 @@ def test_report_table_downloads_are_neutralised_and_the_xlsx_keeps_the_text(form
     data = (formula_site / "annual-2021" / "tables" / "sources.csv").read_bytes()
     titles = {r["来源"] for r in _csv_rows(data)}
     assert {csv_cell(r[5]) for r in FORMULA_ROWS} <= titles
-    assert '\'=HYPERLINK(""http://x"",""y"")"'.encode() in data and b"\n'+1+1," in data and b"\n'@SUM(A1)," in data
+    assert b'[1],"\'=HYPERLINK(""http://x"",""y"")",https://example.org/f0\n' in data
+    assert b"[2],'+1+1,https://example.org/f1\n" in data and b"[3],'@SUM(A1),https://example.org/f2\n" in data
     assert not [t for t in titles if executes(t)]
     cells = _cells((formula_site / "annual-2021" / "tables" / "sources.xlsx").read_bytes())
     assert [c for c in cells if c[1] == "f"] == []
     assert {r[5] for r in FORMULA_ROWS} <= {c[2] for c in cells}  # the raw text, quote taken off again
+
+
+def test_page_table_downloads_are_neutralised_and_negative_numbers_stay_numbers(formula_site):
+    page = formula_site / "data" / "indicators" / "urban_employment_share"
+    line = "2021年,66.4,%,全年,是,高,'+1+1,https://example.org/f1,'-2+3\n"
+    assert line.encode() in (page / "observations.csv").read_bytes()
+    cells = _cells((page / "observations.xlsx").read_bytes())
+    assert ("数据", "s", "+1+1") in cells and ("数据", "s", "-2+3") in cells
+    assert [c for c in cells if c[1] == "f"] == []
+    beibei = (formula_site / "data" / "districts" / "500109" / "values.csv").read_text(encoding="utf-8-sig")
+    assert "\n地区生产总值实际增速,2022年,-0.9,数据暂缺(4/21 个区县有数据),2.5,%," in beibei  # no quote before -0.9
 
 
 def test_every_download_of_the_site_is_safe(formula_site):
@@ -513,7 +525,7 @@ def test_a_site_on_a_real_other_filesystem_builds(small_project, capsys):
         manifest.write_text((small_project / "reports" / "manifest.yaml").read_text(encoding="utf-8"),
                             encoding="utf-8")  # fmt: skip
         assert main(["build", "--engine", "offline", "--to", "html", "--quiet", "--manifest", str(manifest)]) == 0
-        assert f"生成 1 份,未变化 0 份,失败 0 份" in capsys.readouterr().out
+        assert "生成 1 份,未变化 0 份,失败 0 份" in capsys.readouterr().out
         assert (other / "_site" / "annual-2022.html").is_file()
         assert sorted(p.name for p in other.iterdir()) == ["_site", "manifest.yaml"]
     finally:
