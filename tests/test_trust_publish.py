@@ -77,6 +77,8 @@ def test_csv_frame_leaves_numeric_columns_alone():
     assert frame["=列"].tolist() == ["=1+1", "-2.5", "a"]  # the frame itself is not changed
     text = out.to_csv(index=False, lineterminator="\n")
     assert text == "'=列,value,n\n'=1+1,-2.5,-1\n-2.5,-3.0,2\na,4.0,3\n"
+    categories = csv_frame(pd.DataFrame({"c": pd.Categorical(["@x", "b", "@x"])}))
+    assert categories["c"].tolist() == ["'@x", "b", "'@x"]
 
 
 def _cells(data: bytes) -> list[tuple[str, str, object]]:

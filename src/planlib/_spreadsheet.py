@@ -64,7 +64,7 @@ def csv_frame(frame: pd.DataFrame) -> pd.DataFrame:
     out = frame.copy()
     for i in range(out.shape[1]):
         column = out.iloc[:, i]
-        if column.dtype == object or str(column.dtype) in ("string", "str"):
+        if column.dtype == object or str(column.dtype) in ("string", "str", "category"):
             out.isetitem(i, column.map(csv_cell))
     out.columns = [csv_cell(c) for c in out.columns]
     return out

@@ -294,6 +294,10 @@ class RecordFile:
     values: dict[str, dict[str, str]] = field(default_factory=dict)  # coded field → value as written → meaning
     types: dict[str, str] = field(default_factory=dict)  # field → the column's DuckDB type (VARCHAR for CSV)
 
+    def __post_init__(self) -> None:
+        if not self.label:  # made without one (by hand): the default rules
+            self.label = safe_name(self.path.name)
+
     @property
     def name(self) -> str:
         """The file's name as it is on disk: for opening it, never for an output (use :attr:`label`)."""
