@@ -532,3 +532,55 @@ def test_a_site_on_a_real_other_filesystem_builds(small_project, capsys):
         assert sorted(p.name for p in other.iterdir()) == ["_site", "manifest.yaml"]
     finally:
         shutil.rmtree(other, ignore_errors=True)
+
+
+@pytest.mark.parametrize(
+    ("argv", "error", "expected"),
+    [
+        (["process"], OSError(errno.ENOSPC, "No space left on device", "/srv/x/data/.processed.staging/a.csv"),
+         "磁盘空间不足:无法写入 /srv/x/data/.processed.staging/a.csv;临时文件已删除,data/processed 保持不变,"
+         "请腾出空间后重试。\n"),
+        (["build", "--engine", "offline", "--quiet"],
+         shutil.Error([(f"/srv/x/reports/_site/{i}.png", f"/srv/x/reports/.site-staging/{i}.png",
+                        "[Errno 28] No space left on device") for i in range(300)]),
+         "磁盘空间不足;本次构建的临时文件已删除,上一版报告保持不变,请腾出空间后重试。\n"),
+        (["build", "--engine", "offline", "--quiet"],
+         shutil.Error([("/srv/x/a", "/srv/y/a", "[Errno 13] Permission denied: '/srv/y/a'"),
+                       ("/srv/x/b", "/srv/y/b", "[Errno 13] Permission denied: '/srv/y/b'")]),
+         "文件操作失败:/srv/y/a([Errno 13] Permission denied: '/srv/y/a')等 2 个文件\n"),
+    ],
+)  # fmt: skip
+def test_disk_and_copy_errors_are_one_line(monkeypatch, capsys, argv, error, expected):
+    from planlib import cli
+    from planlib.inputs import processing
+
+    def fail(*args, **kwargs):
+        raise error
+
+    monkeypatch.setattr(B, "build", fail)
+    monkeypatch.setattr(processing, "process", fail)
+    assert cli.main(argv) == 1
+    assert capsys.readouterr().err == expected
+
+
+def test_process_on_a_full_disk_keeps_the_processed_data_and_leaves_nothing(repo_copy, monkeypatch, capsys):
+    from planlib.cli import main
+
+    assert main(["process"]) == 0
+    processed = repo_copy / "data" / "processed"
+    before, listing = _tree(processed), sorted(p.name for p in (repo_copy / "data").iterdir())
+    with (repo_copy / "data" / "raw" / "chongqing_municipal_observations.csv").open("a", encoding="utf-8") as raw:
+        raw.write("地区生产总值,2019,23605.77,亿元,annual,测试来源(合成数据;仅供测试),https://example.org/t,low,"
+                  "synthetic test row\n")  # a new row, so that process runs again
+    real = pd.DataFrame.to_csv
+
+    def full(self, path=None, *args, **kwargs):
+        if path is not None and ".processed.staging" in str(path):
+            Path(path).write_text("half", encoding="utf-8")
+            raise OSError(errno.ENOSPC, "No space left on device")
+        return real(self, path, *args, **kwargs)
+
+    monkeypatch.setattr(pd.DataFrame, "to_csv", full)
+    assert main(["process"]) == 1
+    assert capsys.readouterr().err == "磁盘空间不足;临时文件已删除,data/processed 保持不变,请腾出空间后重试。\n"
+    assert _tree(processed) == before and sorted(p.name for p in (repo_copy / "data").iterdir()) == listing
