@@ -584,3 +584,21 @@ def test_process_on_a_full_disk_keeps_the_processed_data_and_leaves_nothing(repo
     assert main(["process"]) == 1
     assert capsys.readouterr().err == "磁盘空间不足;临时文件已删除,data/processed 保持不变,请腾出空间后重试。\n"
     assert _tree(processed) == before and sorted(p.name for p in (repo_copy / "data").iterdir()) == listing
+
+
+def test_the_digit_run_rule_is_a_checked_setting(tmp_path):
+    from planlib.errors import DataError
+    from planlib.inputs import records as R
+
+    bad = tmp_path / "monitoring.yaml"
+    bad.write_text(R.SETTINGS_FILE.read_text(encoding="utf-8").replace("name_digits: 7", "name_digits: 0"),
+                   encoding="utf-8")  # fmt: skip
+    with pytest.raises(DataError) as info:
+        R.load_settings(bad)
+    assert str(info.value) == (f"{bad},identifiers,字段“name_digits”:为 0,须为正整数;"
+                               "应为:文件名中连续多少位数字即视为编号而隐去,如 7")  # fmt: skip
+    loose = tmp_path / "loose.yaml"
+    loose.write_text(R.SETTINGS_FILE.read_text(encoding="utf-8").replace("name_digits: 7", "name_digits: 12"),
+                     encoding="utf-8")  # fmt: skip
+    assert R.safe_name("tel_023-68881234.csv", R.load_settings(loose)) == "tel_023-68881234.csv"
+    assert R.safe_name(RECORD_NAME, R.load_settings(loose)) == RECORD_LABEL  # the patterns still apply
