@@ -410,7 +410,10 @@ def test_settings_mistakes_are_messages(tmp_path):
         (PermissionError(13, "Permission denied", "/srv/x/reports/_site"),
          "没有写入权限:/srv/x/reports/_site(Permission denied);请检查该文件夹的权限,或换一个可写的位置。\n"),
         (OSError(28, "No space left on device", "/srv/x/reports/.site-staging"),
-         "文件操作失败:/srv/x/reports/.site-staging(No space left on device)\n"),
+         "磁盘空间不足:无法写入 /srv/x/reports/.site-staging;本次构建的临时文件已删除,上一版报告保持不变,"
+         "请腾出空间后重试。\n"),
+        (OSError(30, "Read-only file system", "/srv/x/reports/.site-staging"),
+         "文件操作失败:/srv/x/reports/.site-staging(Read-only file system)\n"),
         (KeyboardInterrupt(), "\n已中断,上一版报告保持不变。\n"),
     ],
 )  # fmt: skip

@@ -243,12 +243,46 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"没有写入权限:{_os_error_text(exc)};请检查该文件夹的权限,或换一个可写的位置。", file=sys.stderr)
         return 1
     except OSError as exc:  # disk full, read-only filesystem …: the system's words, never a traceback
-        print(f"文件操作失败:{_os_error_text(exc)}", file=sys.stderr)
+        if _disk_full(exc):
+            print(disk_full_text(args.command, exc), file=sys.stderr)
+        else:
+            print(f"文件操作失败:{_os_error_text(exc)}", file=sys.stderr)
         return 1
 
 
+# what a full disk leaves as it was, per command (the build and process clean their staging copies up)
+_KEPT_ON_FULL_DISK = {"build": "本次构建的临时文件已删除,上一版报告保持不变",
+                      "process": "临时文件已删除,data/processed 保持不变"}  # fmt: skip
+
+
+def _disk_full(exc: OSError) -> bool:
+    """ENOSPC, also inside a ``shutil.Error`` (which carries each failed copy as text)."""
+    import errno
+    import shutil
+
+    if exc.errno == errno.ENOSPC:
+        return True
+    failures = exc.args[0] if isinstance(exc, shutil.Error) and exc.args else None
+    return isinstance(failures, list) and any(f"[Errno {errno.ENOSPC}]" in str(f) for f in failures)
+
+
+def disk_full_text(command: str | None, exc: OSError) -> str:
+    """The one sentence for a full disk: where it could not write, what was kept, what to do."""
+    where = f":无法写入 {exc.filename}" if exc.filename and not isinstance(exc.filename, list) else ""
+    kept = _KEPT_ON_FULL_DISK.get(command or "")
+    return f"磁盘空间不足{where};{kept + ',' if kept else ''}请腾出空间后重试。"
+
+
 def _os_error_text(exc: OSError) -> str:
-    """'/path/file(Permission denied)' — the path first, then the system's reason."""
+    """'/path/file(Permission denied)' — the path first, then the system's reason; of a failed folder copy
+    (``shutil.Error``, one entry per file) the first failure and how many there were, never the whole list."""
+    import shutil
+
+    failures = exc.args[0] if isinstance(exc, shutil.Error) and exc.args else None
+    if isinstance(failures, list) and failures:
+        first = failures[0]
+        text = f"{first[1]}({first[2]})" if isinstance(first, tuple) and len(first) == 3 else str(first)
+        return text + (f"等 {len(failures)} 个文件" if len(failures) > 1 else "")
     if exc.filename is None:
         return str(exc)
     return f"{exc.filename}({exc.strerror or exc})"

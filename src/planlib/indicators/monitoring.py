@@ -535,7 +535,7 @@ def compute_monthly(
     published.loc[published["suppressed"], "value"] = float("nan")
     published = published.sort_values(["series", "month", "region_code"], kind="stable").reset_index(drop=True)
     industry = _industry(enterprise_agg, posting_agg, settings, month)
-    files = {k: [f.name for f in fs] for k, fs in records.files.items()}
+    files = {k: [f.label for f in fs] for k, fs in records.files.items()}  # names masked: no identifier shown
     result = MonthlyResult(month=month, values=published, heat=heat, industry=industry,
                            alerts=pd.DataFrame(), provenance=records.provenance(day=today), files=files,
                            synthetic=records.synthetic, notices=_by_name(records), computed=today.isoformat(),
@@ -548,11 +548,12 @@ def compute_monthly(
 
 
 def _by_name(records: RecordSet) -> list[str]:
-    """The record set's notices with each file named by its name alone (a bulletin shows no local paths)."""
+    """The record set's notices with each file named by its label alone (a bulletin shows no local paths, and
+    no identifier-shaped run of a file name: :func:`planlib.inputs.records.safe_name`)."""
     out = []
     for files in records.files.values():
         for f in files:
-            out += [line.replace(f.display, f.name, 1) for line in f.notices()]
+            out += [line.replace(f.display, f.label, 1) for line in f.notices()]
     return out
 
 

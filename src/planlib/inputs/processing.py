@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from planlib import __version__
-from planlib._io import recover_dir, replace_dir
+from planlib._io import recover_dir, replace_dir, stage_copy
 from planlib._lock import run_lock
 from planlib._paths import PACKAGE_DIR, processed_dir, project_root, raw_dir
 from planlib.inputs.observations import CHOICE_RULE, LoadReport, _today, load_observations, raw_observation_files
@@ -183,13 +183,8 @@ def _process_locked(out: Path, plan: str, stamp: str) -> ProcessResult:
     def write_csv(frame, path: Path) -> None:
         frame.to_csv(path, index=False, encoding="utf-8", lineterminator="\n")
 
-    staging = out.with_name(f".{out.name}.staging")
-    shutil.rmtree(staging, ignore_errors=True)
+    staging = stage_copy(out)  # beside out, a copy that keeps what is not ours (README.md); nothing left on failure
     try:
-        if out.is_dir():
-            shutil.copytree(out, staging)  # keeps what is not ours (README.md)
-        else:
-            staging.mkdir(parents=True)
         names = OUTPUTS
         write_csv(obs, staging / names[0])
         (staging / names[1]).write_text(json.dumps(meta, ensure_ascii=False, indent=2, sort_keys=True) + "\n",

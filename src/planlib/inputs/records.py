@@ -25,7 +25,10 @@ Identifiers: columns named as personal or enterprise identifiers (姓名, 身份
 not read either. The key columns are exposed only as a salted 64-bit hash (``person_key`` /
 ``enterprise_key``; the salt is random per :class:`RecordSet` and never stored), which no indicator
 outputs. A value that looks like an ID number, a mobile number or a credit code is never shown, not
-even in an error message. :attr:`RecordSet.notices` says what was removed from which file.
+even in an error message — nor in a file's name: a file is named in messages by its path and in every
+output by :attr:`RecordFile.label`, with each identifier-shaped run masked (:func:`safe_name`:
+``登记_13900001111_….csv`` → ``登记_〔手机号已隐去〕_〔身份证号已隐去〕.csv``). :attr:`RecordSet.notices` says
+what was removed from which file.
 
 Validation names the file, the line (CSV; the header is line 1) or record (Parquet, 第 N 条记录), the
 field and the problem, in the style of :class:`planlib.errors.Problem`, for every kind of fault (up to
@@ -39,6 +42,7 @@ import datetime as dt
 import functools
 import re
 import secrets
+import unicodedata
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -108,6 +112,7 @@ def _load_settings(path: Path) -> MonitoringSettings:
     class Identifiers(_Strict):
         drop_columns: list[str]
         patterns: dict[str, str]
+        name_digits: int = 7
 
     class Disclosure(_Strict):
         threshold: int
@@ -194,6 +199,10 @@ def _load_settings(path: Path) -> MonitoringSettings:
             except re.error as exc:
                 problems.append(Problem(file=str(path), entry=f"identifiers.patterns.{label}",
                                         problem=f"正则表达式有误:{exc}"))  # fmt: skip
+    if spec["identifiers"]["name_digits"] < 1:
+        problems.append(Problem(file=str(path), entry="identifiers", field="name_digits",
+                                problem=f"为 {spec['identifiers']['name_digits']},须为正整数",
+                                expected="文件名中连续多少位数字即视为编号而隐去,如 7"))  # fmt: skip
     if problems:
         raise DataError(problems)
     return MonitoringSettings(raw=spec, path=path)
@@ -271,8 +280,9 @@ class RecordFile:
 
     kind: str
     path: Path
-    display: str
+    display: str  # the path as messages name it, identifier-shaped runs masked (:func:`safe_name`)
     file_format: str  # csv | parquet
+    label: str = ""  # the file's name as outputs name it, identifier-shaped runs masked (:func:`safe_name`)
     columns: dict[str, str] = field(default_factory=dict)  # field name → column as written in the file
     rows: int = 0
     dropped_identifiers: list[str] = field(default_factory=list)
@@ -284,8 +294,13 @@ class RecordFile:
     values: dict[str, dict[str, str]] = field(default_factory=dict)  # coded field → value as written → meaning
     types: dict[str, str] = field(default_factory=dict)  # field → the column's DuckDB type (VARCHAR for CSV)
 
+    def __post_init__(self) -> None:
+        if not self.label:  # made without one (by hand): the default rules
+            self.label = safe_name(self.path.name)
+
     @property
     def name(self) -> str:
+        """The file's name as it is on disk: for opening it, never for an output (use :attr:`label`)."""
         return self.path.name
 
     def notices(self) -> list[str]:
@@ -326,7 +341,8 @@ def source_sql(path: Path, file_format: str) -> str:
     return f"read_csv({_sql_str(str(path))}, header=true, all_varchar=true, delim=',', quote='\"', escape='\"')"
 
 
-def _header(path: Path, file_format: str, con: duckdb.DuckDBPyConnection, display: str) -> list[str]:
+def _header(path: Path, file_format: str, con: duckdb.DuckDBPyConnection, display: str,
+            settings: MonitoringSettings) -> list[str]:  # fmt: skip
     """The column names as written (a CSV's first line; a Parquet file's schema)."""
     import duckdb
 
@@ -334,7 +350,7 @@ def _header(path: Path, file_format: str, con: duckdb.DuckDBPyConnection, displa
         try:
             return [r[0] for r in con.execute(f"DESCRIBE SELECT * FROM {source_sql(path, 'parquet')}").fetchall()]
         except duckdb.Error as exc:
-            raise DataError(Problem(file=display, problem=f"无法作为 Parquet 文件读取({_first_line(exc)})",
+            raise DataError(Problem(file=display, problem=f"无法作为 Parquet 文件读取({_first_line(exc, settings)})",
                                     expected="Parquet 格式的文件")) from None  # fmt: skip
     with path.open("rb") as handle:
         line = handle.readline()  # the header only: the rest is DuckDB's to read (and to report by line)
@@ -347,14 +363,15 @@ def _header(path: Path, file_format: str, con: duckdb.DuckDBPyConnection, displa
     return [c.strip() for c in first]
 
 
-def _first_line(exc: Exception) -> str:
-    return str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+def _first_line(exc: Exception, settings: MonitoringSettings) -> str:
+    """The first line of a reader's error, with identifier-shaped runs masked (it may quote the file's path)."""
+    return safe_name(str(exc).strip().splitlines()[0], settings) if str(exc).strip() else type(exc).__name__
 
 
 _CSV_LINE = re.compile(r"CSV Error on Line: (\d+)")
 
 
-def _read_error(exc: Exception, display: str) -> DataError:
+def _read_error(exc: Exception, display: str, settings: MonitoringSettings) -> DataError:
     """A DuckDB reading error (a broken line, bytes that are not UTF-8) as a Problem naming the line."""
     text = str(exc)
     match = _CSV_LINE.search(text)
@@ -367,7 +384,7 @@ def _read_error(exc: Exception, display: str) -> DataError:
         return DataError(Problem(file=display, row=row,
                                  problem=f"该行有 {found.group(2)} 个字段,表头有 {found.group(1)} 列",
                                  expected="每行的字段数与表头相同;含逗号的值须加英文双引号"))  # fmt: skip
-    return DataError(Problem(file=display, row=row, problem=f"无法按 CSV 读取({_first_line(exc)})",
+    return DataError(Problem(file=display, row=row, problem=f"无法按 CSV 读取({_first_line(exc, settings)})",
                              expected="UTF-8 编码、逗号分隔、首行为表头的 CSV 文件"))  # fmt: skip
 
 
@@ -380,11 +397,36 @@ def detect_kind(columns: Iterable[str]) -> str | None:
     return None
 
 
+# a run of digits, possibly split by dashes or spaces (139-0000-1111, 500101 19900101 1235)
+_DIGIT_GROUP = re.compile(r"\d+(?:[-\s\u3000]\d+)*")
+_NON_DIGIT = re.compile(r"\D")
+
+
 class _Masker:
     """Replaces values that look like identifiers (``identifiers.patterns``) before they are shown."""
 
     def __init__(self, settings: MonitoringSettings):
         self.patterns = {label: re.compile(p) for label, p in settings["identifiers"]["patterns"].items()}
+        self.name_digits = int(settings["identifiers"].get("name_digits", 7))
+
+    def mask(self, text: str) -> str:
+        """``text`` with every identifier-shaped run replaced by 〔label已隐去〕 (see :func:`safe_name`)."""
+        text = str(text)
+        # a match with letters in it (an ID number ending in X, a credit code), grown over the digits around it
+        for label, pattern in self.patterns.items():
+            spans = [_widened(text, m.span()) for m in pattern.finditer(text) if not m.group(0).isdigit()]
+            text = _replace_spans(text, spans, label)
+        # every run of digits: named by the first pattern it matches whole, else masked when long
+        pieces, last = [], 0
+        for group in _DIGIT_GROUP.finditer(text):
+            digits = unicodedata.normalize("NFKC", _NON_DIGIT.sub("", group.group(0)))  # full-width digits too
+            label = next((name for name, pattern in self.patterns.items() if pattern.fullmatch(digits)), None)
+            if label is None and len(digits) >= self.name_digits and not _is_date(digits):
+                label = "数字串"
+            if label is not None:
+                pieces += [text[last:group.start()], f"〔{label}已隐去〕"]
+                last = group.end()
+        return "".join([*pieces, text[last:]])
 
     def looks_like(self, value: object) -> str | None:
         text = "" if value is None else str(value)
@@ -398,6 +440,51 @@ class _Masker:
         if label:
             return f"(形如{label}的值,已隐去)"
         return "" if value is None else str(value)
+
+
+def _widened(text: str, span: tuple[int, int]) -> tuple[int, int]:
+    """``span`` grown over the digits on either side: no fragment of a longer number is left beside a mask."""
+    start, end = span
+    while start > 0 and text[start - 1].isdigit():
+        start -= 1
+    while end < len(text) and text[end].isdigit():
+        end += 1
+    return start, end
+
+
+def _replace_spans(text: str, spans: list[tuple[int, int]], label: str) -> str:
+    """``text`` with the (possibly overlapping) ``spans`` replaced by one 〔label已隐去〕 each merged run."""
+    pieces, last = [], 0
+    for start, end in sorted(spans):
+        if start < last:  # overlaps the run just masked: extend it
+            last = max(last, end)
+            continue
+        pieces += [text[last:start], f"〔{label}已隐去〕"]
+        last = end
+    return "".join([*pieces, text[last:]])
+
+
+def _is_date(digits: str) -> bool:
+    """A YYYYMMDD date (1900–2099) in a file name is kept: it says which extract it is and names no one."""
+    if len(digits) != 8 or not digits.startswith(("19", "20")):
+        return False
+    try:
+        dt.date(int(digits[:4]), int(digits[4:6]), int(digits[6:]))
+    except ValueError:
+        return False
+    return True
+
+
+def safe_name(text: str, settings: MonitoringSettings | None = None) -> str:
+    """A file name or path with every identifier-shaped run masked, for messages and outputs.
+
+    The rules are those for values (``identifiers.patterns`` of ``settings/monitoring.yaml``: 身份证号, 手机号,
+    统一社会信用代码), each match grown over the digits around it, and then every run of digits — also one
+    split by dashes or spaces — that matches them once the separators are dropped, or that is at least
+    ``identifiers.name_digits`` (7) digits long and not a YYYYMMDD date. Each masked run becomes
+    〔<label>已隐去〕 (label 数字串 for a long run): ``登记_13900001111_500101199001011235.csv`` →
+    ``登记_〔手机号已隐去〕_〔身份证号已隐去〕.csv``; ``registers_20261031.csv`` is unchanged."""
+    return _Masker(settings or load_settings()).mask(text)
 
 
 # ---------------------------------------------------------------- value maps (small vocabularies)
@@ -569,7 +656,7 @@ def inspect_file(
     settings = settings or load_settings()
     today = today or dt.date.today()
     path = Path(path)
-    display = _display(path)
+    display = safe_name(_display(path), settings)
     if not path.is_file():
         raise DataError(Problem(file=display, problem="文件不存在"))
     suffix = path.suffix.lower()
@@ -590,7 +677,7 @@ def _inspect(path: Path, display: str, file_format: str, kind: str | None, setti
              con: duckdb.DuckDBPyConnection, today: dt.date) -> RecordFile:  # fmt: skip
     import duckdb
 
-    header = _header(path, file_format, con, display)
+    header = _header(path, file_format, con, display, settings)
     kind = kind or detect_kind(header)
     if kind is None:
         raise DataError(Problem(file=display, row=1,
@@ -598,7 +685,8 @@ def _inspect(path: Path, display: str, file_format: str, kind: str | None, setti
                                 expected="登记文件含 person_id(人员编号),企业样本含 enterprise_id(企业编号),"
                                          "招聘求职文件含 record_type(类型)"))  # fmt: skip
     fields = formats(settings)[kind]
-    record = RecordFile(kind=kind, path=path, display=display, file_format=file_format)
+    record = RecordFile(kind=kind, path=path, display=display, file_format=file_format,
+                        label=safe_name(path.name, settings))  # fmt: skip
     drop = {_fold(c) for c in settings["identifiers"]["drop_columns"]}
     by_name = {}
     for f in fields:
@@ -699,7 +787,7 @@ def _inspect(path: Path, display: str, file_format: str, kind: str | None, setti
             problems += _locate(con, path, display, file_format, record, checks, failing, coded_bad, stats, masker,
                                 cols, src_rows, row_expr)  # fmt: skip
     except duckdb.Error as exc:
-        raise _read_error(exc, display) from None
+        raise _read_error(exc, display, settings) from None
     if record.rows == 0:
         problems.append(Problem(file=display, problem="文件没有数据行", expected="表头之后至少一行记录"))
     if problems:
@@ -795,11 +883,12 @@ class RecordSet:
         return sum(f.rows for f in self.files.get(kind, []))
 
     def provenance(self, kinds: Iterable[str] | None = None, day: dt.date | None = None) -> str:
-        """“由 registers.csv（120 条记录） 计算，2026-11-29”: the files behind a value, for its source title."""
+        """“由 registers.csv（120 条记录） 计算，2026-11-29”: the files behind a value, for its source title (each
+        file by its :attr:`RecordFile.label`: identifier-shaped runs of its name masked)."""
         parts = []
         for kind in kinds or self.kinds:
             for f in self.files.get(kind, []):
-                parts.append(f"{f.name}（{f.rows:,} 条记录）")
+                parts.append(f"{f.label}（{f.rows:,} 条记录）")
         return f"由 {'、'.join(parts)} 计算，{(day or dt.date.today()).isoformat()}"
 
     def close(self) -> None:

@@ -8,7 +8,9 @@ and a Typst ``#table``), and :meth:`Table.to_csv` writes the downloadable copy. 
 Everything a Table holds is plain text (cells, column labels, caption, source, notes): it is escaped
 when the Markdown is written (:func:`planlib.presentation.escape.md_text`), so a source title shows its ``*``, ``<``
 or ``#`` as characters; only the columns named in ``links`` turn ``http(s)`` URLs into links. The CSV
-keeps the frame exactly as it is. When the table is shown, every character is checked against the
+keeps the frame as it is, except that a text a spreadsheet would run as a formula (``=…``, ``+…``, ``-…``,
+``@…``) starts with one single quote there (:mod:`planlib._spreadsheet`); the XLSX holds every text as
+text. When the table is shown, every character is checked against the
 shipped fonts (:func:`planlib.presentation.style.check_glyphs`): one the PDF could not draw fails with the table,
 row and column named.
 """
@@ -170,19 +172,25 @@ class Table:
         return self.to_markdown(csv_href=f"{folder}/{self.name}.csv")
 
     def to_csv(self, folder: Path) -> Path:
-        """Write ``<folder>/<name>.csv`` (UTF-8 with BOM so spreadsheet programs read the Chinese)."""
+        """Write ``<folder>/<name>.csv`` (UTF-8 with BOM so spreadsheet programs read the Chinese); a text cell
+        a spreadsheet would execute starts with one single quote (:func:`planlib._spreadsheet.csv_cell`)."""
+        from planlib._spreadsheet import csv_frame
+
         folder.mkdir(parents=True, exist_ok=True)
         path = folder / f"{self.name}.csv"
-        self.frame.to_csv(path, index=False, encoding="utf-8-sig", lineterminator="\n")
+        csv_frame(self.frame).to_csv(path, index=False, encoding="utf-8-sig", lineterminator="\n")
         return path
 
     def to_excel(self, path: str | Path) -> Path:
         """Write the table to an Excel workbook (``.xlsx``, openpyxl): sheet 表格 holds the columns as shown
         (one header row, values unformatted: numbers stay numbers), sheet 说明 the caption (表名), the source
-        (资料来源) and each note (注). Column widths follow the longest cell. Returns the path written;
+        (资料来源) and each note (注). Every text is a text cell, never a formula
+        (:func:`planlib._spreadsheet.text_cells`). Column widths follow the longest cell. Returns the path written;
         raises ``ValueError`` for a path that does not end in ``.xlsx``."""
         import pandas as pd
         from openpyxl.utils import get_column_letter
+
+        from planlib._spreadsheet import text_cells
 
         path = Path(path)
         if path.suffix.lower() != ".xlsx":
@@ -194,6 +202,7 @@ class Table:
             for sheet, frame in (("表格", self.frame), ("说明", about)):
                 frame.to_excel(writer, sheet_name=sheet, index=False)
                 ws = writer.sheets[sheet]
+                text_cells(ws)
                 for i, col in enumerate(frame.columns, start=1):
                     width = max([_display_width(_text(col))] + [_display_width(_text(v)) for v in frame[col]])
                     ws.column_dimensions[get_column_letter(i)].width = min(60, width + 2)

@@ -20,7 +20,7 @@ from pathlib import Path
 
 from planlib import __version__
 from planlib._assets import ENV as ASSETS_ENV
-from planlib._io import recover_dir, replace_dir
+from planlib._io import move_file, recover_dir, replace_dir, stage_copy
 from planlib._lock import run_lock
 from planlib._paths import PACKAGE_DIR, project_root
 from planlib.inputs.commentary import COMMENTARY_ENV
@@ -274,7 +274,7 @@ def build_one(report: Report, root: Path, staging: Path, formats: tuple[str, ...
         assets.mkdir()
     replace_dir(assets, staging / report.id)
     for fmt in formats:
-        os.replace(out / f"{report.id}.{fmt}", staging / f"{report.id}.{fmt}")
+        move_file(out / f"{report.id}.{fmt}", staging / f"{report.id}.{fmt}")  # staging may be on another disk
     stage("")  # closes the last stage's clock
     timings.pop("", None)
     return doc.notice
@@ -486,11 +486,7 @@ def _build_locked(manifest: Manifest, selected: list[Report], formats: tuple[str
     if not todo and site.is_dir():
         return
 
-    staging = root / "reports" / ".site-staging"
-    if site.is_dir():
-        shutil.copytree(site, staging)
-    else:
-        staging.mkdir(parents=True)
+    staging = stage_copy(site, site.parent / ".site-staging")  # beside the site: one filesystem, one rename
     bar = _progress(len(todo), progress)
     try:
         if scheduler:

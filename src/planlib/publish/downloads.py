@@ -3,6 +3,12 @@
 All files are byte-identical from one build to the next when the data are: XLSX and ZIP members carry a
 fixed timestamp (:data:`FIXED_TIME`), the XLSX document properties a fixed creation date, members are
 written in sorted order.
+
+Safe to open in Excel, WPS and LibreOffice (:mod:`planlib._spreadsheet`): every XLSX cell holding data text
+is a text cell, never a formula, and numbers stay numbers; in every CSV (the tables and the archive's
+files) a text cell a spreadsheet would execute (starting with ``=``, ``+``, ``-``, ``@``, a tab or a carriage
+return) starts with one single quote, as OWASP's CSV-injection guidance describes. Nothing is lost: the
+quote is the only change (:data:`CSV_NOTE` says so in ``datapackage.json``), and JSON keeps the raw text.
 """
 
 from __future__ import annotations
@@ -15,6 +21,8 @@ import zipfile
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from planlib._spreadsheet import csv_frame, csv_original, text_cells
+
 if TYPE_CHECKING:
     import pandas as pd
 
@@ -24,6 +32,9 @@ if TYPE_CHECKING:
 FIXED_TIME = (2020, 1, 1, 0, 0, 0)  # zip member timestamps: a constant, so rebuilds give the same bytes
 ARCHIVE = "data/planlib-data.zip"
 INDEX = "data/datapackage.json"
+CSV_NOTE = ("CSV 文件中，以 =、+、-、@、制表符或回车开头的文字单元格前加了一个英文单引号（'），以免电子表格软件把它当作"
+            "公式执行（按 OWASP 关于 CSV 注入的建议）；去掉这一个单引号即为原文，数值单元格不变。XLSX 文件中来自数据的"
+            "单元格一律为文本或数值，不含公式。本索引（JSON）中的文字为原文。")  # fmt: skip
 
 
 def _normalized_zip(data: bytes) -> bytes:
@@ -52,10 +63,12 @@ def xlsx_bytes(frame: pd.DataFrame, sheet: str = "数据", notes: list[str] | No
     ws.append([str(c) for c in frame.columns])
     for rec in frame.itertuples(index=False):
         ws.append([_cell(v) for v in rec])
+    text_cells(ws)  # data text is never a formula
     if notes:
         extra = wb.create_sheet("说明")
         for note in notes:
             extra.append([note])
+        text_cells(extra)
     fixed = dt.datetime(*FIXED_TIME)
     wb.properties.created = fixed
     wb.properties.modified = fixed
@@ -90,13 +103,15 @@ def write_table(table: Table, folder: Path) -> tuple[Path, Path]:
 
 
 def report_tables_xlsx(site: Path, report_ids: list[str]) -> list[Path]:
-    """An XLSX beside every CSV table of the reports (``<id>/tables/<name>.csv`` → ``.xlsx``)."""
+    """An XLSX beside every CSV table of the reports (``<id>/tables/<name>.csv`` → ``.xlsx``), holding the
+    original texts (the single quote the CSV puts before an executable-looking text is taken off again)."""
     import pandas as pd
 
     written = []
     for rid in report_ids:
         for csv in sorted((site / rid / "tables").glob("*.csv")):
-            frame = pd.read_csv(csv, encoding="utf-8-sig", dtype=str, keep_default_na=False)
+            frame = pd.read_csv(csv, encoding="utf-8-sig", dtype=str, keep_default_na=False).map(csv_original)
+            frame.columns = [csv_original(c) for c in frame.columns]
             out = csv.with_suffix(".xlsx")
             out.write_bytes(xlsx_bytes(frame))
             written.append(out)
@@ -118,7 +133,7 @@ OBSERVATION_COLUMNS = {
 
 
 def _csv_bytes(frame: pd.DataFrame) -> bytes:
-    return frame.to_csv(index=False, lineterminator="\n").encode("utf-8-sig")
+    return csv_frame(frame).to_csv(index=False, lineterminator="\n").encode("utf-8-sig")
 
 
 def write_bulk(site: Path, plan: Plan, observations: pd.DataFrame, assessments: dict[str, pd.DataFrame],
@@ -150,7 +165,8 @@ def write_bulk(site: Path, plan: Plan, observations: pd.DataFrame, assessments: 
                "xlsx": f"data/{_folder(page)}/{t.name}.xlsx", "columns": [str(c) for c in t.frame.columns]}
               for page, title, ts in pages for t in ts]  # fmt: skip
     index = {"name": "planlib-data", "title": plan.title, "profile": "data-package", "resources": resources,
-             "site_tables": tables, "licenses_note": "数值来自所列来源;计算由 planlib 完成。"}  # fmt: skip
+             "site_tables": tables, "licenses_note": "数值来自所列来源;计算由 planlib 完成。",
+             "description": CSV_NOTE}  # fmt: skip
     text = json.dumps(index, ensure_ascii=False, indent=1, sort_keys=True) + "\n"
     members["datapackage.json"] = text.encode("utf-8")
     archive = site / ARCHIVE
