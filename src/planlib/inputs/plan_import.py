@@ -760,9 +760,9 @@ def _read_grid(path: Path) -> Table:
             group = (out.number, out.group, out.attribute)
         for key, text in values.items():
             out.cells[key] = text
-        if "unit" in cells and cells["unit"]:
+        if cells.get("unit"):
             out.cells["unit"] = cells["unit"]
-        if "remark" in cells and cells["remark"]:
+        if cells.get("remark"):
             out.cells["remark"] = cells["remark"]
         out.cells["_all"] = " | ".join(v for v in values.values())
         trimmed = list(row)
@@ -1004,12 +1004,15 @@ def _entries(row: TableRow, ctx: _Context) -> list[_Entry]:
         return [_unassessed(row, base, notes, [r for r in review if "单元格" not in r],
                             next(r for r in review if "单元格" in r))]
     _baseline(row, ctx, base, notes, review)
+    notes += [f"表注：{sentence}" for sentence in _notes_naming(ctx.table, row.name)]
     if "remark" in row.cells:
         notes.append(f"表中备注：{row.cells['remark']}")
     for key, text in row.cells.items():
         if key.startswith("year:") and text and not _DASH.match(fold(text)):
             notes.append(f"表中另有{key[5:]}年栏：{text}")
-    columns = [("average", "“年均/累计”栏"), ("target", f"“{ctx.target_year}年目标”栏")]
+    average = next((c.label for c in ctx.table.columns if c.role == "average"), "年均/累计")
+    target_label = ctx.table.target_column.label if ctx.table.target_column else f"{ctx.target_year}年目标"
+    columns = [("average", f"“{fold(average)}”栏"), ("target", f"“{fold(target_label)}”栏")]
     printed = [(key, label, _read_cell(row.cells.get(key))) for key, label in columns if row.cells.get(key)]
     printed = [(key, label, cell) for key, label, cell in printed if not cell.empty]
     if not printed:
@@ -1052,9 +1055,9 @@ def _baseline(row: TableRow, ctx: _Context, base: dict[str, Any], notes: list[st
         meaning = ctx.table.marks.get(_same_mark(mark, ctx.table.marks))
         if meaning and re.fullmatch(r"\d{4}", meaning):
             year = int(meaning)
-            said.append(f"带“{mark}”为{meaning}年数据（表注）")
+            said.append(f"{meaning}年数据（表注：带“{mark}”的为{meaning}年数据）")
         elif meaning:
-            said.append(f"带“{mark}”为{meaning}（表注）")
+            said.append(f"{meaning}（表注：带“{mark}”的为{meaning}）")
         else:
             review.append(f"基数带“{mark}”，表注未说明其含义")
     if column.estimate and cell.year is None:
@@ -1070,7 +1073,18 @@ def _baseline(row: TableRow, ctx: _Context, base: dict[str, Any], notes: list[st
         base["baseline_period"] = f"{ctx.baseline_year - span}-{ctx.baseline_year}"
         said.append(f"{ctx.baseline_year - span}—{ctx.baseline_year}年累计数")
     base["baseline"], base["baseline_year"] = cell.value, year
-    notes.append(f"基数“{cell.raw}”" + (f"为{'，'.join(said)}" if said else ""))
+    notes.append(f"基数“{cell.raw}”" + (f"：{'，'.join(said)}" if said else ""))
+
+
+def _notes_naming(table: Table, printed_name: str) -> list[str]:
+    """The sentences of the notes under the table that name this indicator (尚无2025年数据, 2025年入托率为…)."""
+    name = fold(_split_unit(printed_name)[0])
+    if len(name) < 4:
+        return []
+    text = re.sub(r"^(?:备注|注|说明)\s*[:：]?", "", table.notes.strip())
+    sentences = [re.sub(r"^[①②③④⑤⑥⑦⑧⑨\d]+[.．、]?", "", s.strip()) for s in re.split(r"(?<=[。；;])", text)]
+    bounded = re.compile(rf"(?:^|[、，,。；;：:和及与]){re.escape(name)}")  # not the end of a longer name
+    return [s for s in sentences if s and bounded.search(fold(s))]
 
 
 def _same_mark(mark: str, marks: dict[str, str]) -> str:
@@ -1210,7 +1224,7 @@ def _unassessed(row: TableRow, fields: dict[str, Any], notes: list[str], review:
     fields["note"] = _sentence(notes)
     fields["source_text"] = row.source_text
     other = [r for r in dict.fromkeys(review) if r]
-    check = "确认后删去本字段；能确定目标的，补全 target、comparator、kind、period 后移入 indicators"
+    check = "确认后删去本字段，能确定目标的补全 target、comparator、kind、period 后移入 indicators"
     return _Entry(fields=fields, assessed=False, row=row, reason=reason,
                   review="；".join([*other, check]))  # fmt: skip
 
@@ -1332,11 +1346,13 @@ def import_plan(path: Path | str, plan_id: str, *, title: str | None = None, iss
                               ("发布日期", issued, table.document_issued)):  # fmt: skip
         if read is not None and given == read:
             plan_review.append((f"plan:{what}", f"“{read}”读自原文开头，须核对"))
+    given_region = region
     region = region or _region(title)
     if region is None:
         raise DataError(Problem(file=path.name, field="--region", problem="无法从规划名称判断地区名",
                                 expected="用 --region 给出数据中该地区整体的名称（如 全市、全国）"))  # fmt: skip
-    plan_review.append(("plan:region", f"地区名“{region}”须与观测数据中该地区整体的名称一致（数据写“全市”的，改为全市）"))
+    if not given_region:
+        plan_review.append(("plan:region", f"地区名“{region}”取自规划名称，须与观测数据中该地区整体的名称一致"))
     period_name, previous = _period_names(table.title, title)
     headline_label = re.match(r"^(专栏\s*\d+)", table.title or "")
     section = headline_label[1].replace(" ", "") if headline_label else "主要指标表"
