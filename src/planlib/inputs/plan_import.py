@@ -157,7 +157,7 @@ _HEAD_WORDS = {
     "属性": "attribute", "指标属性": "attribute",
     "备注": "remark", "说明": "remark",
 }  # fmt: skip
-_HEAD_MODIFIERS = {"预计", "预期", "目标", "目标值", "(预计)", "(目标)", "累计"}  # folded
+_HEAD_MODIFIERS = {"预计", "预期", "目标", "目标值", "(预计)", "(目标)"}  # folded
 
 
 def _is_head_word(token: str) -> bool:
@@ -239,6 +239,15 @@ def _is_sub_name(text: str) -> bool:
     f = fold(text)
     return (_closes_name(text) and not _is_value_like(text) and not _AREA.match(f)
             and any("\u4e00" <= ch <= "\u9fff" for ch in f))  # fmt: skip
+
+
+_UNIT_WORD = re.compile(r"^(?:%|‰|[万亿千百十]?(?:人次|人|元|户|家|个|项|件|次|所|张|床|吨|斤|公斤|千瓦时|千瓦|平方米|平方公里"
+                        r"|公里|立方米|年|岁|美元|小时|天|标准煤|吨标煤|标煤)|个?百分点|[^\d/]{1,6}/[^\d/]{1,6})$")
+
+
+def _looks_like_unit(text: str) -> bool:
+    """万人, %, 亿元, 微克/立方米: a cell of a 单位 column (only asked where the header has one)."""
+    return bool(_UNIT_WORD.match(fold(text)))
 
 
 def _split_number(text: str) -> tuple[int | None, str | None]:
@@ -395,6 +404,9 @@ def _assemble(table: Table, tokens: list[_Token], lines: list[str]) -> None:
     cell_columns = [c for c in table.columns if c.role not in {"category", "number", "name", "subname", "attribute"}]
     k = len(cell_columns)
     has_attribute = table.has("attribute")
+    # a 属性 printed last ends its row; printed before the values it is one more cell of the row
+    closes = has_attribute and table.columns[-1].role == "attribute"
+    has_unit = table.has("unit")
     has_number = table.has("number")
     finished: list[_Open] = []
     waiting: list[_Open] = []  # sub-rows whose 属性 is printed once, after the last of them
@@ -421,23 +433,37 @@ def _assemble(table: Table, tokens: list[_Token], lines: list[str]) -> None:
             names = names[cut + 1 :] if number is None else []
         row = _Open(number=number, area=area)
         row.name_tokens = [p.text for p in names]
+        if has_unit and len(row.name_tokens) > 1 and _looks_like_unit(row.name_tokens[-1]):
+            row.cells.append([row.name_tokens.pop()])  # the 单位 cell printed after the name
         row.lines = [p.line for p in names] + ([tok.line] if tok else [])  # a category's lines are not the row's
         pending.clear()
         return row
 
-    def add_cell(row: _Open, text: str) -> None:
+    def joins(row: _Open, text: str) -> bool:
+        """Does ``text`` continue the row's last cell (（2024年）, 左右, words after words or after a comma)?"""
         f = fold(text)
         last = row.cells[-1] if row.cells else None
-        joins = last is not None and (
+        return last is not None and (
             bool(_YEAR_NOTE.fullmatch(f)) or f in _CONTINUATIONS or fold(last[-1]).endswith((",", "、", "/"))
             or (_is_text(text) and _is_text(last[-1])))  # fmt: skip
-        if joins and last is not None:
-            last.append(text)
+
+    def add_cell(row: _Open, text: str) -> None:
+        if joins(row, text):
+            row.cells[-1].append(text)
         else:
             row.cells.append([text])
 
     for tok in tokens:
         f = fold(tok.text)
+        if f in ATTRIBUTES and not closes and (current is not None or pending):
+            if current is None:
+                current = start_from_pending(None, tok)
+                if has_number and finished:
+                    current.number = finished[-1].number
+            current.attribute = tok.text
+            current.lines.append(tok.line)
+            state = "values"
+            continue
         if f in ATTRIBUTES:
             if current is None and waiting:
                 current = waiting.pop()
@@ -459,11 +485,14 @@ def _assemble(table: Table, tokens: list[_Token], lines: list[str]) -> None:
         if state == "values" and current is not None:
             number, rest = _split_number(tok.text)
             ends_row = (tok.first and number is not None and expected <= number <= expected + 3
-                        and (len(current.cells) >= k or not has_attribute))  # fmt: skip
+                        and (len(current.cells) >= k or not closes))  # fmt: skip
+            full = len(current.cells) >= k
             if ends_row:
-                if has_attribute:
+                if has_attribute and current.attribute is None:
                     current.problems.append("未读到“属性”")
                 close(current)
+            elif not closes and full and tok.first and not joins(current, tok.text):
+                close(current)  # without a 属性 column a row ends with its last cell: a new line begins the next
             elif _is_sub_name(tok.text) and len(current.cells) >= k:
                 waiting.append(current)  # its 属性 may follow the next sub-row
                 current = _Open(number=current.number, area=current.area, name_tokens=[tok.text], lines=[tok.line])
@@ -478,7 +507,8 @@ def _assemble(table: Table, tokens: list[_Token], lines: list[str]) -> None:
             if number is not None and expected <= number <= expected + 3 and (tok.first or rest is not None):
                 if waiting:  # sub-rows never given a 属性
                     for row in waiting:
-                        row.problems.append("未读到“属性”")
+                        if has_attribute:
+                            row.problems.append("未读到“属性”")
                     finished.extend(waiting)
                     waiting.clear()
                 if number > expected:
@@ -511,6 +541,11 @@ def _assemble(table: Table, tokens: list[_Token], lines: list[str]) -> None:
             state = "name"
             continue
         # state == "name"
+        if has_unit and current.name_tokens and not current.cells and _looks_like_unit(tok.text):
+            state = "values"  # the 单位 cell after the name
+            add_cell(current, tok.text)
+            current.lines.append(tok.line)
+            continue
         closed = current.name_tokens and _closes_name(current.name_tokens[-1])
         if not closed and not _is_value_like(tok.text):
             current.name_tokens.append(tok.text)
@@ -686,7 +721,7 @@ def _read_grid(path: Path) -> Table:
     head, roles = found
     columns = [c for c in roles if c is not None]
     title = next((" ".join(c for c in row if c) for row in reversed(grid[:head]) if any(row)), None)
-    table = Table(file=path.name, where=where_fmt.format(n=f"{head + 1}起"), title=title, columns=columns, rows=[])
+    table = Table(file=path.name, where=where_fmt.format(n=head + 1) + "起", title=title, columns=columns, rows=[])
     notes: list[str] = []
     area: str | None = None
     area_seen: set[str] = set()
@@ -984,8 +1019,8 @@ def _entries(row: TableRow, ctx: _Context) -> list[_Entry]:
     review: list[str] = list(row.problems)
     printed_name = row.name
     name, unit = _split_unit(printed_name)
-    if row.unit:
-        unit = row.unit.strip()
+    if row.unit or row.cells.get("unit"):
+        unit = (row.unit or row.cells["unit"]).strip()
     if row.group:
         notes.append(f"表中第{row.number}项“{row.group}”分行印出，此为其中一行")
         name = f"{row.group}:{name}".replace(":", "：")
