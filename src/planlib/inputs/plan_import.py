@@ -1315,7 +1315,7 @@ def _subject(title: str | None) -> str:
 
 
 def _region(title: str | None) -> str | None:
-    match = re.match(r"^(.{2,10}?(?:自治区|省|市|州|盟|县|区))", title or "")
+    match = re.match(r"^(.{1,10}?(?:自治区|省|市|州|盟|县|区))", title or "")
     if match:
         return match[1]
     if title and title.startswith(("中华人民共和国", "国家", "全国")):
