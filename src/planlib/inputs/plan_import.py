@@ -41,7 +41,7 @@ from typing import Any
 
 from planlib.errors import CleanError, DataError, Problem
 from planlib.inputs.numbers import parse_number
-from planlib.inputs.text import decode, fold
+from planlib.inputs.text import decode, encoding_accident, fold
 
 __all__ = ["Column", "ImportResult", "Table", "TableRow", "import_plan", "read_table"]
 
@@ -296,6 +296,7 @@ class _Open:
     number: int | None
     area: str | None
     name_tokens: list[str] = field(default_factory=list)
+    name_lines: list[int] = field(default_factory=list)  # the line of each name token
     cells: list[list[str]] = field(default_factory=list)
     attribute: str | None = None
     lines: list[int] = field(default_factory=list)
@@ -433,8 +434,10 @@ def _assemble(table: Table, tokens: list[_Token], lines: list[str]) -> None:
             names = names[cut + 1 :] if number is None else []
         row = _Open(number=number, area=area)
         row.name_tokens = [p.text for p in names]
+        row.name_lines = [p.line for p in names]
         if has_unit and len(row.name_tokens) > 1 and _looks_like_unit(row.name_tokens[-1]):
             row.cells.append([row.name_tokens.pop()])  # the 单位 cell printed after the name
+            row.name_lines.pop()
         row.lines = [p.line for p in names] + ([tok.line] if tok else [])  # a category's lines are not the row's
         pending.clear()
         return row
@@ -495,7 +498,8 @@ def _assemble(table: Table, tokens: list[_Token], lines: list[str]) -> None:
                 close(current)  # without a 属性 column a row ends with its last cell: a new line begins the next
             elif _is_sub_name(tok.text) and len(current.cells) >= k:
                 waiting.append(current)  # its 属性 may follow the next sub-row
-                current = _Open(number=current.number, area=current.area, name_tokens=[tok.text], lines=[tok.line])
+                current = _Open(number=current.number, area=current.area, name_tokens=[tok.text], name_lines=[tok.line],
+                                lines=[tok.line])
                 state = "name"
                 continue
             else:
@@ -518,6 +522,7 @@ def _assemble(table: Table, tokens: list[_Token], lines: list[str]) -> None:
                 expected = number + 1
                 if rest is not None:
                     current.name_tokens.append(rest)
+                    current.name_lines.append(tok.line)
                     state = "name"
                 else:
                     state = "name_start"
@@ -537,6 +542,7 @@ def _assemble(table: Table, tokens: list[_Token], lines: list[str]) -> None:
             continue
         if state == "name_start":
             current.name_tokens.append(tok.text)
+            current.name_lines.append(tok.line)
             current.lines.append(tok.line)
             state = "name"
             continue
@@ -549,6 +555,7 @@ def _assemble(table: Table, tokens: list[_Token], lines: list[str]) -> None:
         closed = current.name_tokens and _closes_name(current.name_tokens[-1])
         if not closed and not _is_value_like(tok.text):
             current.name_tokens.append(tok.text)
+            current.name_lines.append(tok.line)
             current.lines.append(tok.line)
             continue
         state = "values"
@@ -578,8 +585,9 @@ def _text_row(table: Table, row: _Open, rows_of_item: list[_Open], lines: list[s
     group_tokens: list[str] = []
     if len(rows_of_item) > 1:
         group_tokens = first.name_tokens[:-1]
-        group_lines = [n for n in first.lines if n not in row.lines] if row is not first else []
-        span = sorted(set(span) | set(group_lines[: len(group_tokens)]))
+        if row is not first and first.name_lines:  # the item's number and common name, printed above
+            head = [n for n in first.lines if n < first.name_lines[-1]] + first.name_lines[:-1]
+            span = sorted(set(span) | set(head))
     name_tokens = row.name_tokens[-1:] if (len(rows_of_item) > 1 and row is first) else row.name_tokens
     where = f"第{span[0]}行" if len(span) == 1 else f"第{span[0]}—{span[-1]}行"
     out = TableRow(where=where, number=row.number, area=row.area, name="".join(t.strip() for t in name_tokens),
@@ -1026,6 +1034,9 @@ def _entries(row: TableRow, ctx: _Context) -> list[_Entry]:
         name = f"{row.group}:{name}".replace(":", "：")
     if not any("\u4e00" <= ch <= "\u9fff" for ch in name):
         review.append("未读出指标名称")
+    accident = encoding_accident(row.source_text)
+    if accident:  # 锟斤拷, U+FFFD, GBK mojibake: the printed text itself is damaged
+        review.append(f"本行{accident}，须按原件核对")
     attribute = fold(row.attribute or "")
     attribute = attribute if attribute in ATTRIBUTES else None
     if row.attribute and attribute is None:
@@ -1156,6 +1167,8 @@ def _target(row: TableRow, ctx: _Context, fields: dict[str, Any], key: str, labe
     shown = f"“{cell.raw}”印在{label}"
     if cell.bracket:
         fields.update(kind="cumulative", period="five_year_total")
+        if fields["unit"] == "%":  # yearly rates of fall compound: their five-year total is not their sum
+            review.append("五年累计数以%为单位：评估时按各年数值相加，若为累计降幅（逐年复合）须另行核对")
         said = f"{shown}：括号内为{ctx.start}—{ctx.target_year}年五年累计数"
         notes.append(said + (f"（表注“{ctx.table.bracket_note}”）" if ctx.table.bracket_note else ""))
     elif key == "average":
@@ -1315,11 +1328,14 @@ def _subject(title: str | None) -> str:
 
 
 def _region(title: str | None) -> str | None:
-    match = re.match(r"^(.{1,10}?(?:自治区|省|市|州|盟|县|区))", title or "")
-    if match:
-        return match[1]
-    if title and title.startswith(("中华人民共和国", "国家", "全国")):
+    """The place a plan's title begins with (杭州市, 贵州省, 内蒙古自治区), 全国 for a national plan, else None."""
+    head = (title or "")[:12]
+    if head.startswith(("中华人民共和国", "国家", "全国")):
         return "全国"
+    for suffix in ("自治区", "省", "市", "自治州", "盟", "县", "区", "州"):  # 杭州市 is a 市, 贵州省 a 省
+        at = head.find(suffix)
+        if at > 0:
+            return head[: at + len(suffix)]
     return None
 
 
