@@ -241,8 +241,8 @@ def _is_sub_name(text: str) -> bool:
             and any("\u4e00" <= ch <= "\u9fff" for ch in f))  # fmt: skip
 
 
-_UNIT_WORD = re.compile(r"^(?:%|‰|[万亿千百十]?(?:人次|人|元|户|家|个|项|件|次|所|张|床|吨|斤|公斤|千瓦时|千瓦|平方米|平方公里"
-                        r"|公里|立方米|年|岁|美元|小时|天|标准煤|吨标煤|标煤)|个?百分点|[^\d/]{1,6}/[^\d/]{1,6})$")
+_UNIT_WORD = re.compile(r"^(?:%|‰|[万亿千百十]?(?:人次|人|元|户|家|个|项|件|次|所|张|床|吨|斤|公斤|千瓦时|千瓦"
+                        r"|平方米|平方公里|公里|立方米|年|岁|美元|小时|天|标准煤|吨标煤|标煤)|个?百分点|[^\d/]{1,6}/[^\d/]{1,6})$")
 
 
 def _looks_like_unit(text: str) -> bool:
@@ -314,7 +314,8 @@ def _read_text(path: Path, text: str) -> Table:
     lines = text.splitlines()
     start = _find_header(lines)
     if start is None:
-        raise DataError(Problem(file=path.name, problem="没有找到主要指标表：没有一行表头同时含“指标”和年份（如 2025年）",
+        raise DataError(Problem(file=path.name,
+                                problem="没有找到主要指标表：没有一行表头同时含“指标”和年份（如 2025年）",
                                 expected="规划原文（含“主要指标”表及其表头：序号、指标、2025年、2030年目标、属性等），"
                                          "或一个表格文件（CSV、XLSX）"))  # fmt: skip
     title_line, header_start, header_end, columns = start
@@ -361,7 +362,7 @@ def _find_header(lines: list[str]) -> tuple[int | None, int, int, list[Column]] 
     A header is a run of lines of header words only (类别 / 序号 / 指标 / 2025年 …) that names a column of
     names and a year; a table titled 主要指标 is preferred, else the first such header."""
     found = []
-    for i, line in enumerate(lines):
+    for i in range(len(lines)):
         tokens: list[str] = []
         j = i
         while j < len(lines) and j - i < 12:
@@ -570,7 +571,8 @@ def _assemble(table: Table, tokens: list[_Token], lines: list[str]) -> None:
             row.problems.append("未读到“属性”")
     finished.extend(waiting)
     if pending:
-        table.problems.append(f"第{pending[0].line}行起的“{''.join(p.text for p in pending)[:30]}”不属于任何一行，未读入")
+        stray = "".join(p.text for p in pending)[:30]
+        table.problems.append(f"第{pending[0].line}行起的“{stray}”不属于任何一行，未读入")
     finished.sort(key=lambda r: min(r.lines) if r.lines else 0)
     table.rows = [_text_row(table, row, rows_of_item=[r for r in finished if r.number == row.number
                                                       and row.number is not None], lines=lines,
@@ -723,7 +725,8 @@ def _read_grid(path: Path) -> Table:
     grid, where_fmt = _grid(path)
     found = _header_row(grid)
     if found is None:
-        raise DataError(Problem(file=path.name, problem="没有找到主要指标表的表头：前 30 行中没有一行同时含“指标”和年份",
+        raise DataError(Problem(file=path.name,
+                                problem="没有找到主要指标表的表头：前 30 行中没有一行同时含“指标”和年份",
                                 expected="表头一行含 指标（或 指标名称）和年份栏（如 2025年、2030年目标），"
                                          "可另有 类别、序号、单位、年均/累计、属性"))  # fmt: skip
     head, roles = found
@@ -1231,7 +1234,8 @@ def _text_target(row: TableRow, ctx: _Context, fields: dict[str, Any], label: st
         reference = _reference(higher[1], ctx)
         if reference is None:
             return _unassessed(row, fields, notes, review,
-                               f"{shown}：相对目标，参照“{higher[1]}”没有对应的数据序列（series.yaml），须指定 reference")
+                               f"{shown}：相对目标，参照“{higher[1]}”没有对应的数据序列（series.yaml），"
+                               "须指定 reference")
         fields.update(kind="relative", period="per_year", comparator="higher_than", reference=reference, target=None)
         notes.append(f"{shown}：每年须高于参照序列 {reference}")
         review.append(f"参照“{higher[1]}”按名称对应为数据序列 {reference}，须核对口径（名义或实际增速）")
@@ -1306,7 +1310,8 @@ def _period_names(*texts: str | None) -> tuple[str | None, str | None]:
     for text in texts:
         if not text:
             continue
-        match = re.search(r"“?([一二三四五六七八九十]{1,3})五”", text) or re.search(r"第([一二三四五六七八九十]{1,3})个五年", text)
+        match = (re.search(r"“?([一二三四五六七八九十]{1,3})五”", text)
+                 or re.search(r"第([一二三四五六七八九十]{1,3})个五年", text))
         if match:
             try:
                 n = int(parse_number(match[1]).value or 0)
