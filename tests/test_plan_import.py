@@ -79,6 +79,7 @@ HZ_UNASSESSED = [
 ]  # fmt: skip
 PROVINCE = "目标由上级下达或另行确定，表中没有数值"
 NO_DIRECTION = "未评估——目标未印比较符，又没有可比的基数，无法判断是不低于还是不高于"
+NO_UNIT = "表中未印单位（名称后没有括号内的单位），须补上或确认无单位"
 HZ_REVIEW = (
     ("plan:规划名称", "“杭州市国民经济和社会发展第十五个五年规划纲要”读自原文开头，须核对"),
     ("plan:发布机关", "“杭州市人民政府”读自原文开头，须核对"),
@@ -91,6 +92,7 @@ HZ_REVIEW = (
     ("第13项 居民人均可支配收入增长（第294—299行）",
      "未评估——“与经济增长同步”印在“年均/累计”栏：相对目标“同步”，planlib 只能判断是否高于参照序列，不能判断同步"),
     ("第14项 劳动年龄人口平均受教育年限（第301—306行）", NO_DIRECTION),
+    ("第21项 城乡居民收入倍差（第360—366行，id row_21）", NO_UNIT),
     ("第22项 单位GDP二氧化碳排放降低（第369—374行）", f"未评估——“完成省下达目标”印在“年均/累计”栏：{PROVINCE}"),
     ("第23项 单位GDP用水量下降率（第376—381行）", f"未评估——“完成省下达目标”印在“年均/累计”栏：{PROVINCE}"),
     ("第24项 非化石能源占能源消费总量比重（第383—388行）", f"未评估——“完成省下达目标”印在“2030年目标”栏：{PROVINCE}"),
@@ -108,7 +110,7 @@ def hz():
 def test_hangzhou_every_row_as_printed(hz):
     assert _rows(hz.text) == HZ_INDICATORS
     assert _rows(hz.text, "unassessed") == HZ_UNASSESSED
-    assert (hz.rows, hz.complete, hz.indicators, hz.unassessed) == (30, 21, 23, 8)  # 29 items, 15 in two rows
+    assert (hz.rows, hz.complete, hz.indicators, hz.unassessed) == (30, 20, 23, 8)  # 29 items, 15 in two rows
     assert hz.review == HZ_REVIEW
     assert hz.table.areas == [("经济发展", 7), ("创新驱动", 4), ("民生福祉", 10), ("绿色低碳", 6), ("安全保障", 2)]
     assert hz.table.problems == []  # every 项 count matches the rows read
@@ -126,11 +128,12 @@ def test_hangzhou_plan_loads_with_its_period_and_the_rows_to_review(hz, tmp_path
     assert meta.caveats == ["2025年基数为规划编制时的预计数。"]
     assert len(plan.indicators) == 23 and len(plan.unassessed) == 8
     assert "review" not in plan.indicators.columns  # the reports' frame is unchanged
-    # each row marked review, by entry: the two targets of row 12 and the 8 unassessed rows
-    assert [where for where, _ in plan.review][:3] == ["indicators[11] 城镇新增就业人数(id=row_12)",
+    # each entry marked review: the two targets of row 12, the row without a unit and the 8 unassessed rows
+    assert [where for where, _ in plan.review][:4] == ["indicators[11] 城镇新增就业人数(id=row_12)",
                                                        "indicators[12] 城镇新增就业人数(id=row_12_2)",
+                                                       "indicators[20] 城乡居民收入倍差(id=row_21)",
                                                        "unassessed[0] 居民人均可支配收入增长"]
-    assert len(plan.review) == 10
+    assert len(plan.review) == 11
     assert _ids(hz.text)[:3] == ["row_01", "row_02", "urbanisation_rate"]  # series.yaml's id for 常住人口城镇化率
 
 
@@ -201,6 +204,7 @@ BJ_REVIEW = (
      f"未评估——“完成经国家审核衔接后确定的目标”印在“2030年目标”栏：{NATIONAL}"),
     ("第21项 全市居民人均可支配收入年均增速（第589—592行）",
      "未评估——“与经济增长同步”印在“2030年目标”栏：相对目标“同步”，planlib 只能判断是否高于参照序列，不能判断同步"),
+    ("第28项 十万常住人口火灾死亡率（第605行，id row_28）", NO_UNIT),
 )  # fmt: skip
 
 
@@ -212,7 +216,7 @@ def bj():
 def test_beijing_every_row_as_printed(bj, tmp_path):
     assert _rows(bj.text) == BJ_INDICATORS
     assert _rows(bj.text, "unassessed") == BJ_UNASSESSED
-    assert (bj.rows, bj.complete, bj.indicators, bj.unassessed) == (30, 25, 25, 5)
+    assert (bj.rows, bj.complete, bj.indicators, bj.unassessed) == (30, 24, 25, 5)
     assert bj.review == BJ_REVIEW
     assert bj.table.marks == {"∗": "预计数"} and bj.table.problems == []
     plan = _loads(tmp_path, bj.text)
@@ -388,7 +392,7 @@ def test_importing_twice_gives_the_same_bytes_and_the_cli_says_unchanged(tmp_pat
     first = out.read_bytes()
     printed = capsys.readouterr().out
     assert printed.startswith(f"写入 {out}:“十五五”时期经济社会发展主要指标(hz-15th.txt 第194—425行),读出 30 行,"
-                              "完整读出 21 行;登记 23 项目标,另 8 项未评估。\n须复核 14 处")
+                              "完整读出 20 行;登记 23 项目标,另 8 项未评估。\n须复核 15 处")
     assert "  第22项 单位GDP二氧化碳排放降低（第369—374行）:未评估——“完成省下达目标”" in printed
     assert main(["plan", "import", str(HZ), "--id", "hz-15th", "-o", str(out)]) == 0
     assert capsys.readouterr().out.startswith(f"未变化 {out}:")
@@ -417,7 +421,7 @@ def test_plan_command_lists_unassessed_rows_and_what_is_still_to_review(tmp_path
     assert "主要指标 23 项,其他量化目标 0 项。" in out
     assert "  [主要指标表] row_20: 家庭可支配收入（按三口之家计算）10万—50万元群体比例 steady_growth — %(定性方向)" in out
     assert "未评估 8 项(主要指标表中目标无法评估的行):\n  居民人均可支配收入增长:" in out
-    assert "尚有 10 处待复核(review 字段):\n  indicators[11] 城镇新增就业人数(id=row_12):同一行印有两个目标" in out
+    assert "尚有 11 处待复核(review 字段):\n  indicators[11] 城镇新增就业人数(id=row_12):同一行印有两个目标" in out
     assert main(["plan", "-v"]) == 0  # the shipped plan: nothing unassessed, nothing to review
     out = capsys.readouterr().out
     assert "未评估" not in out and "待复核" not in out

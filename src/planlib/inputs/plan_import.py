@@ -1037,6 +1037,8 @@ def _entries(row: TableRow, ctx: _Context) -> list[_Entry]:
         name = f"{row.group}:{name}".replace(":", "：")
     if not any("\u4e00" <= ch <= "\u9fff" for ch in name):
         review.append("未读出指标名称")
+    elif not unit:
+        review.append("表中未印单位（名称后没有括号内的单位），须补上或确认无单位")
     accident = encoding_accident(row.source_text)
     if accident:  # 锟斤拷, U+FFFD, GBK mojibake: the printed text itself is damaged
         review.append(f"本行{accident}，须按原件核对")
