@@ -506,3 +506,30 @@ def test_table_reader_gives_rows_as_printed():
     row = next(r for r in table.rows if r.number == 21)
     assert (row.name, row.cells["baseline"], row.cells["target"], row.where) == ("城乡居民收入倍差", "1.62", "1.58左右",
                                                                                "第360—366行")
+
+
+def test_a_word_table_pasted_with_its_name_over_two_columns_and_an_empty_row(tmp_path):
+    """SYNTHETIC: the Hangzhou layout as Excel keeps it from Word — 指标名称 over two columns (总名称 | 分项), 序号
+    and 总名称 merged over the sub-rows (blank below), tab-separated; a row with nothing filled in is kept."""
+    import datetime as dt
+
+    lines = ["类别\t序号\t指标名称\t\t2025年预计\t2030年目标\t年均/累计\t属性",
+             "民生福祉（3项）\t1\t城镇新增就业人数（万人）\t\t31.4\t＞25\t[125]\t预期性",
+             "\t2\t每千人口拥有医护人员数\t执业医师数（人）\t4.9\t5.0\t—\t预期性",
+             "\t\t\t注册护士数（人）\t5.92\t6.02\t—\t预期性",
+             "\t3\t某新指标（%）\t\t\t\t\t",
+             "备注：[ ]内数据为累计数。"]  # fmt: skip
+    path = tmp_path / "pasted.tsv"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    result = import_plan(path, "pasted", title="某市规划（合成）", issuer="某市人民政府", issued=dt.date(2026, 3, 1),
+                         region="全市")  # fmt: skip
+    assert _rows(result.text) == [
+        (1, "城镇新增就业人数", "万人", 31.4, 2025, 125, ">=", "cumulative", "预期性"),
+        (1, "城镇新增就业人数", "万人", 31.4, 2025, 25, ">", "level", "预期性"),
+        (2, "每千人口拥有医护人员数：执业医师数", "人", 4.9, 2025, 5, ">=", "level", "预期性"),
+        (2, "每千人口拥有医护人员数：注册护士数", "人", 5.92, 2025, 6.02, ">=", "level", "预期性"),
+    ]
+    assert _rows(result.text, "unassessed") == [(3, "某新指标", "%", None, None, None, None, None, None)]
+    assert [why for _, why in result.review][-1] == "未评估——目标栏为空或“—”，表中没有目标"
+    assert result.table.areas == [("民生福祉", 3)] and result.table.problems == []
+    assert yaml.safe_load(result.text)["plan"]["caveats"] == ["2025年基数为规划编制时的预计数。"]

@@ -81,7 +81,7 @@ class TableRow:
     source_text: str = ""
     problems: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
-    estimate_attribute: bool = False  # 属性 taken from a cell shared with other sub-rows (CSV: a blank cell)
+    attribute_from_above: bool = False  # 属性 blank, taken from the item's row above (CSV: a merged cell's blank)
     misaligned: bool = False  # fewer or more value cells than the header has columns: no cell is placed
 
 
@@ -608,7 +608,6 @@ def _text_row(table: Table, row: _Open, rows_of_item: list[_Open], lines: list[s
     else:
         for column, text in zip(cell_columns, cells, strict=True):
             out.cells[_cell_key(column, table.columns)] = text
-    out.cells["_all"] = " | ".join(cells)
     return out
 
 
@@ -735,13 +734,12 @@ def _read_grid(path: Path) -> Table:
     table = Table(file=path.name, where=where_fmt.format(n=head + 1) + "起", title=title, columns=columns, rows=[])
     notes: list[str] = []
     area: str | None = None
-    area_seen: set[str] = set()
-    group: tuple[int | None, str, str | None] | None = None  # (number, 总名称, 属性) of an item printed in rows
+    pending: TableRow | None = None  # a row with a name and nothing else: an item's common name, or an empty row
+    group: dict[str, Any] | None = None  # the item whose sub-rows follow: number, 总名称, 属性
     last_number: int | None = None
-    body = grid[head + 1 :]
-    for offset, row in enumerate(body):
-        n = head + 2 + offset
-        where = where_fmt.format(n=n)
+    has_number, has_attribute = table.has("number"), table.has("attribute")
+    for offset, row in enumerate(grid[head + 1 :]):
+        where = where_fmt.format(n=head + 2 + offset)
         cells = {c.role if c.role != "year" else _cell_key(c, columns): (row[i] if i < len(row) else "")
                  for i, c in enumerate(roles) if c is not None}  # fmt: skip
         filled = [c for c in row if c]
@@ -750,72 +748,82 @@ def _read_grid(path: Path) -> Table:
         if notes or _NOTE_START.match(fold(filled[0])):
             notes.append(" ".join(filled))
             continue
-        if all(_is_head_word(c) for c in filled) and len(filled) >= 3:
+        if all(_is_head_word(c) for c in filled) and len(filled) >= 3:  # the header repeated
             continue
         values = {k: v for k, v in cells.items() if k in {"baseline", "target", "average"} or k.startswith("year:")}
-        name = cells.get("name", "")
-        subname = cells.get("subname", "")
-        category = cells.get("category", "")
-        if category and category not in area_seen:
-            area, count = _area_name([category])
-            area_seen.add(category)
-            table.areas.append((area, count))
-        if not any(values.values()) and not cells.get("attribute"):
-            text = name or category or filled[0]
-            if text and (_is_area_marker(text) or (not cells.get("number") and not subname and text == filled[0]
-                                                   and len(filled) == 1 and not category)):
-                area, count = _area_name([text])
-                table.areas.append((area, count))
-                continue
-            if name and not subname:  # an item whose values are printed in the rows under it
-                number, _ = _split_number(cells.get("number", "") or "")
-                group = (number, name, None)
-                last_number = number if number is not None else last_number
-                continue
-        number, rest = _split_number(cells.get("number", "") or "")
-        if number is None:
-            number, rest = _split_number(name)
-            if number is not None and rest:
-                name = rest
-        out = TableRow(where=where, area=area, number=number)
-        if subname:
-            out.group, out.name = name, subname
-            if number is None:
-                out.number = last_number
-        elif name:
-            out.name = name
-            if number is not None:
-                group = None
-            elif group is not None:
-                out.group, out.number = group[1], group[0]
-            else:
-                out.number = None if table.has("number") is False else last_number
-                if table.has("number"):
-                    out.problems.append("序号栏为空")
-        else:
-            out.problems.append("指标名称栏为空")
-            out.number = number
-        if out.number is not None and number is not None:
-            last_number = number
-        out.unit = cells.get("unit") or None
-        out.attribute = cells.get("attribute") or None
-        if out.attribute is None and out.group is not None and group is not None and group[2]:
-            out.attribute = group[2]
-            out.estimate_attribute = True
-        if out.group is not None and out.attribute and (group is None or group[2] is None):
-            group = (out.number, out.group, out.attribute)
-        for key, text in values.items():
-            out.cells[key] = text
-        if cells.get("unit"):
-            out.cells["unit"] = cells["unit"]
-        if cells.get("remark"):
-            out.cells["remark"] = cells["remark"]
-        out.cells["_all"] = " | ".join(v for v in values.values())
+        name, subname, category = cells.get("name", ""), cells.get("subname", ""), cells.get("category", "")
+        attribute = cells.get("attribute", "")
         trimmed = list(row)
         while trimmed and not trimmed[-1]:
             trimmed.pop()
-        out.source_text = " | ".join(trimmed)
+        source = " | ".join(trimmed)
+        if category:  # a category column: merged cells repeat it (XLSX) or leave it blank under the first (CSV)
+            area, count = _area_name([category])
+            if area not in [a for a, _ in table.areas]:
+                table.areas.append((area, count))
+        number, rest = _split_number(cells.get("number", ""))
+        if number is None and not has_number:
+            number, rest = _split_number(name)
+            name = rest if number is not None and rest else name
+        if not any(values.values()) and not attribute:
+            text = name or filled[0]
+            if _is_area_marker(text) or (len(filled) == 1 and not number and not subname and not category
+                                         and text == filled[0] and not cells.get("number")):  # fmt: skip
+                if pending is not None:
+                    table.rows.append(pending)
+                    pending = None
+                area, count = _area_name([text])
+                table.areas.append((area, count))
+                continue
+            if name and not subname:  # the common name of an item printed in rows under it, or an empty row
+                if pending is not None:
+                    table.rows.append(pending)
+                pending = TableRow(where=where, number=number, area=area, name=name, source_text=source,
+                                   cells=dict(values))  # fmt: skip
+                group = {"number": number, "name": name, "attribute": None}
+                last_number = number if number is not None else last_number
+                continue
+        is_sub = number is None and group is not None
+        if pending is not None:
+            if not is_sub:  # nothing under it: a row of its own, with empty cells
+                table.rows.append(pending)
+                group = None
+            pending = None
+        out = TableRow(where=where, area=area, number=number, source_text=source)
+        if subname:
+            common = name or (group["name"] if group else "")
+            out.group, out.name = common or None, subname
+            if number is not None or group is None or group["name"] != common:
+                group = {"number": number if number is not None else last_number, "name": common, "attribute": None}
+            out.number = number if number is not None else group["number"]
+        elif is_sub and group is not None:
+            out.group, out.name, out.number = group["name"], name, group["number"]
+        else:
+            group = None
+            out.name = name
+            if number is None and has_number:
+                out.number = last_number
+                out.problems.append("序号栏为空")
+        if not out.name:
+            out.problems.append("指标名称栏为空")
+        if out.number is not None:
+            last_number = out.number
+        out.unit = cells.get("unit") or None
+        out.attribute = attribute or None
+        if out.attribute is None and out.group and group is not None and group["attribute"]:
+            out.attribute = group["attribute"]
+            out.attribute_from_above = True
+        elif out.group and group is not None and out.attribute and group["attribute"] is None:
+            group["attribute"] = out.attribute
+        if has_attribute and out.attribute is None:
+            out.problems.append("未读到“属性”")
+        out.cells.update(values)
+        for key in ("unit", "remark"):
+            if cells.get(key):
+                out.cells[key] = cells[key]
         table.rows.append(out)
+    if pending is not None:
+        table.rows.append(pending)
     table.notes = "".join(notes)
     _read_notes(table)
     _number_problems(table)
@@ -1046,7 +1054,7 @@ def _entries(row: TableRow, ctx: _Context) -> list[_Entry]:
     attribute = attribute if attribute in ATTRIBUTES else None
     if row.attribute and attribute is None:
         review.append(f"“属性”栏“{row.attribute}”不是预期性或约束性")
-    if row.estimate_attribute:
+    if row.attribute_from_above:
         review.append("“属性”栏空白，按同一项上一行的属性读取（复制表格时合并单元格只留第一格）")
     base: dict[str, Any] = {"number": row.number, "section": ctx.section, "area": row.area, "name": name,
                             "unit": unit, "attribute": attribute}  # fmt: skip
