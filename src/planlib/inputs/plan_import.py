@@ -1022,10 +1022,6 @@ def _split_unit(name: str) -> tuple[str, str]:
     return match[1].strip(), inner
 
 
-def _number_text(value: float) -> str:
-    return f"{value:g}"
-
-
 def _row_label(row: TableRow, name: str | None = None, entry_id: str | None = None) -> str:
     shown = name or row.name or "（名称未读出）"
     number = f"第{row.number}项 " if row.number is not None else ""
