@@ -533,3 +533,46 @@ def test_a_word_table_pasted_with_its_name_over_two_columns_and_an_empty_row(tmp
     assert [why for _, why in result.review][-1] == "未评估——目标栏为空或“—”，表中没有目标"
     assert result.table.areas == [("民生福祉", 3)] and result.table.problems == []
     assert yaml.safe_load(result.text)["plan"]["caveats"] == ["2025年基数为规划编制时的预计数。"]
+
+
+def test_mutated_tables_give_a_plan_or_a_data_error_never_anything_else(tmp_path):
+    """SYNTHETIC mutations (seeded) of the real Hangzhou and Beijing tables: lines deleted, swapped, garbled."""
+    import datetime as dt
+    import random
+
+    from planlib.errors import DataError
+    from planlib.inputs.plan import PlanFile
+
+    junk = ["①", "【", "】", "∗", "—", "预期性", "约束性", "12", "（7项）", "[", "<", "≥", "锟斤拷", "\ufffd",
+            "2030年目标", "注:", "稳步", "x" * 80, "1.5-1", "1e400", "(%)"]  # fmt: skip
+    texts = {HZ: (193, 426), BJ: (522, 615)}
+    rng = random.Random(24)
+    outcomes = {"plan": 0, "refused": 0}
+    for _ in range(40):
+        source = rng.choice(sorted(texts))
+        lines = source.read_text(encoding="utf-8").splitlines()
+        first, last = texts[source]
+        for _ in range(rng.randint(1, 8)):
+            k = rng.randint(first, last - 1)
+            op = rng.random()
+            if op < 0.3:
+                del lines[k]
+            elif op < 0.6:
+                lines.insert(k, rng.choice(junk))
+            elif op < 0.8:
+                lines[k] += rng.choice(junk)
+            else:
+                j = rng.randint(first, last - 1)
+                lines[k], lines[j] = lines[j], lines[k]
+        path = tmp_path / "mutated.txt"
+        path.write_text("\n".join(lines), encoding="utf-8")
+        try:
+            result = import_plan(path, "mutated", issuer="某", issued=dt.date(2026, 1, 1), region="全市", title="某规划")
+        except DataError as exc:
+            assert exc.problems and "mutated.txt" in str(exc)
+            outcomes["refused"] += 1
+            continue
+        PlanFile.model_validate(yaml.safe_load(result.text))
+        assert result.complete + sum(1 for where, _ in result.review if where.startswith("第")) >= result.rows // 2
+        outcomes["plan"] += 1
+    assert outcomes["plan"] > 30  # most mutations still leave a readable table, with the damage marked
