@@ -9,6 +9,7 @@ column, ［］ and 〔〕 totals, merged cells and hostile cells.
 
 from __future__ import annotations
 
+import re
 import shutil
 
 import pytest
@@ -151,6 +152,89 @@ def test_hangzhou_rows_keep_the_printed_text_and_say_how_they_were_read(hz):
     assert unassessed[0]["note"] == "“2025年预计”栏印为“与经济增长基本同步”（不是数值，不作基数）。"
     assert hz.text.startswith("# 本文件由 planlib plan import 从 hz-15th.txt（SHA-256 ")
     assert "是未经复核的初稿：\n# 使用前必须逐行与原表核对。" in hz.text
+
+
+# The same table as an analyst pastes it from Word into a spreadsheet (cells copied from the printed table):
+# 指标名称 over two columns for item 15, 类别 and 序号 printed once (blank below in a CSV, merged in XLSX)
+HZ_PASTED = [
+    ["经济发展（7项）", "1", "地区生产总值（GDP）增长（%）", "", "5.2左右", "—", "5以上", "预期性"],
+    ["", "2", "全员劳动生产率（万元/人）", "", "29.6", "35", "—", "预期性"],
+    ["", "3", "常住人口城镇化率（%）", "", "85", "86", "—", "预期性"],
+    ["", "4", "货物和服务贸易进出口总额占全省份额（%）", "", "21.5（2024年）", "22", "—", "预期性"],
+    ["", "5", "单位GDP建设用地使用面积（平方米/万元）", "", "10.04", "8.8", "—", "预期性"],
+    ["", "6", "规模以上人工智能核心产业营业收入（亿元）", "", "4500", "6000", "—", "预期性"],
+    ["", "7", "数字贸易额（亿元）", "", "3350", "5000", "—", "预期性"],
+    ["创新驱动（4项）", "8", "研究与试验发展（R&D）经费支出与地区生产总值之比（%）", "", "4左右", "4.5", "—", "预期性"],
+    ["", "9", "每万人高价值发明专利拥有量（件）", "", "63.7", "78", "—", "预期性"],
+    ["", "10", "数字经济核心产业增加值占GDP比重（%）", "", "29.5", "32", "—", "预期性"],
+    ["", "11", "战略性新兴产业增加值占规模以上工业增加值比重（%）", "", "45.7", "47.5", "—", "预期性"],
+    ["民生福祉（10项）", "12", "城镇新增就业人数（万人）", "", "31.4", "＞25", "[125]", "预期性"],
+    ["", "13", "居民人均可支配收入增长（%）", "", "与经济增长基本同步", "—", "与经济增长同步", "预期性"],
+    ["", "14", "劳动年龄人口平均受教育年限（年）", "", "—", "12.6", "—", "约束性"],
+    ["", "15", "每千人口拥有医护人员数", "执业医师数（人）", "4.9", "5.0", "—", "预期性"],
+    ["", "", "", "注册护士数（人）", "5.92", "6.02", "—", "预期性"],
+    ["", "16", "养老机构护理型床位占比（%）", "", "71", "75", "—", "预期性"],
+    ["", "17", "3岁以下婴幼儿入托率提高（百分点）", "", "—", "—", "[5]", "预期性"],
+    ["", "18", "人均预期寿命（岁）", "", "84.18", "84.3", "—", "预期性"],
+    ["", "19", "文化及相关产业增加值（亿元）", "", "3600", "5000", "—", "预期性"],
+    ["", "20", "家庭可支配收入（按三口之家计算）10万—50万元群体比例（%）", "", "—", "稳步提高", "—", "预期性"],
+    ["", "21", "城乡居民收入倍差", "", "1.62", "1.58左右", "—", "预期性"],
+    ["绿色低碳（6项）", "22", "单位GDP二氧化碳排放降低（%）", "", "—", "—", "完成省下达目标", "约束性"],
+    ["", "23", "单位GDP用水量下降率（%）", "", "—", "—", "完成省下达目标", "约束性"],
+    ["", "24", "非化石能源占能源消费总量比重（%）", "", "20", "完成省下达目标", "—", "约束性"],
+    ["", "25", "城市细颗粒物（PM2.5）平均浓度（微克/立方米）", "", "29", "完成省下达目标", "—", "约束性"],
+    ["", "26", "优良水体比例（%）", "", "—", "完成省下达目标", "—", "约束性"],
+    ["", "27", "森林覆盖率（%）", "", "65.7", "＞65", "—", "约束性"],
+    ["安全保障（2项）", "28", "粮食综合生产能力（亿斤）", "", "32", "32", "—", "约束性"],
+    ["", "29", "能源综合生产能力（万吨标煤）", "", "340", "400", "—", "约束性"],
+]  # fmt: skip
+HZ_HEADER = ["类别", "序号", "指标名称", "", "2025年预计", "2030年目标", "年均/累计", "属性"]
+HZ_GIVEN = {"title": "杭州市国民经济和社会发展第十五个五年规划纲要", "issuer": "杭州市人民政府", "region": "杭州市"}
+
+
+def _hz_reasons() -> list[str]:
+    return [why for where, why in HZ_REVIEW if where.startswith("第")]
+
+
+def test_hangzhou_table_pasted_as_csv_reads_as_the_text(tmp_path, hz):
+    import csv
+    import datetime as dt
+
+    path = tmp_path / "hz-table.csv"
+    with path.open("w", encoding="utf-8-sig", newline="") as f:
+        csv.writer(f).writerows([["“十五五”时期经济社会发展主要指标"], HZ_HEADER, *HZ_PASTED, ["备注：[ ]内数据为累计数。"]])
+    result = import_plan(path, "hz-15th", issued=dt.date(2026, 3, 19), **HZ_GIVEN)
+    assert _rows(result.text) == HZ_INDICATORS and _rows(result.text, "unassessed") == HZ_UNASSESSED
+    assert _ids(result.text) == _ids(hz.text)
+    assert [why for _, why in result.review] == _hz_reasons()  # the title, issuer, date and region were given
+    assert result.review[0][0] == "第12项 城镇新增就业人数（第14行，id row_12）"
+    assert (result.rows, result.complete) == (hz.rows, hz.complete)
+
+
+def test_hangzhou_table_pasted_into_excel_with_merged_cells_reads_as_the_text(tmp_path, hz):
+    import datetime as dt
+
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(["“十五五”时期经济社会发展主要指标"])
+    sheet.append(HZ_HEADER)
+    for row in HZ_PASTED:  # numbers as Excel stores them once pasted
+        sheet.append([float(c) if re.fullmatch(r"\d+(\.\d+)?", c) else c for c in row])
+    sheet.merge_cells("C2:D2")  # 指标名称 over two columns
+    first = 3
+    for top, size in ((0, 7), (7, 4), (11, 10), (22, 6), (28, 2)):  # 类别 over its rows
+        sheet.merge_cells(f"A{first + top}:A{first + top + size - 1}")
+    sheet.merge_cells(f"B{first + 14}:B{first + 15}")  # 序号 15 and its common name over the two sub-rows
+    sheet.merge_cells(f"C{first + 14}:C{first + 15}")
+    sheet.append(["备注：[ ]内数据为累计数。"])
+    path = tmp_path / "hz-table.xlsx"
+    book.save(path)
+    result = import_plan(path, "hz-15th", issued=dt.date(2026, 3, 19), **HZ_GIVEN)
+    assert _rows(result.text) == HZ_INDICATORS and _rows(result.text, "unassessed") == HZ_UNASSESSED
+    assert [why for _, why in result.review] == _hz_reasons()
+    assert result.table.areas == hz.table.areas and result.table.bracket_note == "[ ]内数据为累计"
 
 
 # ----------------------------------------------------------------------------------------------- Beijing

@@ -710,6 +710,8 @@ def _header_row(grid: list[list[str]]) -> tuple[int, list[Column | None]] | None
             if year:
                 columns.append(Column("year", label, int(year[1]), estimate=bool(year[2] and year[2] in "预计预期"),
                                       target=bool(year[3])))  # fmt: skip
+            elif f in _HEAD_WORDS and _HEAD_WORDS[f] == "name" and any(c and c.role == "name" for c in columns):
+                columns.append(Column("subname", label))  # 指标名称 merged over two columns: 总名称 | 分项
             elif f in _HEAD_WORDS:
                 columns.append(Column(_HEAD_WORDS[f], label))
             elif not f and col > 0 and columns and columns[-1] is not None and columns[-1].role == "name":
@@ -740,8 +742,11 @@ def _read_grid(path: Path) -> Table:
     has_number, has_attribute = table.has("number"), table.has("attribute")
     for offset, row in enumerate(grid[head + 1 :]):
         where = where_fmt.format(n=head + 2 + offset)
-        cells = {c.role if c.role != "year" else _cell_key(c, columns): (row[i] if i < len(row) else "")
-                 for i, c in enumerate(roles) if c is not None}  # fmt: skip
+        cells: dict[str, str] = {}
+        for i, column in enumerate(roles):  # a role headed twice: its first column counts
+            if column is not None:
+                cells.setdefault(column.role if column.role != "year" else _cell_key(column, columns),
+                                 row[i] if i < len(row) else "")  # fmt: skip
         filled = [c for c in row if c]
         if not filled:
             continue
