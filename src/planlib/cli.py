@@ -64,6 +64,14 @@ def _cmd_plan(args: argparse.Namespace) -> int:
                 target += f"—{rec['target_high']:g}"
             print(f"  [{rec['section']}] {rec['id']}: {rec['name']} {rec['comparator']} {target} {rec['unit']}"
                   f"({KIND_ZH[rec['kind']]})")
+    if plan.unassessed:  # rows of the headline table the plan records but does not assess
+        print(f"未评估 {len(plan.unassessed)} 项(主要指标表中目标无法评估的行):")
+        for row in plan.unassessed:
+            print(f"  {row.name}:{row.reason}")
+    if plan.review:
+        print(f"尚有 {len(plan.review)} 处待复核(review 字段):")
+        for where, why in plan.review:
+            print(f"  {where}:{why}")
     return 0
 
 
@@ -162,7 +170,8 @@ def _add_wait(parser: argparse.ArgumentParser) -> None:
 
 
 # Modules that add their own subcommands: each has ``add_commands(subparsers)``; imports in it stay lazy.
-COMMAND_MODULES: list[str] = ["planlib.commands.monitoring", "planlib.commands.data", "planlib.commands.commentary"]
+COMMAND_MODULES: list[str] = ["planlib.commands.monitoring", "planlib.commands.data", "planlib.commands.commentary",
+                               "planlib.commands.plan_import"]
 
 
 def build_parser() -> argparse.ArgumentParser:

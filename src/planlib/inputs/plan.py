@@ -3,7 +3,9 @@
 A plan file has three parts: ``plan`` (title, period, baseline year), ``indicators`` (the headline
 table, 专栏1 here) and ``targets`` (every other quantified target: 专栏2–13 and the body text). Both
 lists share one schema, so the same code assesses any plan written this way — the next plan is a new
-YAML file, not new code.
+YAML file, not new code. Optional: ``unassessed``, headline rows recorded with what was read of them but
+not assessed (each with its ``reason``), and ``review`` on any entry, which ``planlib plan import`` writes
+where a reviewer must check it (:mod:`planlib.inputs.plan_import`).
 """
 
 from __future__ import annotations
@@ -132,6 +134,8 @@ class TargetSpec(_Strict):
     # published figure may have a wider scope than the baseline, the label of that caveat (the jump is computed)
     caveat: str | None = None
     scope_break: str | None = None
+    # written by `planlib plan import`: what a reviewer must check in this entry; deleted once checked
+    review: str | None = None
 
     @model_validator(mode="after")
     def _consistent(self) -> TargetSpec:
@@ -157,10 +161,39 @@ class TargetSpec(_Strict):
         return self
 
 
+class UnassessedRow(_Strict):
+    """A row of the headline table that the plan records but planlib does not assess, with what was read of it.
+
+    Its target has no form the assessment reads (完成省下达目标, 与经济增长同步, 达到国家要求) or could not be
+    read; ``reason`` says which. Nothing here enters an assessment or a report.
+    """
+
+    number: int | None = None
+    area: str | None = None
+    name: str | None = None
+    unit: str | None = None
+    baseline: float | None = None
+    baseline_year: int | None = None
+    baseline_period: str | None = None
+    baseline_comparator: Literal[">", ">=", "<", "<="] | None = None
+    target: float | None = None
+    target_high: float | None = None
+    target_year: int | None = None
+    comparator: Comparator | None = None
+    kind: Kind | None = None
+    period: Period | None = None
+    attribute: Literal["预期性", "约束性"] | None = None
+    source_text: str
+    reason: str
+    note: str | None = None
+    review: str | None = None
+
+
 class PlanFile(_Strict):
     plan: PlanMeta
     indicators: list[TargetSpec] = Field(min_length=1)
     targets: list[TargetSpec] = Field(default_factory=list)
+    unassessed: list[UnassessedRow] = Field(default_factory=list)
 
     @model_validator(mode="after")
     def _cross(self) -> PlanFile:
@@ -191,6 +224,8 @@ class Plan:
     indicators: pd.DataFrame
     targets: pd.DataFrame
     path: Path
+    unassessed: tuple[UnassessedRow, ...] = ()  # headline rows recorded but not assessed (each with its reason)
+    review: tuple[tuple[str, str], ...] = ()  # (entry, what to check) for every entry still marked ``review``
 
     @property
     def id(self) -> str:
@@ -272,7 +307,19 @@ def load_plan(name: str | Path = DEFAULT_PLAN) -> Plan:
         indicators=_frame(parsed.indicators, "headline"),
         targets=_frame(parsed.targets, "project"),
         path=path,
+        unassessed=tuple(parsed.unassessed),
+        review=_review(parsed),
     )
+
+
+def _review(parsed: PlanFile) -> tuple[tuple[str, str], ...]:
+    """Every entry still marked ``review`` (by ``planlib plan import``), named as a reviewer finds it."""
+    marked = [(f"{group}[{i}] {spec.name}(id={spec.id})", spec.review)
+              for group, items in (("indicators", parsed.indicators), ("targets", parsed.targets))
+              for i, spec in enumerate(items) if spec.review]  # fmt: skip
+    marked += [(f"unassessed[{i}] {row.name or '(名称未读出)'}", row.review)
+               for i, row in enumerate(parsed.unassessed) if row.review]  # fmt: skip
+    return tuple(marked)
 
 
 def _frame(specs: list[TargetSpec], group: str) -> pd.DataFrame:
