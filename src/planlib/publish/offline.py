@@ -40,7 +40,7 @@ from planlib.presentation.escape import html_text, typst_string
 from planlib.presentation.style import FONT_DIR, glyph_problems, text_width
 
 if TYPE_CHECKING:
-    from planlib.publish.build import RenderJob
+    from planlib.publish.engines import RenderJob
 
 TEMPLATES = Path(__file__).parent / "templates"
 GENERATOR = "由 planlib 生成；数据来源见各表注与附录。"

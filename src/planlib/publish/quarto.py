@@ -1,10 +1,10 @@
 """The Quarto engine: one ``quarto render`` per report typesets every format asked for (HTML, Typst → PDF,
 Word), as a standalone Quarto project in the report's scratch folder.
 
-Same contract as the offline engine (see :class:`planlib.publish.build.RenderJob`): ``build.py`` has
+Same contract as the offline engine (see :class:`planlib.publish.engines.RenderJob`): the build has
 executed the notebook once (papermill) and turned it into one pandoc-Markdown document; this engine writes
 ``out/<id>.html``, ``<id>.pdf``, ``<id>.docx`` (those asked for) or raises. Everything Quarto sees and
-writes stays in the scratch folder ``reports/_build/<id>``, which ``build.py`` removes:
+writes stays in the scratch folder ``reports/_build/<id>``, which the build removes:
 
 * ``_quarto.yml`` — a project of its own (``templates/quarto/project.yaml`` plus the report's input and a
   ``lib-dir`` inside ``<id>/``), so Quarto never takes the repository's ``reports/`` for the project and
@@ -48,7 +48,7 @@ from planlib.presentation.escape import html_text, md_text, typst_string
 from planlib.presentation.style import FONT_DIR, glyph_problems
 
 if TYPE_CHECKING:
-    from planlib.publish.build import RenderJob
+    from planlib.publish.engines import RenderJob
 
 TEMPLATES = Path(__file__).parent / "templates"
 QUARTO_TEMPLATES = TEMPLATES / "quarto"
