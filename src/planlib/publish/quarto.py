@@ -178,7 +178,8 @@ def _link_fonts(folder: Path) -> None:
 def write_project(job: RenderJob) -> Path:
     """Write the standalone Quarto project of ``job`` into ``job.build`` (see the module's docstring) and
     return its ``<id>.qmd``."""
-    from planlib.publish.offline import PAGE, cover_kind, footer_text
+    from planlib.publish.offline import cover_kind, footer_text
+    from planlib.publish.table_layout import PAGE
 
     report, rid, build = job.report, job.report.id, job.build
     project = yaml.safe_load((QUARTO_TEMPLATES / "project.yaml").read_text(encoding="utf-8"))
@@ -208,7 +209,7 @@ def write_project(job: RenderJob) -> Path:
     (support / "meta.typ").write_text("#let planlib-meta = (\n" + "\n".join(fields) + "\n)\n", encoding="utf-8")
 
     # alt text and table labels as Quarto reads them: before Quarto turns figures and tables into floats
-    # and the tables laid out as the offline engine lays them out (offline.typeset_tables, per format)
+    # and the tables laid out as the offline engine lays them out (table_layout.typeset_tables, per format)
     filters: list = [{"path": f"{SUPPORT}/planlib-quarto.lua", "at": "pre-ast"},
                      {"path": f"{SUPPORT}/tables", "type": "json", "at": "pre-ast"},
                      {"path": f"{SUPPORT}/planlib-alt.lua", "at": "post-render"}]  # fmt: skip
@@ -259,10 +260,10 @@ def _filter_script() -> str:
 
 def json_filter(argv: list[str] | None = None) -> None:
     """A pandoc JSON filter (stdin → stdout) that lays out the tables of one format as the offline engine
-    does (:func:`planlib.publish.offline.typeset_tables`: widths from content, short cells kept whole,
+    does (:func:`planlib.publish.table_layout.typeset_tables`: widths from content, short cells kept whole,
     numbers right-aligned, landscape for wide tables; for Typst inside ``#planlib-table``). ``argv[0]`` is
     the output format pandoc names (``html``, ``typst``, ``docx``); other formats pass unchanged."""
-    from planlib.publish.offline import typeset_tables
+    from planlib.publish.table_layout import typeset_tables
 
     args = sys.argv[1:] if argv is None else argv
     fmt = args[0] if args else ""
