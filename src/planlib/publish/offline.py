@@ -11,7 +11,8 @@ its command line, so the output does not depend on the locale (under ``LC_ALL=C`
 decode non-ASCII arguments as U+FFFD). The Markdown reader has ``east_asian_line_breaks``: a line
 break inside a Chinese paragraph adds no space.
 
-The PDF is typeset as an official Chinese report (``templates/report.typ``): a cover naming the plan,
+The PDF is typeset as an official Chinese report (``templates/report.typ`` in planlib's one Typst style,
+``templates/planlib-style.typ``, which the Quarto engine uses too): a cover naming the plan,
 the report, the evaluating body (when the manifest names one) and the data cut-off; body text in Noto
 Serif SC, headings, captions and tables in Noto Sans SC (see :mod:`planlib.presentation.style`); *emphasis* in bold,
 since Chinese has no italic. Tables are sized before Typst, pandoc's HTML or Word writer sees them
@@ -43,6 +44,8 @@ if TYPE_CHECKING:
     from planlib.publish.engines import RenderJob
 
 TEMPLATES = Path(__file__).parent / "templates"
+# planlib's one Typst style (both engines import it): copied beside the .typ that report.typ makes, which imports it
+TYPST_STYLE = TEMPLATES / "planlib-style.typ"
 GENERATOR = "由 planlib 生成；数据来源见各表注与附录。"
 DEFAULT_EPOCH = 1767225600  # 2026-01-01T00:00:00Z: fixed PDF dates unless SOURCE_DATE_EPOCH says otherwise
 READER = "markdown+east_asian_line_breaks"
@@ -263,6 +266,7 @@ def render_pdf(markdown: str, out: Path, *, root: Path, title: str, subtitle: st
         source = source.replace(f"{image})", f"{image}, alt: {typst_string(alt)})")
     typ = root / f"{out.stem}.typ"
     typ.write_text(source, encoding="utf-8")
+    shutil.copyfile(TYPST_STYLE, root / TYPST_STYLE.name)
     fonts = typst.Fonts(include_system_fonts=False, include_embedded_fonts=True, font_paths=[str(FONT_DIR)])
     pdf = typst.compile(str(typ), root=str(root), font_paths=fonts, ignore_system_fonts=True,
                         timestamp=source_date_epoch())  # fmt: skip

@@ -13,12 +13,14 @@ writes stays in the scratch folder ``reports/_build/<id>``, which the build remo
   and the document;
 * ``fonts/`` — hard links to the shipped fonts (Quarto rewrites an absolute ``font-paths``; a relative
   folder survives);
-* ``_planlib/`` — the Typst partials (``typst-template.typ`` mirrors the offline engine's report.typ:
-  cover, serif body, headings 一、（一）1.), the HTML title block with the download links, the page header
-  and footer (every text escaped, :mod:`planlib.presentation.escape`), the offline engine's style.css and Word reference
-  document, and the filters: ``planlib-quarto.lua`` (alt text as ``fig-alt``, a label for every captioned
-  table, so Quarto keeps both), ``tables`` (:func:`json_filter`: the offline engine's table layout, per
-  format) and ``planlib-alt.lua`` (alt text for Word, bold emphasis).
+* ``_planlib/`` — the Typst partials (``typst-template.typ`` imports planlib's one Typst style,
+  ``templates/planlib-style.typ``, copied beside it: the offline engine's cover, serif body, headings
+  一、（一）1., tables; ``typst-show.typ`` applies it to ``meta.typ``), the HTML title block with the
+  download links, the page header and footer (every text escaped, :mod:`planlib.presentation.escape`),
+  the offline engine's style.css and Word reference document, and the filters: ``planlib-quarto.lua``
+  (alt text as ``fig-alt``, a label for every captioned table, so Quarto keeps both), ``tables``
+  (:func:`json_filter`: the offline engine's table layout, per format) and ``planlib-alt.lua`` (alt text
+  for Word, bold emphasis).
 
 The page is Quarto's ``minimal`` HTML styled by planlib's own CSS: no JavaScript (Quarto's page scripts
 are ES modules, which browsers refuse from ``file://``), no MathJax, no CDN, fonts from the site's
@@ -191,7 +193,8 @@ def write_project(job: RenderJob) -> Path:
     support.mkdir(exist_ok=True)
     for name in ("title-block.html", "typst-template.typ", "typst-show.typ", "planlib-quarto.lua", "planlib-alt.lua"):
         shutil.copyfile(QUARTO_TEMPLATES / name, support / name)
-    shutil.copyfile(TEMPLATES / "typst-literal.lua", support / "typst-literal.lua")
+    for name in ("typst-literal.lua", "planlib-style.typ"):  # the offline engine's filter and Typst style
+        shutil.copyfile(TEMPLATES / name, support / name)
     css = "".join((folder / "style.css").read_text(encoding="utf-8") for folder in (TEMPLATES, QUARTO_TEMPLATES))
     (support / "head.html").write_text(f"<style>\n{css}</style>\n", encoding="utf-8")
     nav = f'<nav class="site-nav"><a href="index.html">{html_text(job.site_title)}</a> › 报告</nav>\n'

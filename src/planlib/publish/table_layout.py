@@ -46,8 +46,9 @@ MM = 72 / 25.4  # points per millimetre
 @dataclass(frozen=True)
 class Page:
     """The page geometry (A4; millimetres) and table type sizes (points) of the PDF (:data:`PAGE`) and the
-    Word file (:data:`DOCX_PAGE`). ``templates/report.typ`` gets them as variables, and
-    :func:`typeset_tables` sizes every table's columns to the same text width."""
+    Word file (:data:`DOCX_PAGE`). The Typst style (``templates/planlib-style.typ``) gets them as lengths from
+    either engine (:meth:`variables`), and :func:`typeset_tables` sizes every table's columns to the same text
+    width."""
 
     width: float = 210
     height: float = 297
