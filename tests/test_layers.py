@@ -150,3 +150,21 @@ def test_the_known_cycles_are_still_cycles():
 def test_the_cycle_check_finds_a_loop_through_three_modules():
     graph = {"a": {"b"}, "b": {"c"}, "c": {"a", "d"}, "d": set(), "e": {"e"}}
     assert cycles(graph) == [{"a", "b", "c"}]
+
+
+@pytest.mark.parametrize(("old", "name", "new"), [
+    ("planlib.publish.build", "RenderJob", "planlib.publish.engines"),
+    ("planlib.publish.build", "build_one", "planlib.publish.report_task"),
+    ("planlib.publish.build", "report_hash", "planlib.publish.digests"),
+    ("planlib.publish.build", "PROMISE", "planlib.publish.site_index"),
+    ("planlib.publish.build", "site_dir", "planlib.publish.staging"),
+    ("planlib.publish.offline", "SHORT_EM", "planlib.publish.table_layout"),
+])  # fmt: skip
+def test_a_name_moved_by_the_split_still_works_with_a_warning(old, name, new):
+    import importlib
+
+    with pytest.warns(DeprecationWarning, match=f"{old}.{name} 已移至 {new}.{name}"):
+        value = getattr(importlib.import_module(old), name)
+    assert value is getattr(importlib.import_module(new), name)
+    with pytest.raises(AttributeError):
+        _ = importlib.import_module(old).no_such_name
