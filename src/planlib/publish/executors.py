@@ -41,16 +41,18 @@ def warm_kernel(root: Path, generation: str = ""):
 
     ``generation`` names what the kernel's modules and caches were loaded from (the build's
     :func:`planlib.publish.digests.inputs_hash`): a worker that outlives a build (a dask worker) gets a new kernel
-    when planlib's code, settings or the other raw files have changed since."""
+    when planlib's code, settings or the other raw files have changed since. A kernel belongs to one project: a
+    build of another ``root`` in this thread gets a new one (the old one would restart with its log in the first
+    project's ``reports/_build``, after that build had removed it)."""
     from planlib.publish.notebook import WarmKernel
 
+    log = root / "reports" / "_build" / "kernels" / f"{os.getpid()}-{threading.get_ident()}.log"
     kernel = getattr(_local, "kernel", None)
-    if kernel is not None and getattr(_local, "generation", "") != generation:
+    if kernel is not None and (getattr(_local, "generation", "") != generation or kernel.log_path != log):
         kernel.close()
         kernel = None
     _local.generation = generation
     if kernel is None:
-        log = root / "reports" / "_build" / "kernels" / f"{os.getpid()}-{threading.get_ident()}.log"
         kernel = _local.kernel = WarmKernel(log)
         with _kernels_lock:
             if not _kernels:
