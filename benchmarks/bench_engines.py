@@ -47,7 +47,8 @@ def prepare(report, base: Path) -> tuple[str, dict, float]:
 
 def render(engine: str, report, markdown: str, notice: dict, base: Path, work: Path, site_title: str) -> Path:
     """Typeset the prepared report with ``engine`` in a fresh copy of its scratch folder; its output folder."""
-    from planlib.publish.build import DOWNLOAD_LABELS, FORMATS, RenderJob, engine_module
+    from planlib.publish.engines import FORMATS, RenderJob, engine_module
+    from planlib.publish.report_task import DOWNLOAD_LABELS
 
     build = work / engine / report.id
     shutil.rmtree(build, ignore_errors=True)

@@ -197,6 +197,30 @@ def test_a_warm_kernel_runs_many_notebooks_and_is_replaced_after_a_failure(tmp_p
     assert kernel.km is None
 
 
+def test_a_warm_kernel_belongs_to_one_project(tmp_path):
+    """Two projects built one after the other in one process (the engine tests do) with the same code and data:
+    the second gets a kernel of its own, which logs into its own reports/_build. Reused, the first project's
+    kernel restarted with its log in the first project, after that build had removed its reports/_build."""
+    import threading
+
+    from planlib.publish.executors import warm_kernel
+
+    got = {}
+
+    def run() -> None:  # a thread of its own: its kernels are not the test process's
+        got["a"], got["a again"] = warm_kernel(tmp_path / "a", "same"), warm_kernel(tmp_path / "a", "same")
+        got["b"], got["b new code"] = warm_kernel(tmp_path / "b", "same"), warm_kernel(tmp_path / "b", "changed")
+
+    thread = threading.Thread(target=run)
+    thread.start()
+    thread.join()
+    assert got["a"] is got["a again"]  # warm: one kernel for every report of a build
+    assert got["b"] is not got["a"] and got["b new code"] is not got["b"]
+    assert got["a"].log_path.parent == tmp_path / "a" / "reports" / "_build" / "kernels"
+    assert got["b"].log_path.parent == tmp_path / "b" / "reports" / "_build" / "kernels"
+    assert all(k.km is None for k in got.values()) and not (tmp_path / "a").exists()  # none started here
+
+
 # ------------------------------------------------------------------ planlib process is incremental
 
 

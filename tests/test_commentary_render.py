@@ -130,7 +130,7 @@ def test_every_report_kind_has_the_places_and_a_signed_skeleton_builds(tmp_path)
 
 
 def test_the_commentary_file_is_part_of_the_report_hash(tmp_path):
-    from planlib.publish.build import report_hash
+    from planlib.publish.digests import report_hash
     from planlib.publish.manifest import Report
 
     report = Report(id="annual-2024", kind="annual", title="t", notebook=Path("nb.ipynb"), parameters={"as_of": 2024})

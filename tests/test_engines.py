@@ -23,8 +23,9 @@ from pathlib import Path
 import pytest
 
 from planlib.presentation.style import FONT_DIR, FONT_FILES
-from planlib.publish.build import DOWNLOAD_LABELS, FORMATS, build
+from planlib.publish.build import FORMATS, build
 from planlib.publish.offline import GENERATOR
+from planlib.publish.report_task import DOWNLOAD_LABELS
 from tests.conftest import make_project
 
 ENGINES = ["offline", "quarto"]

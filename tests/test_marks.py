@@ -147,8 +147,8 @@ def test_site_promise_adapts_to_what_the_build_used(marked_site):
 
 
 def test_unmarked_reports_keep_the_promise(tmp_path, monkeypatch):
-    from planlib.publish.build import PROMISE, site_footer
     from planlib.publish.manifest import load_manifest
+    from planlib.publish.site_index import PROMISE, site_footer
 
     root = make_project(tmp_path, monkeypatch, [{"id": "annual-2023", "notebook": "notebooks/annual.ipynb"}])
     manifest = load_manifest(root / "reports" / "manifest.yaml")

@@ -22,7 +22,8 @@ matplotlib.use("Agg")
 from planlib.errors import DataError
 from planlib.presentation.style import text_width
 from planlib.presentation.tables import Table
-from planlib.publish.offline import PAGE, SHORT_EM, read_markdown, render_docx, render_pdf, typeset_tables
+from planlib.publish.offline import read_markdown, render_docx, render_pdf
+from planlib.publish.table_layout import PAGE, SHORT_EM, typeset_tables
 
 REPO = Path(__file__).resolve().parents[1]
 needs_poppler = pytest.mark.skipif(shutil.which("pdftotext") is None, reason="poppler-utils not installed")

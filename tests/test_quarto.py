@@ -27,7 +27,8 @@ from planlib import cli
 from planlib.errors import DataError
 from planlib.presentation.style import FONT_DIR
 from planlib.publish import quarto
-from planlib.publish.build import BuildResult, RenderJob
+from planlib.publish.build import BuildResult
+from planlib.publish.engines import RenderJob
 from planlib.publish.manifest import Report, load_manifest
 from planlib.publish.offline import GENERATOR, PAGE  # the engines' common footer line and page geometry
 from tests.conftest import REPO, make_project

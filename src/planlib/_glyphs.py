@@ -24,7 +24,7 @@ SERIF_FILES = {"regular": FONT_DIR / "NotoSerifSC-Regular.ttf", "bold": FONT_DIR
 FAMILY_FILES = {FAMILY: FONT_FILES, SERIF_FAMILY: SERIF_FILES}
 WEIGHTS = ("regular", "bold")
 # Where text is shown → its font stack (first family first; Typst takes a character the first lacks from
-# the next). templates/report.typ sets the PDF stacks, style.css the site's, HOUSE_RC the figures'.
+# the next). templates/planlib-style.typ sets the PDF stacks, style.css the site's, HOUSE_RC the figures'.
 STACKS: dict[str, tuple[str, ...]] = {
     "图": (FAMILY,),
     "网页": (FAMILY,),

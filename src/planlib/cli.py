@@ -77,8 +77,9 @@ def _cmd_plan(args: argparse.Namespace) -> int:
 
 def _cmd_list(args: argparse.Namespace) -> int:
     from planlib._paths import project_root
-    from planlib.publish.build import FORMATS, site_dir
+    from planlib.publish.engines import FORMATS
     from planlib.publish.manifest import load_manifest
+    from planlib.publish.staging import site_dir
 
     manifest = load_manifest()
     root, site = project_root(), site_dir()

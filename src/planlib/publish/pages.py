@@ -10,24 +10,27 @@ Stable, citable addresses (relative to the site root):
 
 Pages are made in Python from the data, not through a notebook, so both engines give the same pages. Every
 text from data is escaped (:func:`planlib.presentation.escape.html_text`); every image has its alt text; the
-pages load nothing from outside the site and work from ``file://``.
+pages load nothing from outside the site and work from ``file://``. Each page is set in the site's page frame
+(:mod:`.page_frame`), as the search page is.
+
+May import: :mod:`planlib.sections.pages` (what a page holds), the presentation layer and the inputs (inside
+functions), and of :mod:`planlib.publish` the page frame, the downloads and the search page; never the build.
 """
 
 from __future__ import annotations
 
-import string
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from planlib.presentation.escape import html_text, is_web_url
 from planlib.presentation.tables import Table, _text
+from planlib.publish.page_frame import render
 from planlib.sections.pages import FigureBlock, Links, Page, Text
 
 if TYPE_CHECKING:
     from planlib.publish.manifest import Manifest
 
-TEMPLATES = Path(__file__).parent / "templates"
 FIGURE_DPI = 110  # screen resolution: the pages' figures are for the browser, the reports have print ones
 
 
@@ -40,22 +43,6 @@ class SitePages:
     headline_label: str = "主要指标"  # the plan's name for its headline table (plan meta headline_label: 专栏1)
     files: int = 0
     reused: bool = False  # the pages of the previous build were kept (nothing they show changed)
-
-
-def _css(root: str) -> str:
-    css = (TEMPLATES / "style.css").read_text(encoding="utf-8") + (TEMPLATES / "pages.css").read_text(encoding="utf-8")
-    return css.replace('url("fonts/', f'url("{root}fonts/')
-
-
-def render(title: str, body: str, *, depth: int, site_title: str, footer: str, subtitle: str = "",
-           head: str = "", scripts: str = "") -> str:  # fmt: skip
-    """One page of the site: navigation, header, ``body`` (HTML made here), footer. ``depth`` is how many
-    folders below the site root the page is (links and fonts are relative, so the site works from disk)."""
-    root = "../" * depth
-    template = string.Template((TEMPLATES / "site-page.html").read_text(encoding="utf-8"))
-    return template.substitute(title=html_text(title), site_title=html_text(site_title), root=root,
-                               subtitle=html_text(subtitle), body=body, footer=html_text(footer), css=_css(root),
-                               head=head, scripts=scripts)  # fmt: skip
 
 
 def table_html(table: Table, csv: str, xlsx: str) -> str:
@@ -158,7 +145,7 @@ def _list_page(site: Path, path: str, title: str, subtitle: str, body: str, *, s
 
 def pages_digest(manifest: Manifest, shared: str, footer: str) -> str:
     """What the pages depend on: planlib's source and the raw files other than observations (``shared``,
-    :func:`planlib.publish.build.inputs_hash`), every observation file (pages show all years, unlike a report),
+    :func:`planlib.publish.digests.inputs_hash`), every observation file (pages show all years, unlike a report),
     the site's own observations and plan file if the manifest names them, the manifest (reports, titles,
     ``as_of``, ``vintage``) and the site footer. Not the reports' own files."""
     import hashlib

@@ -1,10 +1,10 @@
 """The Quarto engine: one ``quarto render`` per report typesets every format asked for (HTML, Typst → PDF,
 Word), as a standalone Quarto project in the report's scratch folder.
 
-Same contract as the offline engine (see :class:`planlib.publish.build.RenderJob`): ``build.py`` has
+Same contract as the offline engine (see :class:`planlib.publish.engines.RenderJob`): the build has
 executed the notebook once (papermill) and turned it into one pandoc-Markdown document; this engine writes
 ``out/<id>.html``, ``<id>.pdf``, ``<id>.docx`` (those asked for) or raises. Everything Quarto sees and
-writes stays in the scratch folder ``reports/_build/<id>``, which ``build.py`` removes:
+writes stays in the scratch folder ``reports/_build/<id>``, which the build removes:
 
 * ``_quarto.yml`` — a project of its own (``templates/quarto/project.yaml`` plus the report's input and a
   ``lib-dir`` inside ``<id>/``), so Quarto never takes the repository's ``reports/`` for the project and
@@ -13,12 +13,14 @@ writes stays in the scratch folder ``reports/_build/<id>``, which ``build.py`` r
   and the document;
 * ``fonts/`` — hard links to the shipped fonts (Quarto rewrites an absolute ``font-paths``; a relative
   folder survives);
-* ``_planlib/`` — the Typst partials (``typst-template.typ`` mirrors the offline engine's report.typ:
-  cover, serif body, headings 一、（一）1.), the HTML title block with the download links, the page header
-  and footer (every text escaped, :mod:`planlib.presentation.escape`), the offline engine's style.css and Word reference
-  document, and the filters: ``planlib-quarto.lua`` (alt text as ``fig-alt``, a label for every captioned
-  table, so Quarto keeps both), ``tables`` (:func:`json_filter`: the offline engine's table layout, per
-  format) and ``planlib-alt.lua`` (alt text for Word, bold emphasis).
+* ``_planlib/`` — the Typst partials (``typst-template.typ`` imports planlib's one Typst style,
+  ``templates/planlib-style.typ``, copied beside it: the offline engine's cover, serif body, headings
+  一、（一）1., tables; ``typst-show.typ`` applies it to ``meta.typ``), the HTML title block with the
+  download links, the page header and footer (every text escaped, :mod:`planlib.presentation.escape`),
+  the offline engine's style.css and Word reference document, and the filters: ``planlib-quarto.lua``
+  (alt text as ``fig-alt``, a label for every captioned table, so Quarto keeps both), ``tables``
+  (:func:`json_filter`: the offline engine's table layout, per format) and ``planlib-alt.lua`` (alt text
+  for Word, bold emphasis).
 
 The page is Quarto's ``minimal`` HTML styled by planlib's own CSS: no JavaScript (Quarto's page scripts
 are ES modules, which browsers refuse from ``file://``), no MathJax, no CDN, fonts from the site's
@@ -48,7 +50,7 @@ from planlib.presentation.escape import html_text, md_text, typst_string
 from planlib.presentation.style import FONT_DIR, glyph_problems
 
 if TYPE_CHECKING:
-    from planlib.publish.build import RenderJob
+    from planlib.publish.engines import RenderJob
 
 TEMPLATES = Path(__file__).parent / "templates"
 QUARTO_TEMPLATES = TEMPLATES / "quarto"
@@ -178,7 +180,8 @@ def _link_fonts(folder: Path) -> None:
 def write_project(job: RenderJob) -> Path:
     """Write the standalone Quarto project of ``job`` into ``job.build`` (see the module's docstring) and
     return its ``<id>.qmd``."""
-    from planlib.publish.offline import PAGE, cover_kind, footer_text
+    from planlib.publish.offline import cover_kind, footer_text
+    from planlib.publish.table_layout import PAGE
 
     report, rid, build = job.report, job.report.id, job.build
     project = yaml.safe_load((QUARTO_TEMPLATES / "project.yaml").read_text(encoding="utf-8"))
@@ -190,7 +193,8 @@ def write_project(job: RenderJob) -> Path:
     support.mkdir(exist_ok=True)
     for name in ("title-block.html", "typst-template.typ", "typst-show.typ", "planlib-quarto.lua", "planlib-alt.lua"):
         shutil.copyfile(QUARTO_TEMPLATES / name, support / name)
-    shutil.copyfile(TEMPLATES / "typst-literal.lua", support / "typst-literal.lua")
+    for name in ("typst-literal.lua", "planlib-style.typ"):  # the offline engine's filter and Typst style
+        shutil.copyfile(TEMPLATES / name, support / name)
     css = "".join((folder / "style.css").read_text(encoding="utf-8") for folder in (TEMPLATES, QUARTO_TEMPLATES))
     (support / "head.html").write_text(f"<style>\n{css}</style>\n", encoding="utf-8")
     nav = f'<nav class="site-nav"><a href="index.html">{html_text(job.site_title)}</a> › 报告</nav>\n'
@@ -208,7 +212,7 @@ def write_project(job: RenderJob) -> Path:
     (support / "meta.typ").write_text("#let planlib-meta = (\n" + "\n".join(fields) + "\n)\n", encoding="utf-8")
 
     # alt text and table labels as Quarto reads them: before Quarto turns figures and tables into floats
-    # and the tables laid out as the offline engine lays them out (offline.typeset_tables, per format)
+    # and the tables laid out as the offline engine lays them out (table_layout.typeset_tables, per format)
     filters: list = [{"path": f"{SUPPORT}/planlib-quarto.lua", "at": "pre-ast"},
                      {"path": f"{SUPPORT}/tables", "type": "json", "at": "pre-ast"},
                      {"path": f"{SUPPORT}/planlib-alt.lua", "at": "post-render"}]  # fmt: skip
@@ -259,10 +263,10 @@ def _filter_script() -> str:
 
 def json_filter(argv: list[str] | None = None) -> None:
     """A pandoc JSON filter (stdin → stdout) that lays out the tables of one format as the offline engine
-    does (:func:`planlib.publish.offline.typeset_tables`: widths from content, short cells kept whole,
+    does (:func:`planlib.publish.table_layout.typeset_tables`: widths from content, short cells kept whole,
     numbers right-aligned, landscape for wide tables; for Typst inside ``#planlib-table``). ``argv[0]`` is
     the output format pandoc names (``html``, ``typst``, ``docx``); other formats pass unchanged."""
-    from planlib.publish.offline import typeset_tables
+    from planlib.publish.table_layout import typeset_tables
 
     args = sys.argv[1:] if argv is None else argv
     fmt = args[0] if args else ""

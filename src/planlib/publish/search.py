@@ -4,7 +4,11 @@
 staged site after every page is written and puts its index and its search interface into ``pagefind/`` of
 the site: nothing is fetched from elsewhere, at build or in the browser. The browser loads the index with
 ``fetch``, which browsers refuse for ``file://`` pages: opened from disk, ``search.html`` says so and how
-to serve the site (``python -m http.server``) instead of failing with errors.
+to serve the site (``python -m http.server``) instead of failing with errors. The search page is set in the site's
+page frame (:mod:`.page_frame`), like the monitoring pages.
+
+May import: the base modules, :mod:`planlib.presentation.escape` and the page frame; not the pages, which
+write the search page through this module.
 """
 
 from __future__ import annotations
@@ -67,7 +71,7 @@ def search_page(site: Path, *, site_title: str, footer: str, served: Path | None
     (``served``: where the site will be, named relative to the project, e.g. ``reports/national/_site``)."""
     from planlib._paths import project_root
     from planlib.presentation.escape import html_text
-    from planlib.publish.pages import render
+    from planlib.publish.page_frame import render
 
     where = "reports/_site"
     if served is not None:
