@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import functools
 import math
+import re
 import statistics
 from collections import defaultdict
 from collections.abc import Callable, Mapping, Sequence
@@ -83,7 +84,8 @@ def load_plausibility_settings(path: Path = SETTINGS_FILE) -> PlausibilitySettin
     problems = []
     factor = raw.get("factor")
     if not isinstance(factor, int | float) or isinstance(factor, bool) or not factor > 1:
-        problems.append(Problem(file=str(path), entry="factor", problem=f"倍数为 {factor!r}", expected="大于 1 的数字,如 10"))
+        problems.append(Problem(file=str(path), entry="factor", problem=f"倍数为 {factor!r}",
+                                expected="大于 1 的数字,如 10"))  # fmt: skip
     for key in ("break_marker", "break_note"):
         if not str(raw.get(key) or "").strip():
             problems.append(Problem(file=str(path), entry=key, problem="缺少必填字段"))
@@ -94,7 +96,8 @@ def load_plausibility_settings(path: Path = SETTINGS_FILE) -> PlausibilitySettin
     for unit, spec in (raw.get("units") or {}).items():
         bounds = [spec.get(k) for k in ("min", "max")] if isinstance(spec, dict) else [None, None]
         numeric = all(b is None or (isinstance(b, int | float) and not isinstance(b, bool)) for b in bounds)
-        if not isinstance(spec, dict) or not numeric or bounds == [None, None] or not str(spec.get("why") or "").strip():
+        why = str(spec.get("why") or "").strip() if isinstance(spec, dict) else ""
+        if not numeric or bounds == [None, None] or not why:
             problems.append(Problem(file=str(path), entry=f"units.{unit}", problem="须有 min 或 max(数字)和 why"))
             continue
         low, high = (None if b is None else float(b) for b in bounds)
@@ -111,7 +114,7 @@ def series_break(note: Any) -> str | None:
     text = "" if _missing(note) else str(note).strip()
     if not text.startswith(marker):
         return None
-    return text[len(marker) :].lstrip(" ::,,、").strip()
+    return re.sub(r"^[\s::,,、]+", "", text[len(marker) :]).strip()
 
 
 def break_note(row: Mapping[str, Any]) -> str | None:
