@@ -454,7 +454,7 @@ def _sheet_table(sheet: Any, formulas: Any, display: str, layout: _Layout, role:
     for (label, f, text), used in resolved.items():
         letter, shown = columns[f]
         notices.append(f"{display} 工作表“{title}”:合并单元格 {label}({letter} 列“{shown}”)显示“{text}”,"
-                       f"第 {_row_list(used)} 行都按“{text}”读取")  # fmt: skip
+                       f"第 {_row_list(used)} 行{'都' if len(used) > 1 else '也'}按“{text}”读取")  # fmt: skip
     if skipped_hidden:
         notices.append(f"警告:{display} 工作表“{title}”的第 {_row_list(skipped_hidden)} 行是隐藏行(或被筛选隐藏),"
                        "未读取;如需载入,请取消隐藏后再检查")  # fmt: skip
@@ -509,12 +509,12 @@ def _cell_value(cell: Any, field_name: str) -> _Cell:
         if field_name != "value":
             return _Cell(shown.text)
         if shown.sign_hidden:
-            return _Cell(shown.text, (f"单元格存的是 {_plain(value)},但格式“{fmt}”把它显示为“{shown.text}”(不显示负号)",
-                                      "把单元格格式改为“常规”或带负号的数值格式,核对数值后再检查"))  # fmt: skip
+            why = f"单元格存的是 {_plain(value)},但格式“{fmt}”把它显示为“{shown.display}”(不显示负号)"
+            return _Cell(shown.text, (why, "把单元格格式改为“常规”或带负号的数值格式,核对数值后再检查"))
         word = shown.suffix.strip()
         scaled = None
         if shown.scale not in (0, 2) or (shown.scale == 2 and "%" not in shown.suffix) or word in _SCALE_WORDS:
-            scaled = f"单元格存的是 {_plain(value)},格式“{fmt}”显示为“{shown.text}”"
+            scaled = f"单元格存的是 {_plain(value)},格式“{fmt}”显示为“{shown.display}”"
         if word in _SCALE_WORDS:
             return _Cell(shown.text, scaled=scaled, scale_word=word,
                          extra={"prefix": shown.prefix, "number": shown.text[len(shown.prefix) : -len(shown.suffix)]})

@@ -48,6 +48,11 @@ class Shown:
     prefix: str
     suffix: str
     sign_hidden: bool = False
+    display: str = ""  # the cell as it shows, rounded to the format's decimals (“70.6700万”): for messages
+
+    def __post_init__(self) -> None:
+        if not self.display:
+            object.__setattr__(self, "display", self.text)
 
 
 @dataclass(frozen=True)
@@ -80,6 +85,7 @@ def shown_number(value: float, number_format: str | None) -> Shown:
         if dots:
             scale -= sum(1 for kind, _ in tokens[dots[0] : last + 1] if kind == "digit")
     number = _plain(abs(value) if not automatic_sign else value, scale)
+    decimals = _decimals(tokens, first, last)
     hidden = False
     if value < 0 and not automatic_sign:
         if prefix.endswith("(") and suffix.startswith(")"):  # accounting: (1,234) is −1234
@@ -88,7 +94,28 @@ def shown_number(value: float, number_format: str | None) -> Shown:
             prefix, number = prefix.replace("−", "-").replace("-", "", 1), "-" + number
         else:
             hidden = True
-    return Shown(f"{prefix}{number}{suffix}", scale, prefix, suffix, sign_hidden=hidden)
+    display = number if decimals is None else _rounded(number, decimals)
+    return Shown(f"{prefix}{number}{suffix}", scale, prefix, suffix, sign_hidden=hidden,
+                 display=f"{prefix}{display}{suffix}")  # fmt: skip
+
+
+def _decimals(tokens: tuple[tuple[str, str], ...], first: int, last: int) -> int | None:
+    """How many decimals the format shows (digit placeholders after its point or its literal dot); None for
+    General or a scientific format (shown as stored)."""
+    if any(kind in {"general", "exponent"} for kind, _ in tokens):
+        return None
+    part = tokens[first : last + 1]
+    marks = [i for i, t in enumerate(part) if t[0] == "point" or t == ("literal", ".")]
+    if not marks:
+        return 0
+    return sum(1 for kind, _ in part[marks[0] :] if kind == "digit")
+
+
+def _rounded(number: str, decimals: int) -> str:
+    try:
+        return format(Decimal(number), f".{decimals}f")
+    except (InvalidOperation, ValueError):
+        return number
 
 
 def _plain(value: float, scale: int) -> str:

@@ -947,13 +947,10 @@ def check_files(paths: Iterable[Path], *, today: dt.date | None = None) -> tuple
         except DataError as exc:
             problems.extend(exc.problems)
             continue
-        if found or unknown:
-            problems.extend(_in_order(found + unknown))  # every problem of the file at once
-            continue
         display = _display_path(path)
         compared, slips = _compare_with_raw(path, display, frame, smap, today)
-        if slips:
-            problems.extend(slips)
+        if found or unknown or slips:
+            problems.extend(_in_order(found + unknown + slips))  # every problem of the file at once
             continue
         lines.append(
             f"{display}: 通过 —— {rep.rows_read} 行,载入 {len(frame)} 行,"
