@@ -4,7 +4,9 @@ Each workbook is first written with openpyxl (the 填报模板 of ``planlib temp
 values, confidence ``test``), then opened and saved again by LibreOffice Calc in headless mode
 (``soffice --headless --convert-to xlsx``), so the committed file is what a statistician's LibreOffice writes:
 its own number-format codes, formulas with their saved results, merged and hidden cells as Calc stores them.
-The tests never need LibreOffice.
+The tests never need LibreOffice. ``password_protected.xlsx`` is a one-row sheet encrypted with a password as
+Excel encrypts (ECMA-376 agile encryption), by msoffcrypto-tool (``pip install msoffcrypto-tool``; not a planlib
+dependency: only this script uses it, and it is skipped with a message where it is absent).
 
     python scripts/make_workbook_fixtures.py     # needs soffice (Debian: libreoffice-calc)
 """
@@ -83,6 +85,29 @@ def bad(path: Path) -> None:
     wb.save(path)
 
 
+def encrypted(path: Path) -> bool:
+    """A small workbook with an opening password (synthetic-test-password); False without msoffcrypto-tool."""
+    import io
+
+    from openpyxl import Workbook
+
+    try:
+        from msoffcrypto.format.ooxml import OOXMLFile
+    except ImportError:
+        print("跳过 password_protected.xlsx:需要 msoffcrypto-tool(pip install msoffcrypto-tool)", file=sys.stderr)
+        return False
+    wb = Workbook()
+    wb.active.append(["indicator", "year", "value", "unit", "source_title", "source_url", "confidence"])
+    wb.active.append(["城镇新增就业", 2023, 70.67, "万人", SYNTHETIC, URL, "test"])
+    plain = io.BytesIO()
+    wb.save(plain)
+    plain.seek(0)
+    out = io.BytesIO()
+    OOXMLFile(plain).encrypt("synthetic-test-password", out)
+    path.write_bytes(out.getvalue())
+    return True
+
+
 def main() -> int:
     soffice = shutil.which("soffice") or shutil.which("libreoffice")
     if soffice is None:
@@ -100,6 +125,8 @@ def main() -> int:
                            env={"HOME": tmp, "PATH": "/usr/bin:/bin"})  # fmt: skip
             shutil.copyfile(converted / name, OUT / name)
             print(f"{OUT / name}")
+    if encrypted(OUT / "password_protected.xlsx"):
+        print(f"{OUT / 'password_protected.xlsx'}")
     return 0
 
 
