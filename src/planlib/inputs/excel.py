@@ -356,6 +356,11 @@ def _sheet_table(sheet: Any, formulas: Any, display: str, layout: _Layout, role:
                 above = "第 1 行" if index == 2 else f"第 1—{index - 1} 行"
                 return whole(f"表头在第 {index} 行,上面的{above}像是标题或说明",
                              f"{header_expected};请删除表头上方的 {index - 1} 行")  # fmt: skip
+        merged = [r.coord for r in sheet.merged_cells.ranges
+                  if r.min_row == 1 and (r.max_col > r.min_col or r.max_row > 1)]  # fmt: skip
+        if merged:
+            return whole(f"表头单元格 {'、'.join(merged)} 是合并单元格,无法确定每一列的列名和内容",
+                         "取消合并,表头每列一个列名,数据从第 2 行起每行一条")  # fmt: skip
         missing = [c for c in REQUIRED_COLUMNS if c in wanted and c not in header]
         return whole(f"第 1 行不是观测数据的表头(缺少 {'、'.join(missing)})", header_expected)
     duplicates = sorted({f for f in header if f and header.count(f) > 1})

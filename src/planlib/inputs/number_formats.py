@@ -25,7 +25,7 @@ from __future__ import annotations
 import functools
 import re
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 __all__ = ["Shown", "shown_number"]
 
@@ -112,8 +112,9 @@ def _decimals(tokens: tuple[tuple[str, str], ...], first: int, last: int) -> int
 
 
 def _rounded(number: str, decimals: int) -> str:
+    """Rounded as Excel displays (half away from zero: 1234.5 → 1235)."""
     try:
-        return format(Decimal(number), f".{decimals}f")
+        return str(Decimal(number).quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP))
     except (InvalidOperation, ValueError):
         return number
 

@@ -12,9 +12,10 @@ are data (``settings/plausibility.yaml``):
 
 Every refusal names both magnitudes and the likely cause, worked out from the units of the series' family
 (706700 in 万人 is 706700 人 = 70.67 万人). A real break in a series is accepted only when the row says so:
-its note starts with the ``break_marker`` (“序列断点:2023年起按新口径统计”); the values from that period on
-are then judged against each other only, and :func:`break_note` gives the sentence a report prints beside
-the value. Shares, rates and growth rates are not judged here (their bounds are in ``series.yaml``).
+its note starts with the ``break_marker`` (“序列断点:2023年起按新口径统计”); that value is then judged by its
+unit's range only, the values from its period on against each other only, and :func:`break_note` gives the
+sentence a report prints beside the value. Shares, rates and growth rates are not judged here (their bounds
+are in ``series.yaml``).
 """
 
 from __future__ import annotations
@@ -41,6 +42,7 @@ SETTINGS_FILE = PACKAGE_DIR / "settings" / "plausibility.yaml"
 LEVEL_MEASURES = frozenset({"count", "stock", "amount", "level"})  # a growth rate or a share can be small for real
 # cumulative totals “as of” a date grow with the date (a month's total beside five years'): not one series
 _SKIPPED_PERIODS = frozenset({"as_of"})
+_DIGIT_SLIPS = 8  # a value up to 10**8 times off may be digits typed too many or too few; beyond, no guess
 WHERE_COLUMN = "_where"  # internal column of a freshly read raw row: (file, sheet, {field: (letter, header)})
 
 
@@ -197,7 +199,8 @@ def _judge(rec: dict, number: float, others: Sequence[float], series: SeriesMap,
     marker = settings.break_marker
     expected = (f"核对原文的数值和单位;确是口径变化造成的序列断点时,在说明(note)列以“{marker}:”开头写明原因"
                 f"(如“{marker}:2023年起按新口径统计”)")  # fmt: skip
-    if others and number != 0 and math.isfinite(number):
+    declared = bool(series_break(rec.get("note")))  # the row says it breaks the series: not judged by its past
+    if others and number != 0 and math.isfinite(number) and not declared:
         median = statistics.median(others)
         ratio = number / median if median else math.inf
         if median and ratio > 0 and (ratio > settings.factor or ratio < 1 / settings.factor):
@@ -232,8 +235,9 @@ def _cause(rec: Mapping[str, Any], number: float, ratio: float | None, bounds: U
         match = [u for u, p in candidates if p == pub[1] - shift]
         if match:
             return _unit_sentence(typed, written, match[0], pub[1] - shift, unit, own[1])
-        digits = abs(shift)
-        return f"可能{'多' if shift > 0 else '少'}写了 {digits} 位数字,或小数点位置不对"
+        if abs(shift) <= _DIGIT_SLIPS:
+            return f"可能{'多' if shift > 0 else '少'}写了 {abs(shift)} 位数字,或小数点位置不对"
+        return "请核对数值和单位"
     for u, p in sorted((c for c in candidates if c[1] < pub[1]), key=lambda c: -c[1]):  # the smallest shift first
         if bounds is not None and not bounds.broken_by(typed * 10.0 ** (p - own[1])):
             return _unit_sentence(typed, written, u, p, unit, own[1])
@@ -277,8 +281,8 @@ def _missing(x: Any) -> bool:
 
 
 def _times(x: float) -> str:
-    """A ratio for a sentence: 9762, 17.6, 10.5 (three significant digits, no exponent)."""
-    return str(round(x)) if x >= 100 else f"{x:.3g}"
+    """A ratio for a sentence: 9762, 17.6, 10.5 (three significant digits; an exponent only from a million on)."""
+    return str(round(x)) if 100 <= x < 1e6 else f"{x:.3g}"
 
 
 def _fmt(x: float) -> str:
