@@ -172,7 +172,7 @@ def test_the_merged_district_template_names_its_date_year_and_resolves_the_merge
     wb.save(fixed)
     assert _run(capsys, "check", fixed) == (0, [
         f"{fixed}: 通过 —— 4 行,载入 4 行,2 个序列,2 个地区",
-        f"  注意:{fixed} 工作表“区县”:合并单元格 A2:A4(A 列“区县*”)显示“万州区”,第 3—4 行都按“万州区”读取",
+        f"  注意:{fixed} 工作表“区县”:合并单元格 A2:A4(A 列“区县*”)显示“万州区”,第 2—4 行都按“万州区”读取",
     ], [])  # fmt: skip
     frame, _ = read_raw_file(fixed)
     # the rows under the merged 万州区 are 万州区's, never 全市's; stocks: a bare year is the year end
@@ -206,7 +206,7 @@ def test_a_libreoffice_saved_template_reads_as_shown(project, capsys):
         f"  注意:{path} 工作表“全市”第 6 行 E 列“数值*”:单元格存的是 706700,格式“0\\.0000\\万”显示为“70.6700万”,"
         "按所见读作 70.67 万人",
         f"  警告:{path} 工作表“全市”的第 5 行是隐藏行(或被筛选隐藏),未读取;如需载入,请取消隐藏后再检查",
-        f"  注意:{path} 工作表“区县”:合并单元格 A2:A3(A 列“区县*”)显示“万州区”,第 3 行也按“万州区”读取",
+        f"  注意:{path} 工作表“区县”:合并单元格 A2:A3(A 列“区县*”)显示“万州区”,第 2—3 行都按“万州区”读取",
     ]
     frame, _ = read_raw_file(path)
     assert _rows(frame) == [

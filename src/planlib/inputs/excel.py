@@ -281,8 +281,18 @@ def _plan_region(plan_id: str) -> str | None:
         return None
 
 
+def _cells(sheet: Any) -> dict[int, dict[int, Any]]:
+    """The cells a sheet's file holds, by row and column (1-based). Sparse on purpose: ``iter_rows`` would create
+    every empty cell up to the last one used, and a stray mark in row 1,048,576 costs minutes and gigabytes.
+    (openpyxl keeps the cells it read in ``_cells``; merged ranges' covered cells are there as MergedCell.)"""
+    rows: dict[int, dict[int, Any]] = {}
+    for (row, col), cell in sheet._cells.items():
+        rows.setdefault(row, {})[col] = cell
+    return rows
+
+
 def _has_content(sheet: Any) -> bool:
-    return any(value not in (None, "") for row in sheet.iter_rows(values_only=True) for value in row)
+    return any(cell.value not in (None, "") for cell in sheet._cells.values())
 
 
 def _whole_sheet(display: str, title: str, problem: str, expected: str, row: int | None = 1) -> RawTable:
@@ -334,9 +344,11 @@ def _sheet_table(sheet: Any, formulas: Any, display: str, layout: _Layout, role:
     from planlib.inputs.text import encoding_accident, fold
 
     template = layout.template
-    rows = [list(r) for r in sheet.iter_rows()]
-    if not any(c.value not in (None, "") for r in rows for c in r):
+    if not _has_content(sheet):
         return None
+    rows = _cells(sheet)
+    formula_cells = _cells(formulas)
+    width = max((col for row in rows.values() for col in row), default=0)
     title = sheet.title
 
     def whole(problem: str, expected: str, row: int | None = 1) -> RawTable:
@@ -345,14 +357,18 @@ def _sheet_table(sheet: Any, formulas: Any, display: str, layout: _Layout, role:
     def fields(texts: list[str]) -> list[str | None]:
         return [_header_field(text, template) if text else None for text in texts]
 
-    header_texts = [cell_text(c.value, c.number_format) for c in rows[0]]
+    def texts(row: int) -> list[str]:
+        cells = rows.get(row, {})
+        return [cell_text(cells[c].value, cells[c].number_format) if c in cells else "" for c in range(1, width + 1)]
+
+    header_texts = texts(1)
     header = fields(header_texts)
     wanted = set(REQUIRED_COLUMNS) - ({"unit"} if template else set())
     header_expected = ("第 1 行就是表头:" + "、".join(k for k, v in HEADERS.items() if v in wanted)
                        if template else f"第 1 行就是表头,列名 {', '.join(REQUIRED_COLUMNS)} 等")  # fmt: skip
     if not wanted <= set(header):
-        for index, row in enumerate(rows[1:10], start=2):
-            if wanted <= set(fields([cell_text(c.value, c.number_format) for c in row])):
+        for index in range(2, 11):
+            if wanted <= set(fields(texts(index))):
                 above = "第 1 行" if index == 2 else f"第 1—{index - 1} 行"
                 return whole(f"表头在第 {index} 行,上面的{above}像是标题或说明",
                              f"{header_expected};请删除表头上方的 {index - 1} 行")  # fmt: skip
@@ -390,13 +406,12 @@ def _sheet_table(sheet: Any, formulas: Any, display: str, layout: _Layout, role:
     out_rows, lines, series = [], [], []
     skipped_hidden = []
     resolved: dict[tuple[str, str, str], list[int]] = {}
-    formula_rows = list(formulas.iter_rows())
     extra_columns: list[str] = []
 
-    for index, raw_row in enumerate(rows[1:], start=2):
+    for index in sorted(r for r in rows if r > 1):
         cells: dict[str, _Cell] = {}
         for f, col in position.items():
-            cells[f] = _read_cell(sheet, raw_row, rows, index, col, f, merges)
+            cells[f] = _read_cell(rows, index, col, f, merges)
         own = {f for f, c in cells.items() if c.text and c.merged_from is None}
         if not own or (template and own <= PREFILLED):
             continue  # an empty row, or a pre-listed series × year left empty (a merged value alone is no data)
@@ -409,7 +424,7 @@ def _sheet_table(sheet: Any, formulas: Any, display: str, layout: _Layout, role:
         sid = None
         for f in columns:
             cell = cells[f]
-            formula = _formula_cell(formula_rows, index, position[f])
+            formula = formula_cells.get(index, {}).get(position[f] + 1)
             is_formula = formula is not None and _is_formula(formula.value)
             if cell.problem is not None:
                 problem(index, f, *cell.problem)
@@ -459,7 +474,7 @@ def _sheet_table(sheet: Any, formulas: Any, display: str, layout: _Layout, role:
     for (label, f, text), used in resolved.items():
         letter, shown = columns[f]
         notices.append(f"{display} 工作表“{title}”:合并单元格 {label}({letter} 列“{shown}”)显示“{text}”,"
-                       f"第 {_row_list(used)} 行{'都' if len(used) > 1 else '也'}按“{text}”读取")  # fmt: skip
+                       f"第 {_row_list(used)} 行{'都' if len(used) > 1 else ''}按“{text}”读取")  # fmt: skip
     if skipped_hidden:
         notices.append(f"警告:{display} 工作表“{title}”的第 {_row_list(skipped_hidden)} 行是隐藏行(或被筛选隐藏),"
                        "未读取;如需载入,请取消隐藏后再检查")  # fmt: skip
@@ -470,19 +485,16 @@ def _sheet_table(sheet: Any, formulas: Any, display: str, layout: _Layout, role:
                     problems=problems, notices=notices)  # fmt: skip
 
 
-def _read_cell(sheet: Any, raw_row: list, rows: list, index: int, col: int, field_name: str,
-               merges: list[_Merge]) -> _Cell:  # fmt: skip
-    """The cell of field ``field_name`` in row ``index`` (1-based), a merged range's value where one covers it."""
-    from openpyxl.cell.cell import MergedCell
-
-    cell = raw_row[col] if col < len(raw_row) else None
+def _read_cell(rows: dict[int, dict[int, Any]], index: int, col: int, field_name: str, merges: list[_Merge]) -> _Cell:
+    """The cell of field ``field_name`` (0-based column ``col``) in row ``index`` (1-based), a merged range's value
+    where one covers it (also on the range's own first row: that value belongs to every row, not to one)."""
+    cell = rows.get(index, {}).get(col + 1)
     merged_from = None
-    if cell is not None and isinstance(cell, MergedCell):
-        merge = next((m for m in merges if m.covers(index, col + 1)), None)
-        if merge is None or merge.refused:
+    merge = next((m for m in merges if m.covers(index, col + 1)), None)
+    if merge is not None and (merge.max_row > merge.min_row or merge.max_col > merge.min_col):
+        if merge.refused:
             return _Cell("")
-        top = rows[merge.min_row - 1][merge.min_col - 1]
-        cell, merged_from = top, merge.label
+        cell, merged_from = rows.get(merge.min_row, {}).get(merge.min_col), merge.label
     if cell is None:
         return _Cell("")
     out = _cell_value(cell, field_name)
@@ -506,7 +518,7 @@ def _cell_value(cell: Any, field_name: str) -> _Cell:
         return _Cell(cell_text(value), (f"年份单元格是日期“{cell_text(value)}”,不是年份",
                                         "四位年份,如 2020(把单元格格式设为“常规”再填写);年内的时点写在“时期”列,"
                                         "如 2020年6月末"))  # fmt: skip
-    if isinstance(value, dt.datetime | dt.date | dt.time) and field_name == "value":
+    if isinstance(value, dt.datetime | dt.date | dt.time | dt.timedelta) and field_name == "value":
         return _Cell(cell_text(value), (f"数值单元格是日期或时间(显示为 {cell_text(value)}),不是数值",
                                         "把单元格格式设为“常规”或“数值”,再填写数值"))  # fmt: skip
     if isinstance(value, int | float) and not isinstance(value, bool):
@@ -578,12 +590,6 @@ def _judge_merges(
                                           "一个数值不能同时作为几行的数值",
                     "取消合并,每行填写自己的数值")  # fmt: skip
     return merges
-
-
-def _formula_cell(formula_rows: list, index: int, col: int) -> Any:
-    if index - 1 >= len(formula_rows) or col >= len(formula_rows[index - 1]):
-        return None
-    return formula_rows[index - 1][col]
 
 
 def _is_formula(value: Any) -> bool:
