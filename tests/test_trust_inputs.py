@@ -333,6 +333,18 @@ def test_a_template_sheet_that_is_not_a_data_sheet_is_said(project, tmp_path, ca
         f"  警告:{path} 工作表“我的草稿”不是填报模板的数据表(数据表为“全市”、“区县”),其中的内容未读取"], [])
 
 
+def test_a_template_without_its_region_sheet_is_said(project, tmp_path, capsys):
+    path = write_template(tmp_path / "t.xlsx").path
+    wb = load_workbook(path)
+    wb["全市"].title = "重庆"  # renamed: its values cannot be known as 全市's
+    wb.save(path)
+    assert _run(capsys, "check", path) == (0, [
+        f"{path}: 通过 —— 0 行,载入 0 行,0 个序列,0 个地区",
+        f"  警告:{path} 工作表“重庆”不是填报模板的数据表(数据表为“全市”、“区县”),其中的内容未读取",
+        f"  警告:{path} 填报模板中没有“全市”工作表(被删除或改名),全市的数值没有读取;请用 planlib template 重新生成模板,"
+        "在“全市”工作表中填写"], [])  # fmt: skip
+
+
 @pytest.mark.parametrize(
     ("merge", "message"),
     [

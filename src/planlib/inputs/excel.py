@@ -154,6 +154,10 @@ def read_workbook(path: Path, display: str) -> list[RawTable]:
         table = _sheet_table(sheet, formulas[sheet.title], display, layout, role)
         if table is not None:
             tables.append(table)
+    if layout.template and layout.region not in values.sheetnames:
+        region = layout.region
+        notices.append(f"警告:{display} 填报模板中没有“{region}”工作表(被删除或改名),{region}的数值没有读取;"
+                       f"请用 planlib template 重新生成模板,在“{region}”工作表中填写")  # fmt: skip
     if not tables:
         hidden = "" if not notices else "(隐藏的工作表未读取)"
         what = f"没有“{layout.region}”工作表" if layout.template else "没有一张工作表的第一行是观测数据表头"
