@@ -488,7 +488,18 @@ def test_a_declared_series_break_is_accepted_and_shown(tmp_path, capsys):
     frame, _ = read_raw_file(path)
     assert frame.iloc[0]["note"] == note  # the report-facing data keeps the flag
     assert value_marks(frame.iloc[0].to_dict()) == [Mark("‡", "‡ 测试值,非公布数据,不得作为评估依据。"),
-                                                    Mark("", "序列断点:合成测试——2023年起按新口径统计。")]  # fmt: skip
+                                                    Mark("", "序列断点：合成测试——2023年起按新口径统计。")]  # fmt: skip
+
+
+def test_a_declared_break_is_printed_beside_the_value_in_the_assessment(repo_copy, tmp_path):
+    from planlib.indicators.assessment import assess
+
+    path = tmp_path / "break_observations.csv"
+    path.write_text(f"{H},published\n城镇新增就业,2023,739,万人,annual,{SYNTHETIC},{URL},high,"
+                    "序列断点:合成测试——2023年起按新口径统计,2025-01-10\n", encoding="utf-8")  # fmt: skip
+    obs = observations.load_observations([*observations.raw_observation_files(), path])
+    row = assess(load_plan(), obs, as_of=2023).set_index("id").loc["urban_new_jobs"]
+    assert "城镇新增就业（2023年）：序列断点：合成测试——2023年起按新口径统计。" in row["value_notes"]
 
 
 def test_after_a_break_the_series_is_judged_from_the_break_on(project, tmp_path, capsys):
