@@ -203,8 +203,9 @@ def _judge(rec: dict, number: float, others: Sequence[float], series: SeriesMap,
     if others and number != 0 and math.isfinite(number) and not declared:
         median = statistics.median(others)
         ratio = number / median if median else math.inf
-        if median and ratio > 0 and (ratio > settings.factor or ratio < 1 / settings.factor):
-            times = f"{_times(ratio)} 倍" if ratio >= 1 else f"1/{_times(1 / ratio)}"
+        same_sign = (number > 0) == (median > 0)  # levels are never negative; the measure rule says so first
+        if median and same_sign and (ratio > settings.factor or ratio < 1 / settings.factor):
+            times = f"{_times(ratio)} 倍" if ratio >= 1 else f"1/{_times(median / number)}"
             count = f"共 {len(others)} 个" if len(others) > 1 else "只有 1 个"
             text = (f"{head}与同一序列其他数值的中位数 {_fmt(median)} {unit}({count})相差超过 "
                     f"{_fmt(settings.factor)} 倍(是其 {times}):{_cause(rec, number, ratio, None)}")  # fmt: skip
@@ -281,7 +282,10 @@ def _missing(x: Any) -> bool:
 
 
 def _times(x: float) -> str:
-    """A ratio for a sentence: 9762, 17.6, 10.5 (three significant digits; an exponent only from a million on)."""
+    """A ratio for a sentence: 9762, 17.6, 10.5 (three significant digits; an exponent only from a million on;
+    a ratio beyond a float, 70 against 1e-320, as 7e+321)."""
+    if not math.isfinite(x):
+        return "1e+308 以上"
     return str(round(x)) if 100 <= x < 1e6 else f"{x:.3g}"
 
 
