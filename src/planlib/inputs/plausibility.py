@@ -232,6 +232,8 @@ def _cause(rec: Mapping[str, Any], number: float, ratio: float | None, bounds: U
     typed = number * 10.0 ** (own[1] - pub[1])  # the number as written, in its written unit
     candidates = [(u, p) for u, p in family_units(unit) if p != pub[1]]
     if ratio is not None:
+        if not 0 < ratio < math.inf:  # a denormal against a normal value: no unit explains it
+            return "请核对数值和单位"
         shift = round(math.log10(ratio))  # the number reads as if its unit were 10**shift times smaller
         match = [u for u, p in candidates if p == pub[1] - shift]
         if match:
