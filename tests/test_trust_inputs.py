@@ -525,7 +525,7 @@ def test_a_break_marker_without_a_reason_is_refused(project, tmp_path, capsys):
     ("row", "message"),
     [
         (f"常住人口,2023,3190000,万人,year_end,{SYNTHETIC},{URL},test,",
-         "常住人口(resident_population)·全市·2023年末的数值 3190000 万人超出以“万人”计的数值可能的范围(不大于 150000 万人:"
+         "常住人口(resident_population)·全市·2023年末的数值 3190000 万人超出以“万人”计的数值可能的范围(0 到 150000 万人之间:"
          "全国总人口约 14.1 亿人(141000 万人),以万人计的人数不会更大):可能是单位写错了——3190000 像是以“人”计,而不是“万人”"
          "(3190000 人 = 319 万人)"),
         (f"城镇新增就业,2023,1e308,万人,annual,{SYNTHETIC},{URL},test,",
@@ -623,6 +623,11 @@ FINITE = "不是有限的数值:不能写 NaN(非数)、无穷大(.inf)或超出
          "完成程度从它算起;应为:不晚于 2026 的年份(通常为 2025)"),
         (_set("plan", "baseline_year", value=2026),
          "plan,字段“baseline_year”:基期年份 2026 不早于规划期起始年 period_start 2026:基期是规划期开始之前的一年"),
+        (_set("indicators", 0, "target", value=True),
+         "indicators[0] (id=talent_total),字段“target”:true 是真假值,不是数值(YAML 把 yes、no、true、false 读作真假值)"),
+        (_set("indicators", 0, "target", value=1e308),
+         "indicators[0] (id=talent_total),字段“target”:目标值 1e+308(万人)超出以“万人”计的数值可能的范围(0 到 150000 "
+         "万人之间:全国总人口约 14.1 亿人(141000 万人),以万人计的人数不会更大);应为:核对规划原文的数值和单位"),
         (_set("targets", 0, "target_high", value=None),
          "targets[0] (id=talent_parks),字段“target_high”:区间目标(comparator: range)须同时给出 target(下限)和更大的 "
          "target_high(上限)"),

@@ -12,9 +12,9 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, model_validator
 
 from planlib._config import FieldValueError, load_yaml, validation_problems
 from planlib._paths import PACKAGE_DIR
@@ -62,6 +62,17 @@ PERIOD_ZH = {"five_year_total": "五年累计", "per_year": "每年", "by_end": 
 _ID = re.compile(r"^[a-z][a-z0-9_]*$")
 
 
+def _not_a_truth_value(value: Any) -> Any:
+    """YAML reads yes/no/true/false as booleans, which pydantic would take for 1 and 0: a number is refused as one."""
+    if isinstance(value, bool):
+        raise ValueError(f"{str(value).lower()} 是真假值,不是数值(YAML 把 yes、no、true、false 读作真假值)")
+    return value
+
+
+Number = Annotated[float, BeforeValidator(_not_a_truth_value)]  # finite (see _Strict), never a truth value
+Year = Annotated[int, BeforeValidator(_not_a_truth_value)]
+
+
 class _Strict(BaseModel):
     # a number is finite: .nan, "NaN", .inf and 1e400 (read as infinity) are refused, never judged
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, allow_inf_nan=False)
@@ -72,9 +83,9 @@ class PlanMeta(_Strict):
     title: str
     issuer: str
     issued: dt.date
-    period_start: int
-    period_end: int
-    baseline_year: int
+    period_start: Year
+    period_end: Year
+    baseline_year: Year
     source_url: str | None = None
     areas: list[str] = Field(default_factory=list)
     # What the report layer says about the plan, so that no report sentence is written for one plan only
@@ -109,13 +120,13 @@ class TargetSpec(_Strict):
     section: str
     name: str
     unit: str
-    baseline: float | None = None
-    baseline_year: int | None = None
+    baseline: Number | None = None
+    baseline_year: Year | None = None
     baseline_period: str | None = None
     baseline_comparator: Literal[">", ">=", "<", "<="] | None = None
-    target: float | None = None
-    target_high: float | None = None
-    target_year: int
+    target: Number | None = None
+    target_high: Number | None = None
+    target_year: Year
     comparator: Comparator
     reference: str | None = None
     kind: Kind
@@ -318,33 +329,51 @@ _VALUE_FIELDS = (("baseline", "基数"), ("target", "目标值"), ("target_high"
 
 def _measure_problems(path: Path, parsed: PlanFile) -> list[Problem]:
     """A target measured by a series (``series.yaml``: the series of the same id) obeys its measure's rule:
-    no negative baseline for a stock or a count, no share above 100, growth within its range."""
-    from planlib.errors import CleanError
-    from planlib.inputs.numbers import convert_unit
+    no negative baseline for a stock or a count, no share above 100, growth within its range. Any target's
+    baseline and target lie within their unit's range (``settings/plausibility.yaml``: 万人 from 0 to 150000)."""
     from planlib.inputs.observations import load_series_map
+    from planlib.inputs.plausibility import load_plausibility_settings
 
     smap = load_series_map()
+    ranges = load_plausibility_settings().units
     problems = []
     for entry, spec in _entries(parsed):
-        if spec.id not in smap.series:
-            continue
-        rule, unit = smap.plausibility(spec.id), smap.unit(spec.id)
-        for name, what in _VALUE_FIELDS:
+        found = _series_rule_problems(path, entry, spec, smap) if spec.id in smap.series else []
+        refused = {p.field for p in found}
+        bounds = ranges.get(spec.unit)
+        for name, what in _VALUE_FIELDS if bounds is not None else ():
             value = getattr(spec, name)
-            if value is None:
-                continue
-            try:
-                converted = convert_unit(value, spec.unit, unit)
-            except CleanError as exc:
-                problems.append(Problem(file=str(path), entry=entry, field="unit", problem=exc.problem,
-                                        expected=f"可换算为序列 {spec.id} 的单位“{unit}”的单位"))  # fmt: skip
-                break
-            if rule.broken_by(converted):
-                shown = f"{_number(value)}({spec.unit})"
-                problems.append(Problem(file=str(path), entry=entry, field=name,
-                                        problem=f"{what} {shown}不合理:{smap.name(spec.id)}({spec.id})是"
-                                                f"{rule.measure_name},{rule.rule}(series.yaml {rule.ref})",
-                                        expected=rule.expected()))  # fmt: skip
+            if value is not None and name not in refused and bounds.broken_by(value):
+                found.append(Problem(file=str(path), entry=entry, field=name,
+                                     problem=f"{what} {_number(value)}({spec.unit})超出以“{spec.unit}”计的数值可能的"
+                                             f"范围({bounds.shown(spec.unit)}:{bounds.why})",
+                                     expected="核对规划原文的数值和单位"))  # fmt: skip
+        order = {name: i for i, (name, _) in enumerate(_VALUE_FIELDS)}
+        problems += sorted(found, key=lambda p: order.get(p.field or "", -1))
+    return problems
+
+
+def _series_rule_problems(path: Path, entry: str, spec: TargetSpec, smap: Any) -> list[Problem]:
+    """The baseline and targets of a target measured by a series, against the series' measure rule."""
+    from planlib.errors import CleanError
+    from planlib.inputs.numbers import convert_unit
+
+    rule, unit = smap.plausibility(spec.id), smap.unit(spec.id)
+    problems = []
+    for name, what in _VALUE_FIELDS:
+        value = getattr(spec, name)
+        if value is None:
+            continue
+        try:
+            converted = convert_unit(value, spec.unit, unit)
+        except CleanError as exc:
+            return [Problem(file=str(path), entry=entry, field="unit", problem=exc.problem,
+                            expected=f"可换算为序列 {spec.id} 的单位“{unit}”的单位")]  # fmt: skip
+        if rule.broken_by(converted):
+            problems.append(Problem(file=str(path), entry=entry, field=name,
+                                    problem=f"{what} {_number(value)}({spec.unit})不合理:{smap.name(spec.id)}"
+                                            f"({spec.id})是{rule.measure_name},{rule.rule}(series.yaml {rule.ref})",
+                                    expected=rule.expected()))  # fmt: skip
     return problems
 
 

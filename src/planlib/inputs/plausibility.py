@@ -59,6 +59,9 @@ class UnitRange:
                 or (self.high is not None and value > self.high))  # fmt: skip
 
     def shown(self, unit: str) -> str:
+        """“0 到 150000 万人之间”, “不大于 10000000 元”."""
+        if self.low is not None and self.high is not None:
+            return f"{_fmt(self.low)} 到 {_fmt(self.high)} {unit}之间"
         parts = []
         if self.low is not None:
             parts.append(f"不小于 {_fmt(self.low)} {unit}")
