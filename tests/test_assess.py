@@ -53,9 +53,9 @@ def test_cumulative_ahead_of_schedule(plan):
     ("values", "expected"),
     [
         ([60, 60], A.IN_LINE),  # 120 / 300 = 0.40; ρ = 0.40 / 0.40 = 1.00
-        ([58, 58], A.BROADLY),  # 116 / 300 = 0.3867; ρ = 0.9667 ≥ 0.95
+        ([58, 58], A.IN_LINE),  # 116 / 300 = 0.3867; ρ = 0.9667 ≥ 0.95 (基本达到)
         ([50, 50], A.BEHIND),  # 100 / 300 = 0.3333; ρ = 0.8333
-        ([150, 151], A.DONE),  # 301 ≥ 300 already in 2022
+        ([150, 151], A.EARLY),  # 301 ≥ 300 already in 2022, before the plan ends
     ],
 )
 def test_cumulative_status_bands(plan, values, expected):
@@ -117,7 +117,8 @@ def test_as_of_hides_later_years_and_partial_periods(plan):
 def test_range_target_counts_from_lower_end(plan):
     rows = [row("parks", 2021, 1), row("parks", 2022, 1), row("parks", 2023, 1)]
     r = one(run(plan, rows, 2023), "parks")
-    assert r["cumulative"] == 3 and r["status"] == A.DONE and r["completion"] == pytest.approx(1.0)
+    assert r["cumulative"] == 3 and r["status"] == A.EARLY and r["completion"] == pytest.approx(1.0)
+    assert r["achieved_year"] == 2023  # 1 + 1 + 1 reaches the lower end 3 in 2023
 
 
 # ---------------------------------------------------------------- levels (end-of-period targets)
@@ -163,13 +164,13 @@ def test_lower_is_better(plan):
 
 def test_already_met_level(plan):
     r = one(run(plan, [row("met_early", 2022, 503)], 2022), "met_early")
-    assert r["status"] == A.DONE and r["eurostat_category"] == A.EUROSTAT_MET
+    assert r["status"] == A.EARLY and r["eurostat_category"] == A.EUROSTAT_MET and r["achieved_year"] == 2022
     assert r["completion"] == pytest.approx((503 - 387) / (450 - 387))  # 1.841
 
 
 def test_baseline_equal_to_target(plan):
     met = one(run(plan, [row("equal", 2022, 5.0)], 2022), "equal")
-    assert met["status"] == A.DONE and met["completion"] == 1.0 and met["eurostat_category"] == A.EUROSTAT_MET
+    assert met["status"] == A.EARLY and met["completion"] == 1.0 and met["eurostat_category"] == A.EUROSTAT_MET
     assert met["cagr_required"] == 0
     missed = one(run(plan, [row("equal", 2022, 4.9)], 2022), "equal")
     assert missed["completion"] == 0.0 and missed["status"] == A.BEHIND
@@ -185,9 +186,10 @@ def test_negative_baseline_uses_linear_change(plan):
 
 
 def test_approximate_target(plan):
-    assert one(run(plan, [row("about_ten", 2023, 9.5)], 2023), "about_ten")["status"] == A.DONE  # ≥ 95 % of 10
+    assert one(run(plan, [row("about_ten", 2023, 9.5)], 2023), "about_ten")["status"] == A.EARLY  # ≥ 95 % of 10
     r = one(run(plan, [row("about_ten", 2023, 9.4)], 2023), "about_ten")
-    assert r["status"] != A.DONE and r["completion"] == pytest.approx(0.94)  # no baseline: share of target
+    # no baseline: completion is the share of the target, 0.94; ρ = 0.94 / 0.6 = 1.57
+    assert r["status"] == A.AHEAD and r["completion"] == pytest.approx(0.94)
 
 
 def test_no_data_binding_level(plan):
@@ -201,9 +203,9 @@ def test_no_data_binding_level(plan):
 def test_annual_bound_counts_years(plan):
     rows = [row("rate", 2021, 5.2), row("rate", 2022, 5.4), row("rate", 2023, 5.6)]
     r2022 = one(run(plan, rows, 2022), "rate")
-    assert (r2022["status"], r2022["years_met"], r2022["years_assessed"]) == (A.MET, 2, 2)
+    assert (r2022["status"], r2022["years_met"], r2022["years_assessed"]) == (A.IN_LINE, 2, 2)
     r2023 = one(run(plan, rows, 2023), "rate")
-    assert (r2023["status"], r2023["years_met"], r2023["years_assessed"]) == (A.NOT_MET, 2, 3)
+    assert (r2023["status"], r2023["years_met"], r2023["years_assessed"]) == (A.BEHIND, 2, 3)
     assert "2023年未满足" in r2023["note"]
     # trend through 2020 5.7, 2021 5.2, 2022 5.4: slope −0.15, mean 5.4333 at 2021 → 2025: 4.8333
     assert r2022["projected_end"] == pytest.approx(5.4333333 - 0.15 * 4)
@@ -212,7 +214,7 @@ def test_annual_bound_counts_years(plan):
 def test_annual_bound_trend_warning_while_compliant(plan):
     rows = [row("rate_nobase", 2021, 4.6), row("rate_nobase", 2022, 5.0), row("rate_nobase", 2023, 5.4)]
     r = one(run(plan, rows, 2023), "rate_nobase")
-    assert (r["status"], r["years_met"]) == (A.MET, 3)  # every year below 5.5 …
+    assert (r["status"], r["years_met"]) == (A.IN_LINE, 3)  # every year below 5.5 …
     # … but the line through (2021 4.6, 2022 5.0, 2023 5.4) has slope 0.4: 5.0 + 0.4 × 3 = 6.2 in 2025
     assert r["projected_end"] == pytest.approx(6.2)
     assert r["escap_category"] == A.ESCAP_REVERSE and "2025年将不满足" in r["note"]
@@ -222,9 +224,9 @@ def test_relative_target(plan):
     rows = [row("productivity", 2021, 9.0), row("productivity", 2022, 2.0),
             row("gdp_growth", 2021, 8.3), row("gdp_growth", 2022, 2.6)]  # fmt: skip
     r = one(run(plan, rows, 2022), "productivity")
-    assert (r["status"], r["years_met"], r["years_assessed"]) == (A.NOT_MET, 1, 2)
+    assert (r["status"], r["years_met"], r["years_assessed"]) == (A.BEHIND, 1, 2)
     only_2021 = one(run(plan, rows, 2021), "productivity")
-    assert only_2021["status"] == A.MET
+    assert only_2021["status"] == A.IN_LINE  # one year elapsed, one observed
     no_ref = one(run(plan, rows[:2], 2022), "productivity")
     assert no_ref["status"] == A.MISSING and "gdp_growth" in no_ref["note"]
 
@@ -233,10 +235,10 @@ def test_qualitative_steady_growth(plan):
     rows = [row("steady", 2021, 50.5), row("steady", 2022, 50.1)]
     r = one(run(plan, rows, 2022), "steady")
     # 2019 baseline 50.3 → 2021 50.5 (up, across the 2020 gap) → 2022 50.1 (down)
-    assert (r["status"], r["years_met"], r["years_assessed"]) == (A.NOT_MET, 1, 2)
+    assert (r["status"], r["years_met"], r["years_assessed"]) == (A.BEHIND, 1, 2)
     assert "2019→2021" in r["note"]
     up = one(run(plan, [row("steady", 2021, 50.5), row("steady", 2022, 50.6)], 2022), "steady")
-    assert up["status"] == A.MET
+    assert up["status"] == A.IN_LINE
     assert up["cagr_actual"] == pytest.approx((50.6 / 50.3) ** (1 / 3) - 1)
 
 
@@ -309,9 +311,9 @@ def test_backtest_urban_new_jobs(real, as_of, total, status):
     ("as_of", "status", "met", "assessed"),
     [
         (2021, A.MISSING, 0, 0),  # only "2021 (Dec)" 5.2 published: not a full-year value
-        (2022, A.MET, 1, 1),  # 5.4 < 5.5
-        (2023, A.MET, 2, 2),  # 5.4 < 5.5
-        (2024, A.MET, 3, 3),  # 5.3 < 5.5
+        (2022, A.INCOMPLETE, 1, 1),  # 5.4 < 5.5, but 1 observed year of 2 elapsed < ⌈0.6 × 2⌉ = 2
+        (2023, A.IN_LINE, 2, 2),  # 5.4 < 5.5; 2 of 3 years ≥ ⌈1.8⌉ = 2
+        (2024, A.IN_LINE, 3, 3),  # 5.3 < 5.5; 3 of 4 years ≥ ⌈2.4⌉ = 3
     ],
 )
 def test_backtest_surveyed_unemployment(real, as_of, status, met, assessed):

@@ -36,9 +36,12 @@ def test_cumulative_progress_breaks_at_a_missing_year():
 def test_status_overview_counts(tmp_path):
     plan, obs = load_plan(), load_observations()
     fig = status_overview(assess(plan, obs, as_of=2023), 2023, "专栏1")
-    # 2023: 已完成 3 + 快于 2; 达标 3; 慢于 0; 数据暂缺 6 (as in the 2023 summary)
-    assert fig.alt == ("横向堆积条形图：专栏1的14项主要指标按进展分组，已完成/快于序时进度5项、符合序时进度/达标3项、"
-                       "慢于序时进度/未达标0项、数据暂缺/不全6项。")
+    # 2023, the classes of the counts sentence: 提前完成 1 (失业保险参保人数), 超额 2 (城镇新增就业、城镇就业占比),
+    # 如期 1 (城镇调查失业率), 数据不足 4 (one year each, or a 口径 break), 数据暂缺 6; 1 + 2 + 1 + 4 + 6 = 14
+    assert fig.alt == ("横向堆积条形图：专栏1的14项主要指标按评估结论分类，提前完成1项，达到序时进度、预计可超额完成2项，"
+                       "达到或基本达到序时进度、预计可如期完成1项，数据不足、无法判断4项，数据暂缺6项。")
+    labels = [t.get_text() for t in fig.figure.axes[0].get_legend().get_texts()]
+    assert labels[0] == "提前完成（1项）" and labels[-1] == "数据暂缺（6项）"
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         fig.save(tmp_path)

@@ -92,7 +92,7 @@ def _render_error(ctx, tmp_path: Path, body: str) -> str:
 # (300 − 291.57) / 1 = 8.43 万人/年
 @pytest.mark.parametrize(("body", "shown"), [
     ("{{cumulative urban_new_jobs}}", "291\\.57万人"), ("{{completion urban_new_jobs}}", "97\\.2\\%"),
-    ("{{status urban_new_jobs}}", "快于序时进度"), ("{{time_progress}}", "80\\.0\\%"),
+    ("{{status urban_new_jobs}}", "达到序时进度、预计可超额完成"), ("{{time_progress}}", "80\\.0\\%"),
     ("{{latest 城镇新增就业}}", "71\\.9万人"), ("{{latest_year urban_new_jobs}}", "2024年"),
     ("{{value urban_new_jobs 2023}}", "73\\.9万人"), ("{{change urban_new_jobs}}", "减少2万人"),
     ("{{change surveyed_unemployment_rate}}", "下降0\\.1个百分点"),
@@ -148,7 +148,7 @@ def test_markup_in_commentary_stays_text_except_the_safe_subset(ctx, tmp_path):
     assert out == (
         f'::: {{.commentary style="{STYLE}"}}\n'
         "> **分析意见**（撰写：甲；2026年11月30日）\n>\n"
-        "> \\<b\\>x\\<\\/b\\> \\[a\\]\\(http\\:\\/\\/x\\) **粗快于序时进度** *斜* \\`c\\` \\$x\\$ \\#let\n>\n"
+        "> \\<b\\>x\\<\\/b\\> \\[a\\]\\(http\\:\\/\\/x\\) **粗达到序时进度、预计可超额完成** *斜* \\`c\\` \\$x\\$ \\#let\n>\n"
         "> - 甲续\n> - 乙\n:::\n"
     )
 
@@ -176,7 +176,7 @@ def test_the_sample_has_only_references_and_fills(ctx):
     out = render(read_commentary(FIXTURE, PLACES, name="sample"), ctx)
     assert list(out) == ["摘要", "就业创业", "存在问题", "下一步建议"]
     assert out["摘要"].split("\n")[3] == ("> 截至2024年，城镇新增就业累计291\\.57万人，完成五年目标的97\\.2\\%，"
-                                          "**快于序时进度**（序时进度80\\.0\\%）。")  # fmt: skip
+                                          "**达到序时进度、预计可超额完成**（序时进度80\\.0\\%）。")  # fmt: skip
 
 
 def test_skeleton_command_writes_references_that_fill_and_never_overwrites(tmp_path, monkeypatch, capsys):

@@ -24,7 +24,7 @@ REPORT = [{"id": "annual-2024", "notebook": "notebooks/annual.ipynb"}]
 BYLINE = "分析意见（撰写：样例作者甲、样例作者乙；2026年11月30日）"
 # the sample's sentences as filled from the real annual-2024 assessment (see test_commentary.py for the numbers)
 SENTENCES = [
-    "截至2024年，城镇新增就业累计291.57万人，完成五年目标的97.2%，快于序时进度（序时进度80.0%）。",
+    "截至2024年，城镇新增就业累计291.57万人，完成五年目标的97.2%，达到序时进度、预计可超额完成（序时进度80.0%）。",
     "城镇调查失业率2024年为5.3%，比上年下降0.1个百分点，控制在<5.5%（每年）以内。",
     "工伤保险参保人数数据暂缺，约束性指标无法评估。",
     "劳动年龄人口平均受教育年限数据暂缺。",

@@ -60,11 +60,12 @@ def test_assess_carries_the_marks_and_notes_of_the_values_it_uses():
     ])  # fmt: skip
     a = assess(plan, obs, as_of=2023).set_index("id")
     jobs = a.loc["urban_new_jobs"]
-    assert jobs["latest_marks"] == "‡" and jobs["marks"] == "†‡"  # the latest year, then every year summed
-    assert jobs["value_notes"] == (
-        "城镇新增就业（2022年）：原文数值带脚注标记“①”,脚注内容见来源。",
-        "城镇新增就业（2023年）：选用本值;同一指标、地区、时期另有 70 万人(合成)。",
-    )
+    # the test value of 2023 is shown beside the judgement, never judged: 2021–2023 cannot be summed
+    assert (jobs["latest_year"], jobs["latest_value"], jobs["status"]) == (2022, 70.67, "数据不足，无法判断")
+    assert jobs["latest_marks"] == "†" and jobs["marks"] == "†"  # the latest year, then every year used
+    assert jobs["note"] == "缺少2023年全年数，无法计算累计值"
+    assert jobs["value_notes"] == ("城镇新增就业（2022年）：原文数值带脚注标记“①”,脚注内容见来源。",
+                                   "城镇新增就业（2023年）：测试值73.9‡万人，不作为评估依据")
     skilled = a.loc["skilled_workers_total"]
     assert skilled["latest_marks"] == "†" and skilled["marks"] == "†" and skilled["value_notes"] == ()
     assert a.loc["surveyed_unemployment_rate", "marks"] == ""  # no data, nothing to mark
@@ -116,9 +117,11 @@ def test_report_marks_values_and_explains_choices(marked_site):
     text = _text(page)
     # the headline table: the summed total carries † (2021 is low) and ‡ nowhere near it
     assert "累计 175.09†，完成 58.4%" in text  # 75.1 + 99.99: the high-confidence duplicate is used…
-    assert ("城镇新增就业（2022年）：选用本值;同一指标、地区、时期另有 70.67 万人(“2022年重庆市国民经济和社会发展统计公报"
+    assert ("城镇新增就业（2022年）：选用本值;同一指标、地区、时期另有 70.67 万人（“2022年重庆市国民经济和社会发展统计公报"
             in text)  # …and the report says so, with the other value and its source
-    assert "工伤保险参保人数（万人）" in text and "650‡（2022年）" in text
+    # the test value is shown with its mark under the table, judged nowhere and compared with nothing
+    assert "工伤保险参保人数（2022年）：测试值650‡万人，不作为评估依据" in text and "650‡（2022年）" not in text
+    assert "占全国2.2%" not in text  # 650 / 29,112 would compare a test value with the national figure
     assert LOW in text and TEST in text
     # the source list marks the sources of marked values
     assert "合成测试来源(测试值)‡" in text
@@ -130,7 +133,7 @@ def test_report_marks_values_and_explains_choices(marked_site):
         pdf = subprocess.run(["pdftotext", str(marked_site / "annual-2022.pdf"), "-"], capture_output=True, text=True,
                              check=True).stdout  # fmt: skip
         flat = re.sub(r"\s+", "", pdf)
-        for fragment in ("累计175.09†", "650‡（2022", "650‡万人", LOW, TEST, "合成测试来源(测试值)‡"):
+        for fragment in ("累计175.09†", "测试值650‡万人，不作为评估依据", LOW, TEST, "合成测试来源(测试值)‡"):
             assert re.sub(r"\s+", "", fragment) in flat, fragment
 
 

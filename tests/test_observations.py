@@ -206,8 +206,11 @@ def test_each_step_of_the_choice_rule(first, second, winner, conflict, reason):
     label = {"high": "高", "medium": "中", "low": "低", "test": "测试值"}  # settings/choice.yaml's words, not keys
     shown_w = f"{w['value']:g} 万人(“{w['source_title']}”,t.csv 第 {w['source_line']} 行,可信度{label[w['confidence']]})"
     shown_l = f"{lo['value']:g} 万人(“{lo['source_title']}”,t.csv 第 {lo['source_line']} 行,可信度{label[lo['confidence']]})"
-    assert w["choice"] == f"选用本值;同一指标、地区、时期另有 {shown_l},未选用,因为{reason}。"
-    assert lo["choice"] == f"未选用本值;同一指标、地区、时期选用的是 {shown_w},因为{reason}。"
+    # a report cites the source, never the file and line (those are for check and process)
+    cited_w = f"{w['value']:g} 万人（“{w['source_title']}”，可信度{label[w['confidence']]}）"
+    cited_l = f"{lo['value']:g} 万人（“{lo['source_title']}”，可信度{label[lo['confidence']]}）"
+    assert w["choice"] == f"选用本值;同一指标、地区、时期另有 {cited_l},未选用,因为{reason}。"
+    assert lo["choice"] == f"未选用本值;同一指标、地区、时期选用的是 {cited_w},因为{reason}。"
     [found] = find_conflicts(out)
     assert found.kind == ("conflict" if conflict else "revision")
     assert found.line() == (f"{'冲突' if conflict else '修订'}:城镇新增就业(urban_new_jobs)·全市·2022年:"
@@ -240,7 +243,7 @@ def test_a_conflict_names_every_other_value_and_the_duplicates():
     out = choose_preferred(_cell({"value": 70.67, "source_title": "甲", "confidence": "high"},
                                  {"value": 70.67, "source_title": "乙", "confidence": "medium"},
                                  {"value": 99.99, "source_title": "丙", "confidence": "low"}))  # fmt: skip
-    assert out.loc[0, "choice"] == ("选用本值;同一指标、地区、时期另有 99.99 万人(“丙”,t.csv 第 4 行,可信度低),未选用,"
+    assert out.loc[0, "choice"] == ("选用本值;同一指标、地区、时期另有 99.99 万人（“丙”，可信度低）,未选用,"
                                     "因为选用的来源可信度较高(可信度高,另一来源低);另有 1 条来源给出相同数值。")  # fmt: skip
     assert out.loc[1, "choice"] == "" and out["conflict"].all()
 
@@ -359,7 +362,7 @@ def test_a_duplicate_is_reported_by_process_with_both_values(repo_copy):
         "data/raw/chongqing_municipal_observations.csv 第 5 行,可信度中)——选用的来源可信度较高(可信度高,另一来源中)"
     )
     assert dup.line() in report.lines()
-    assert cell.iloc[0]["choice"].startswith("选用本值;同一指标、地区、时期另有 70.67 万人(")
+    assert cell.iloc[0]["choice"].startswith("选用本值;同一指标、地区、时期另有 70.67 万人（")
     assert cell.iloc[1]["choice"].startswith("未选用本值;同一指标、地区、时期选用的是 99.99 万人(")
 
 

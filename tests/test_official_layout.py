@@ -61,7 +61,7 @@ def _wide_table() -> Table:
     for i, status in enumerate(STATUS):
         rows.append({"指标": f"合成指标{i + 1}号（万人）", "2020年基数": f"{100 + i}.5（2019年）",
                      "2025年目标": "≥300万人（五年累计）", "最新全年值": f"{70 + i}.67（2024年）",
-                     "进展": f"累计 2{i}9.67，完成 7{i}.2%", "状态": status, "Eurostat 评价": "已达到目标",
+                     "进展": f"累计 2{i}9.67，完成 7{i}.2%", "状态": status, "进展评价": "已达到目标",
                      "属性": "预期性" if i % 2 else "约束性", "数值": 1234.5 + i, "来源": "[1]、[2]、[3]"})  # fmt: skip
     return Table(pd.DataFrame(rows), caption="合成宽表（测试）", name="wide", notes=["合成数据，仅供测试。"])
 

@@ -55,8 +55,8 @@ def test_every_block_runs_and_shows_what_it_says(executed):
     # one indicator's row
     row = _data(cells[1])["text/plain"]
     assert "城镇调查失业率" in row and "surveyed_unemployment_rate" in row
-    # what lacks data as of 2023: 71 targets 数据暂缺 and 2 数据不全
-    assert "[73 rows x 5 columns]" in _data(cells[2])["text/plain"]
+    # what lacks data as of 2023: 71 targets 数据暂缺 and 6 数据不足，无法判断 (thin years, a 口径 break, a gap)
+    assert "[77 rows x 5 columns]" in _data(cells[2])["text/plain"]
     # two years compared: the 14 headline indicators
     compared = _data(cells[3])["text/html"]
     assert compared.count("<tr>") == 14 and "status_2024" in compared and "城镇调查失业率" in compared  # body rows

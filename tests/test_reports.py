@@ -96,7 +96,7 @@ def test_mid_term_and_final_have_their_own_sections(site):
     mid = (path / "midterm-2023.html").read_text(encoding="utf-8")
     assert "时间过半、任务过半" in mid and "2024—2025年所需年均" in mid and "缺少数据、无法判断的主要指标" in mid
     final = (path / "final-2025.html").read_text(encoding="utf-8")
-    assert "终期评估前仍待公布的数据" in final and "与“十三五”比较" in final
+    assert "本报告尚未收集到的数据" in final and "与“十三五”比较" in final
     # 364.45 = 75.1 + 70.67 + 73.9 + 71.9 + 72.88: five full years, no published cumulative needed
     assert "364.45（2021—2025年累计）" in re.sub(r"<[^>]+>", "", final)  # a cell's phrases are kept in spans
 

@@ -55,7 +55,7 @@ def test_indicator_page_shows_each_reports_judgement_with_hand_checked_values(si
     rows = _csv(site / "data" / "indicators" / "urban_new_jobs" / "judgements.csv")
     # the test project's manifest has one report: annual-2023; 75.1 + 70.67 + 73.9 = 219.67 of 300 = 73.2%
     assert rows == [{"报告": "2023年度评估报告", "数据截至": "2023年", "数据版本": "最新", "最新全年值": "73.9(2023年)",
-                     "进展": "累计 219.67,完成 73.2%", "状态": "快于序时进度"}]  # fmt: skip
+                     "进展": "累计 219.67,完成 73.2%", "状态": "达到序时进度、预计可超额完成"}]  # fmt: skip
     page = (site / "indicators" / "urban_new_jobs.html").read_text(encoding="utf-8")
     assert '<h1 class="title">城镇新增就业(万人)</h1>' in page
     assert "基数：362万人（2016—2020年累计）；目标：≥300万人（五年累计）。" in page  # the 十三五 total, not a 2020 value
@@ -245,7 +245,7 @@ def test_pages_are_redrawn_after_a_correction_to_any_observation(tmp_path, monke
     root = make_project(tmp_path, monkeypatch, [{"id": "annual-2023", "notebook": "notebooks/annual.ipynb"}])
     manifest = load_manifest(root / "reports" / "manifest.yaml")
     before = pages_digest(manifest, "same-source", "页脚")
-    target = sorted((root / "data" / "raw").rglob("*.csv"))[0]
+    target = sorted((root / "data" / "raw").rglob("*observations.csv"))[0]
     target.write_text(target.read_text(encoding="utf-8") + "\n", encoding="utf-8")
     from planlib.inputs.observations import raw_observation_files
 

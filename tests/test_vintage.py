@@ -39,8 +39,8 @@ def test_assess_under_a_vintage(real):
     now = assess(plan, obs, as_of=2023).set_index("id").loc["urban_employment_share"]
     then = assess(plan, obs, as_of=2023, vintage="2024-03-31").set_index("id").loc["urban_employment_share"]
     # 2023's 66.72 comes from 重庆统计年鉴2025 (published 2025-11-30): unknown in March 2024
-    assert (now["latest_year"], now["latest_value"], now["status"]) == (2023, 66.72, "快于序时进度")
-    assert (then["latest_year"], then["latest_value"], then["status"]) == (2022, 66.1, "慢于序时进度")
+    assert (now["latest_year"], now["latest_value"], now["status"]) == (2023, 66.72, "达到序时进度、预计可超额完成")
+    assert (then["latest_year"], then["latest_value"], then["status"]) == (2022, 66.1, "未达序时进度")
 
 
 def test_a_vintage_must_be_a_date():

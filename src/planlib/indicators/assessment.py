@@ -26,30 +26,31 @@ if TYPE_CHECKING:
 SETTINGS_FILE = PACKAGE_DIR / "settings" / "assessment.yaml"
 SOURCE_SEPARATOR = "\n"  # between "title <url>" entries of the `sources` column
 
-# Status vocabulary (the family of words used by Chongqing's and the national mid-term evaluations).
+# Status vocabulary: the classes Chinese plan evaluations use (中期/终期评估报告 of the 十三五 and 十四五
+# plans: 提前完成 / 达到序时进度、预计可超额完成 / 达到或基本达到序时进度、预计可如期完成 / 未达序时进度), the
+# final evaluation's 已完成 / 未完成, and the two words for what the data cannot carry. The rules that pick a
+# class are settings (``settings/assessment.yaml``), stated in the method appendix by :meth:`Settings.describe`.
+EARLY = "提前完成"
+AHEAD = "达到序时进度、预计可超额完成"
+IN_LINE = "达到或基本达到序时进度、预计可如期完成"
+BEHIND = "未达序时进度"
 DONE = "已完成"
-AHEAD = "快于序时进度"
-IN_LINE = "符合序时进度"
-BROADLY = "基本符合序时进度"
-BEHIND = "慢于序时进度"
 NOT_DONE = "未完成"
-MET = "达标"
-NOT_MET = "未达标"
-INCOMPLETE = "数据不全"
+INCOMPLETE = "数据不足，无法判断"
 MISSING = "数据暂缺"
-STATUSES = (DONE, AHEAD, IN_LINE, BROADLY, BEHIND, NOT_DONE, MET, NOT_MET, INCOMPLETE, MISSING)
+STATUSES = (EARLY, DONE, AHEAD, IN_LINE, BEHIND, NOT_DONE, INCOMPLETE, MISSING)
+BEHIND_OUTLOOK = "完成难度较大"  # printed after 未达序时进度 when the projection to the plan's end falls short
 STATUS_MEANING = {
-    DONE: "目标已经实现（累计值或最新值已满足目标）",
-    AHEAD: "完成度与序时进度之比 ρ 不低于“快于”界值",
-    IN_LINE: "ρ 不低于 1 且低于“快于”界值",
-    BROADLY: "ρ 略低于 1 但不低于容差界值（约束性指标不设容差）",
-    BEHIND: "ρ 低于容差界值",
-    NOT_DONE: "规划期末仍未实现目标",
-    MET: "年度约束/相对/方向性目标：有数据的每一年都满足",
-    NOT_MET: "年度约束/相对/方向性目标：至少有一年不满足",
-    INCOMPLETE: "有部分年份数据，但缺少必要年份，无法计算累计值",
+    EARLY: "规划期末之前目标已经实现（累计值或最新值已满足目标）",
+    AHEAD: "完成度与序时进度之比 ρ 不低于“超额”界值，按当前进度预计期末可超额完成",
+    IN_LINE: "ρ 不低于“如期”界值（预期性指标含容差，约束性指标不设容差）；每年须满足的目标有数据的年份均满足",
+    BEHIND: "ρ 低于“如期”界值，或每年须满足的目标有年份未满足",
+    DONE: "终期评估：目标已经实现",
+    NOT_DONE: "终期评估：目标未实现（注明差距）",
+    INCOMPLETE: "有部分年份数据，但不足以支撑判断（缺少必要年份、有数据年份过少、口径与基期不可比）",
     MISSING: "没有可用于评估的已公布数据",
 }
+STATUS_ORDER = STATUSES  # the order of every counts sentence, table and chart legend
 
 EUROSTAT_MET = "已达到目标"
 EUROSTAT_SIGNIFICANT = "显著进展"
@@ -69,7 +70,8 @@ COLUMNS = [
     "time_progress",
     "completion", "status", "years_met", "years_assessed", "cagr_actual", "cagr_required", "eurostat_ratio",
     "eurostat_category", "escap_category", "projected_end", "required_pace", "required_pace_unit",
-    "constraint_behind", "sources", "latest_marks", "marks", "value_notes", "note",
+    "constraint_behind", "achieved_year", "basis_years", "outlook", "sources", "latest_marks", "marks",
+    "value_notes", "note",
 ]  # fmt: skip
 
 
@@ -84,16 +86,27 @@ class Settings:
     no_target_moderate: float = 0.0
     no_target_moderate_away: float = -1.0
     approx_tolerance: float = 0.05
+    min_share_of_years: float = 0.6
+
+    def years_needed(self, elapsed: int) -> int:
+        """How many observed years a target judged year by year needs after ``elapsed`` plan years."""
+        return max(1, math.ceil(self.min_share_of_years * elapsed - 1e-9))
 
     def describe(self) -> list[str]:
         """The settings in words, for the method appendix."""
         return [
-            f"序时进度判断：ρ = 完成度 ÷ 序时进度；ρ ≥ {self.ahead:.2f} 为“{AHEAD}”，≥ {self.in_line:.2f} 为"
-            f"“{IN_LINE}”，≥ {self.broadly_in_line:.2f} 为“{BROADLY}”（约束性指标不适用），其余为“{BEHIND}”。",
-            f"Eurostat 方法：实际年均增速 ÷ 所需年均增速 ≥ {self.eurostat_significant:.0%} 为“{EUROSTAT_SIGNIFICANT}”，"
-            f"≥ {self.eurostat_moderate:.0%} 为“{EUROSTAT_MODERATE}”，≥ 0 为“{EUROSTAT_INSUFFICIENT}”，< 0 为"
-            f"“{EUROSTAT_AWAY}”；已满足目标者为“{EUROSTAT_MET}”。",
+            f"序时进度判断：ρ = 完成度 ÷ 序时进度；规划期末前已实现目标的为“{EARLY}”；ρ ≥ {self.ahead:.2f} 为"
+            f"“{AHEAD}”；ρ ≥ {self.broadly_in_line:.2f}（约束性指标不设容差，须 ρ ≥ {self.in_line:.2f}）为"
+            f"“{IN_LINE}”；其余为“{BEHIND}”，按当前进度外推至期末仍不能实现的，注明“{BEHIND_OUTLOOK}”。"
+            f"终期评估按期末实际判为“{DONE}”或“{NOT_DONE}”，未完成的注明差距。",
+            f"每年须满足的目标（年度上下限、相对目标、方向性目标）：有数据年份均满足的为“{IN_LINE}”"
+            f"（终期为“{DONE}”），有年份未满足的为“{BEHIND}”（终期为“{NOT_DONE}”），并注明所依据的年份；"
+            f"有数据的年份少于已过年份的 {self.min_share_of_years:.0%} 的，判为“{INCOMPLETE}”，不计入完成项数。",
+            f"国际通行的进展评价方法（欧盟统计局）：实际年均增速 ÷ 所需年均增速 ≥ {self.eurostat_significant:.0%}"
+            f" 为“{EUROSTAT_SIGNIFICANT}”，≥ {self.eurostat_moderate:.0%} 为“{EUROSTAT_MODERATE}”，≥ 0 为"
+            f"“{EUROSTAT_INSUFFICIENT}”，< 0 为“{EUROSTAT_AWAY}”；已满足目标者为“{EUROSTAT_MET}”。",
             f"“左右”类目标：达到目标值的 {1 - self.approx_tolerance:.0%} 即视为实现。",
+            "测试值只作展示，不参与判断和计数。",
         ]
 
 
@@ -124,10 +137,14 @@ def load_settings(path: Path = SETTINGS_FILE) -> Settings:
         no_target_moderate: float = Settings.no_target_moderate
         no_target_moderate_away: float = Settings.no_target_moderate_away
 
+    class Coverage(_Strict):
+        min_share_of_years: float = Settings.min_share_of_years
+
     class File(_Strict):
         schedule: Schedule = Schedule()
         eurostat: Eurostat = Eurostat()
         approx_tolerance: float = Settings.approx_tolerance
+        coverage: Coverage = Coverage()
 
         @model_validator(mode="after")
         def _ordered(self) -> File:
@@ -139,6 +156,9 @@ def load_settings(path: Path = SETTINGS_FILE) -> Settings:
             if not 1 >= e.significant >= e.moderate >= 0:
                 raise ValueError("eurostat 的界值须满足 1 ≥ significant ≥ moderate ≥ 0,"
                                  f"现为 {e.significant}、{e.moderate}")  # fmt: skip
+            if not 0 < self.coverage.min_share_of_years <= 1:
+                raise ValueError("coverage.min_share_of_years 须在 0 与 1 之间(如 0.6),"
+                                 f"现为 {self.coverage.min_share_of_years}")  # fmt: skip
             if not 0 <= self.approx_tolerance < 1:
                 raise ValueError(f"approx_tolerance 须在 0 与 1 之间(如 0.05),现为 {self.approx_tolerance}")
             return self
@@ -154,6 +174,7 @@ def load_settings(path: Path = SETTINGS_FILE) -> Settings:
         eurostat_significant=euro.significant, eurostat_moderate=euro.moderate,
         no_target_significant=euro.no_target_significant, no_target_moderate=euro.no_target_moderate,
         no_target_moderate_away=euro.no_target_moderate_away, approx_tolerance=spec.approx_tolerance,
+        min_share_of_years=spec.coverage.min_share_of_years,
     )  # fmt: skip
 
 
@@ -185,14 +206,12 @@ def cagr(start: float, end: float, years: float) -> float:
 
 
 def schedule_status(completion: float, time_progress: float, settings: Settings, *, binding: bool) -> str:
-    """序时进度 status from ρ = completion / time progress. Binding (约束性) targets get no tolerance band."""
+    """序时进度 class from ρ = completion / time progress. Binding (约束性) targets get no tolerance band."""
     rho = completion / time_progress
     if rho >= settings.ahead:
         return AHEAD
-    if rho >= settings.in_line:
+    if rho >= (settings.in_line if binding else settings.broadly_in_line):
         return IN_LINE
-    if not binding and rho >= settings.broadly_in_line:
-        return BROADLY
     return BEHIND
 
 
@@ -237,6 +256,7 @@ class _Series:
     annual_src: dict[int, str]
     others: list[dict]  # preferred non-annual rows ending by as_of, latest first
     annual_rows: dict[int, dict] = field(default_factory=dict)  # year -> the observation row used
+    tests: dict[int, dict] = field(default_factory=dict)  # year -> a test value (‡): shown, never judged
 
 
 def _series_index(observations: pd.DataFrame, region: str, as_of: int) -> dict[str, _Series]:
@@ -245,9 +265,13 @@ def _series_index(observations: pd.DataFrame, region: str, as_of: int) -> dict[s
     obs = observations[(observations["region"] == region) & observations["preferred"]]
     out: dict[str, _Series] = {}
     for sid, rows in obs.groupby("indicator_id", sort=False):
-        annual, src, others, used = {}, {}, [], {}
+        annual, src, others, used, tests = {}, {}, [], {}, {}
         for rec in rows.to_dict("records"):
             ended = rec["period_end"] if isinstance(rec["period_end"], str) else None
+            if rec.get("confidence") == "test":  # a value nobody published decides nothing (choice.yaml)
+                if rec["is_annual"] and int(rec["year"]) <= as_of and rec["value"] == rec["value"]:
+                    tests[int(rec["year"])] = rec
+                continue
             if rec["is_annual"]:
                 if int(rec["year"]) <= as_of and rec["value"] == rec["value"]:
                     annual[int(rec["year"])] = float(rec["value"])
@@ -256,7 +280,8 @@ def _series_index(observations: pd.DataFrame, region: str, as_of: int) -> dict[s
             elif ended is not None and ended <= cut:
                 others.append(rec)
         others.sort(key=lambda r: (r["period_end"], r["period_start"] or ""), reverse=True)
-        out[str(sid)] = _Series(annual=dict(sorted(annual.items())), annual_src=src, others=others, annual_rows=used)
+        out[str(sid)] = _Series(annual=dict(sorted(annual.items())), annual_src=src, others=others, annual_rows=used,
+                                tests=dict(sorted(tests.items())))
     return out
 
 
@@ -315,7 +340,7 @@ def assess(
         if col not in frame.columns:
             frame[col] = None
     frame = frame[COLUMNS]
-    for col in ("latest_year", "years_met", "years_assessed", "baseline_year"):
+    for col in ("latest_year", "years_met", "years_assessed", "baseline_year", "achieved_year"):
         frame[col] = frame[col].astype("Int64")
     for col in ("latest_value", "cumulative", "completion", "cagr_actual", "cagr_required", "eurostat_ratio",
                 "projected_end", "required_pace", "baseline", "target", "target_high", "time_progress"):
@@ -339,6 +364,11 @@ class _Context:
     def end(self) -> int:
         return self.plan.meta.period_end
 
+    @property
+    def final(self) -> bool:
+        """A final evaluation (终期评估): the assessment year is the plan's last year."""
+        return self.as_of >= self.end
+
 
 def _assess_one(spec: dict, series: _Series, ctx: _Context) -> dict[str, Any]:
     kind = spec["kind"]
@@ -361,12 +391,42 @@ def _assess_one(spec: dict, series: _Series, ctx: _Context) -> dict[str, Any]:
     }[kind]
     base.update(handler(spec, series, in_period, ctx))
     latest_row = series.annual_rows.get(base["latest_year"]) if "latest_year" in base else None
-    base.update(_marks(spec["name"], base.pop("_rows", []), latest_row))
+    base.update(_marks(spec["name"], base.pop("_rows", []), latest_row, str(spec["id"])))
+    if series.tests:  # shown with the values' notes (under every table that prints the row), never judged
+        base["value_notes"] = base["value_notes"] + _test_notes(spec["name"], series, spec["unit"], ctx)
+        shown = [f"{r['source_title']} <{r['source_url']}>" for y, r in series.tests.items() if y >= ctx.start]
+        listed = [s for s in (base.get("sources") or "").split(SOURCE_SEPARATOR) if s]
+        base["sources"] = SOURCE_SEPARATOR.join(dict.fromkeys(listed + shown))
+    if base.get("status") == BEHIND and base.get("outlook") is None:
+        projected = base.get("projected_end")
+        short = is_missing(projected) or not meets(projected, spec["comparator"], spec["target"],
+                                                   tolerance=ctx.settings.approx_tolerance)
+        base["outlook"] = BEHIND_OUTLOOK if short else None
     binding = spec.get("attribute") == "约束性"
-    base["constraint_behind"] = binding and base.get("status") in {BEHIND, NOT_DONE, NOT_MET}
+    base["constraint_behind"] = binding and base.get("status") in {BEHIND, NOT_DONE}
     if base["constraint_behind"]:
         base["note"] = _join(base.get("note"), "约束性指标未达到要求，需重点关注")
     return base
+
+
+def _test_notes(name: str, series: _Series, unit: str, ctx: _Context) -> tuple[str, ...]:
+    """The test values (‡) of the plan years, shown beside the judgement that ignores them."""
+    from planlib.indicators.marks import symbols
+
+    return tuple(f"{name}（{y}年）：测试值{_fmt(r['value'])}{symbols([r]) or '‡'}{unit}，不作为评估依据"
+                 for y, r in series.tests.items() if y >= ctx.start)  # fmt: skip
+
+
+def years_text(years: list[int]) -> str:
+    """Years as a reader writes them: [2021, 2022, 2023, 2025] → '2021—2023、2025年'; [] → ''."""
+    runs: list[list[int]] = []
+    for y in sorted(set(years)):
+        if runs and y == runs[-1][-1] + 1:
+            runs[-1].append(y)
+        else:
+            runs.append([y])
+    text = "、".join(f"{r[0]}—{r[-1]}" if len(r) > 1 else str(r[0]) for r in runs)
+    return f"{text}年" if text else ""
 
 
 def _partial_note(series: _Series, unit: str) -> str | None:
@@ -390,7 +450,7 @@ def _sources(series: _Series, years: list[int], extra: list[dict] | None = None,
     return {"sources": SOURCE_SEPARATOR.join(dict.fromkeys(found)) or "", "_rows": rows}
 
 
-def _marks(name: str, rows: list[dict], latest: dict | None) -> dict[str, Any]:
+def _marks(name: str, rows: list[dict], latest: dict | None, target_id: str = "") -> dict[str, Any]:
     """What a report must print with this row's values (``settings/choice.yaml``): the symbols of the latest
     value († low confidence, ‡ test value), the symbols of every value used, and notes — footnote markers
     stripped from a published value, special zones a figure includes, and why a value was chosen over
@@ -403,7 +463,9 @@ def _marks(name: str, rows: list[dict], latest: dict | None) -> dict[str, Any]:
     smap = load_series_map()
     notes = []
     for rec in rows:
-        where = f"{name}（{rec.get('period_label')}）"
+        # a reference series' row (地区生产总值增长 beside 全员劳动生产率增长) is named as itself
+        own = (smap.series.get(str(rec.get("indicator_id"))) or {}).get("name") if rec.get("indicator_id") else None
+        where = f"{own if own and rec.get('indicator_id') != target_id else name}（{rec.get('period_label')}）"
         notes += [f"{where}：{m.note}" for m in value_marks(rec) if not m.symbol]
         basis = smap.name_note(str(rec.get("indicator_id")), str(rec.get("published_name") or ""))
         if basis:  # a value published on another basis (劳动报酬占比 from the input–output table) says so
@@ -455,9 +517,18 @@ def _cumulative(spec: dict, series: _Series, in_period: dict[int, float], ctx: _
     out["completion"] = total / target
     remaining = end - as_of
     out["required_pace"] = max(target - total, 0.0) / remaining if remaining > 0 else math.nan
-    if meets(total, spec["comparator"], target, tolerance=ctx.settings.approx_tolerance):
-        out["status"] = DONE
-    elif as_of >= end:
+    out["basis_years"] = years_text(sorted(in_period)) if not extra else str(extra[0]["period_label"])
+    tol = ctx.settings.approx_tolerance
+    if meets(total, spec["comparator"], target, tolerance=tol):
+        out["status"] = DONE if ctx.final else EARLY
+        running, reached = 0.0, as_of
+        for y in years if not missing else []:  # the year the running total first reached the target
+            running += in_period[y]
+            if meets(running, spec["comparator"], target, tolerance=tol):
+                reached = y
+                break
+        out["achieved_year"] = reached
+    elif ctx.final:
         out["status"] = NOT_DONE
     else:
         out["status"] = schedule_status(
@@ -514,8 +585,22 @@ def _level(spec: dict, series: _Series, in_period: dict[int, float], ctx: _Conte
     if t < end and xt > 0 and target > 0 and not met_now:
         out["required_pace"] = ((target / xt) ** (1 / (end - t)) - 1) * 100
         out["required_pace_unit"] = "%（年均增速）"
-    if met_now:
-        out["status"] = DONE
+    out["basis_years"] = years_text([t])
+    broken = _basis_break(spec, t)
+    if broken:  # nothing computed from an incomparable value is shown
+        for key in ("completion", "cagr_actual", "cagr_required", "eurostat_ratio", "projected_end", "required_pace"):
+            out.pop(key, None)
+        out.update(status=INCOMPLETE, note=broken, eurostat_category=NOT_APPLICABLE, escap_category=NOT_APPLICABLE)
+        return out
+    elif met_now:
+        out["status"] = DONE if t >= end else EARLY
+        # the first year from which every observed year meets the target
+        reached = t
+        for y in sorted(in_period, reverse=True):
+            if not meets(in_period[y], comparator, target, tolerance=tol):
+                break
+            reached = y
+        out["achieved_year"] = reached
     elif t >= end:
         out["status"] = NOT_DONE
     elif has_base:
@@ -530,20 +615,32 @@ def _level(spec: dict, series: _Series, in_period: dict[int, float], ctx: _Conte
     return out
 
 
-def _year_checks(checks: dict[int, bool], ctx: _Context) -> dict[str, Any]:
+def _year_checks(checks: dict[int, bool], ctx: _Context, observed: list[int] | None = None) -> dict[str, Any]:
+    """The class of a target judged year by year, from ``checks`` (year → met?) and the ``observed`` plan
+    years (default: the years checked). A failed year is conclusive; a clean record needs enough years."""
     years = list(range(ctx.start, ctx.as_of + 1))
-    missing = [y for y in years if y not in checks]
-    out: dict[str, Any] = {"years_assessed": len(checks), "years_met": sum(checks.values())}
+    seen = sorted(observed if observed is not None else checks)
+    missing = [y for y in years if y not in seen]
+    out: dict[str, Any] = {"years_assessed": len(checks), "years_met": sum(checks.values()),
+                           "basis_years": years_text(seen)}  # fmt: skip
     if not checks:
-        out["status"] = MISSING
+        out["status"] = MISSING if not seen else INCOMPLETE
+        if seen:
+            out["note"] = f"仅有{years_text(seen)}数据，不足以判断"
         return out
     failed = [y for y, ok in sorted(checks.items()) if not ok]
-    out["status"] = MET if not failed else NOT_MET
+    needed = ctx.settings.years_needed(len(years))
     notes = []
     if failed:
-        notes.append(f"{'、'.join(map(str, failed))}年未满足")
-    if missing:
-        notes.append(f"{'、'.join(map(str, missing))}年无全年数据")
+        out["status"] = NOT_DONE if ctx.final else BEHIND
+        notes.append(f"{years_text(failed)}未满足")
+    elif len(seen) < needed:
+        out["status"] = INCOMPLETE
+        notes.append(f"仅有{years_text(seen)}数据，不足以判断")
+    else:
+        out["status"] = DONE if ctx.final else IN_LINE
+    if missing and out["status"] != INCOMPLETE:
+        notes.append(f"{years_text(missing)}数据暂缺")
     out["note"] = _join(*notes)
     return out
 
@@ -565,9 +662,18 @@ def _annual_bound(spec: dict, series: _Series, in_period: dict[int, float], ctx:
         out["projected_end"] = projected
         ok = meets(projected, spec["comparator"], spec["target"], tolerance=tol)
         out["escap_category"] = ESCAP_ON_TRACK if ok else ESCAP_REVERSE
-        if not ok and out["status"] == MET:
+        if not ok and out["status"] == IN_LINE:
             out["note"] = _join(out.get("note"), f"按线性趋势外推，{ctx.end}年将不满足约束（{_fmt(projected)}）")
     return out
+
+
+def _basis_break(spec: dict, year: int) -> str | None:
+    """Why a value of ``year`` cannot be compared with the plan's baseline — the plan marks the target
+    ``scope_break`` (its published figures jump from the baseline: 统计口径扩大) — or None."""
+    base_year = spec.get("baseline_year")
+    if not isinstance(spec.get("scope_break"), str) or is_missing(base_year) or not int(base_year) < year:
+        return None
+    return f"{year}年数据疑似扩大统计口径，与{int(base_year)}年基数不可比，不作判断"
 
 
 def _linear_projection(points: dict[int, float], year: int) -> float:
@@ -582,7 +688,7 @@ def _relative(spec: dict, series: _Series, in_period: dict[int, float], ctx: _Co
     ref = ctx.index.get(spec["reference"] or "", _Series({}, {}, []))
     both = {y: (v, ref.annual[y]) for y, v in in_period.items() if y in ref.annual}
     checks = {y: a > b for y, (a, b) in both.items()}
-    out = _year_checks(checks, ctx)
+    out = _year_checks(checks, ctx, observed=sorted(both))
     if in_period and not both:
         out["note"] = _join(out.get("note"), f"参照序列 {spec['reference']} 缺少对应年份数据")
     out.update(_sources(series, sorted(both), also=(ref, sorted(both))))
@@ -597,9 +703,9 @@ def _qualitative(spec: dict, series: _Series, in_period: dict[int, float], ctx: 
     # steady growth = no year-on-year fall; a gap is compared across (noted), never filled in
     checks = {later: points[later] >= points[earlier] for earlier, later in itertools.pairwise(years)
               if later >= ctx.start}
-    out = _year_checks(checks, ctx)
+    out = _year_checks(checks, ctx, observed=sorted(in_period))
     gaps = [f"{a}→{b}" for a, b in itertools.pairwise(years) if b - a > 1 and b >= ctx.start]
-    if gaps:
+    if gaps and out["status"] != INCOMPLETE:
         out["note"] = _join(out.get("note"), f"跨缺失年份比较：{'、'.join(gaps)}")
     out.update(_sources(series, sorted(in_period)))
     if len(years) >= 2 and in_period:

@@ -3,8 +3,9 @@ beside the city, and the change the remaining years need where an indicator move
 
 Pure functions on the tidy observations (:func:`planlib.inputs.observations.load_observations` columns) and the
 assessment frame (:func:`planlib.indicators.assessment.assess`). Only preferred full-year (or year-end) values
-are compared (``is_annual`` and ``preferred``); nothing is estimated: a comparison without both values is left
-out. Units are those of the series (a rate's change is in percentage points, a count's in its own unit).
+are compared (``is_annual`` and ``preferred``), never a test value (confidence ``test``: shown, not
+compared); nothing is estimated: a comparison without both values is left out. Units are those of the series
+(a rate's change is in percentage points, a count's in its own unit).
 """
 
 from __future__ import annotations
@@ -19,8 +20,11 @@ NATIONAL = "全国"
 RATE_UNITS = ("%",)
 
 
-def _annual(obs: pd.DataFrame, region: str | None = None, region_kind: str | None = None) -> pd.DataFrame:
+def _annual(obs: pd.DataFrame, region: str | None = None, region_kind: str | None = None, *,
+            tests: bool = False) -> pd.DataFrame:  # fmt: skip
     sel = obs["is_annual"].astype(bool) & obs["preferred"].astype(bool) & obs["year"].notna()
+    if not tests and "confidence" in obs:
+        sel &= obs["confidence"] != "test"
     if region is not None:
         sel &= obs["region"] == region
     if region_kind is not None:
@@ -29,8 +33,9 @@ def _annual(obs: pd.DataFrame, region: str | None = None, region_kind: str | Non
 
 
 def annual_row(obs: pd.DataFrame, series_id: str, year: int, region: str = CITY) -> dict | None:
-    """The preferred full-year observation row (a dict) of ``series_id`` for ``region`` and ``year``, or None."""
-    rows = _annual(obs, region)
+    """The preferred full-year observation row (a dict) of ``series_id`` for ``region`` and ``year``, or None
+    (a test value included: the caller prints its mark)."""
+    rows = _annual(obs, region, tests=True)
     rows = rows[(rows["indicator_id"] == series_id) & (rows["year"] == year)]
     return rows.iloc[0].to_dict() if not rows.empty else None
 
@@ -40,8 +45,8 @@ def previous_year_change(obs: pd.DataFrame, series_id: str, year: int, region: s
     "change", "unit", "row", "previous_row"}`` (``change`` = value − previous, in the series' unit; for a
     ``%`` series percentage points), or None when either year has no full-year value."""
     now, before = annual_row(obs, series_id, year, region), annual_row(obs, series_id, year - 1, region)
-    if now is None or before is None:
-        return None
+    if now is None or before is None or "test" in (now.get("confidence"), before.get("confidence")):
+        return None  # a test value is never compared
     return {"year": int(year), "value": float(now["value"]), "previous": float(before["value"]),
             "change": float(now["value"]) - float(before["value"]), "unit": now["unit"], "row": now,
             "previous_row": before}  # fmt: skip

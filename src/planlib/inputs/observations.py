@@ -367,6 +367,10 @@ class SourcedValue:
         where = f"{self.source_file} 第 {self.source_line} 行" if self.source_file else "位置不详"
         return f"{self.value}(“{self.source_title}”,{where},可信度{load_choice_settings().label(self.confidence)})"
 
+    def cited(self) -> str:
+        """“70.67万人（“2022年统计公报”，可信度中）”: as a report cites it — the source, never a file or line."""
+        return f"{self.value}（“{self.source_title}”，可信度{load_choice_settings().label(self.confidence)}）"
+
 
 @dataclass(frozen=True)
 class Conflict:
@@ -1056,13 +1060,13 @@ def _choose(frame: pd.DataFrame, smap: SeriesMap | None) -> tuple[pd.DataFrame, 
         is_conflict = any(rule not in _VINTAGE_RULES for rule, _ in decided.values())
         chosen = _sourced(records[best])
         same = len(ranked) - 1 - len(differing)
-        items = [settings.wording["chosen_other"].format(other=_sourced(records[i]).shown(), reason=decided[i][1])
+        items = [settings.wording["chosen_other"].format(other=_sourced(records[i]).cited(), reason=decided[i][1])
                  for i in differing]  # fmt: skip
         if same:
             items.append(settings.wording["same_value"].format(count=same))
         choice[best] = settings.wording["chosen"].format(others=";".join(items))
         for i in differing:
-            choice[i] = settings.wording["not_chosen"].format(chosen=chosen.shown(), reason=decided[i][1])
+            choice[i] = settings.wording["not_chosen"].format(chosen=chosen.cited(), reason=decided[i][1])
             superseded[i] = decided[i][0] in _VINTAGE_RULES
         for i in positions:
             conflict[i] = is_conflict

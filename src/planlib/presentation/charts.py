@@ -19,12 +19,12 @@ if TYPE_CHECKING:
 
     from planlib.inputs.plan import Plan
 
-STATUS_GROUPS = {
-    "已完成/快于序时进度": ((A.DONE, A.AHEAD), "#009E73"),
-    "符合序时进度/达标": ((A.IN_LINE, A.BROADLY, A.MET), "#56B4E9"),
-    "慢于序时进度/未达标": ((A.BEHIND, A.NOT_DONE, A.NOT_MET), "#D55E00"),
-    "数据暂缺/不全": ((A.MISSING, A.INCOMPLETE), "#BBBBBB"),
-}
+# One segment per evaluation class, in the order of the counts sentence (the same words as text and tables);
+# colour-blind-safe (Okabe–Ito): greens done, blue in line, vermilion behind, greys for what judges nothing.
+STATUS_COLOURS = {
+    A.EARLY: "#005F46", A.DONE: "#009E73", A.AHEAD: "#0072B2", A.IN_LINE: "#56B4E9", A.BEHIND: "#E69F00",
+    A.NOT_DONE: "#D55E00", A.INCOMPLETE: "#999999", A.MISSING: "#DDDDDD",
+}  # fmt: skip
 
 
 def cumulative_progress(plan: Plan, observations: pd.DataFrame, target_id: str, as_of: int) -> Figure:
@@ -93,25 +93,24 @@ def status_overview(assessment: pd.DataFrame, as_of: int, headline_label: str = 
     import matplotlib.pyplot as plt
 
     head = assessment[assessment["group"] == "headline"]
-    counts = {g: int(head["status"].isin(s).sum()) for g, (s, _) in STATUS_GROUPS.items()}
+    counts = {s: int((head["status"] == s).sum()) for s in A.STATUS_ORDER if (head["status"] == s).any()}
     with house_style():
-        fig, ax = plt.subplots(figsize=(7, 3.2))
+        fig, ax = plt.subplots(figsize=(7, 3.4))
         left = 0
-        for group, (_, colour) in STATUS_GROUPS.items():
-            n = counts[group]
-            ax.barh([0], [n], left=left, color=colour, edgecolor="white", label=f"{group}（{n}项）")
-            if n:
-                ax.text(left + n / 2, 0, str(n), ha="center", va="center", fontsize=11, fontweight="bold")
+        for status, n in counts.items():
+            label = f"{status.replace('，', '、')}（{n}项）"
+            ax.barh([0], [n], left=left, color=STATUS_COLOURS[status], edgecolor="white", label=label)
+            ax.text(left + n / 2, 0, str(n), ha="center", va="center", fontsize=11, fontweight="bold")
             left += n
-        ax.set_xlim(0, len(head))
+        ax.set_xlim(0, max(len(head), 1))
         ax.set_yticks([])
         ax.set_xlabel("指标数（项）")
         ax.set_title(f"{headline_label}主要指标进展概览（截至{as_of}年）")
         ax.legend(ncols=2, fontsize=8, loc="upper center", bbox_to_anchor=(0.5, -0.35))
         fig.tight_layout()
-    parts = "、".join(f"{g}{n}项" for g, n in counts.items())
+    parts = "，".join(f"{g.replace('，', '、')}{n}项" for g, n in counts.items())
     of = f"{headline_label}的" if headline_label else ""
-    alt = f"横向堆积条形图：{of}{len(head)}项主要指标按进展分组，{parts}。"
+    alt = f"横向堆积条形图：{of}{len(head)}项主要指标按评估结论分类，{parts}。"
     return Figure(fig, alt=alt, caption=f"主要指标进展概览（截至{as_of}年）", name="status-overview")
 
 

@@ -13,7 +13,7 @@ Reference                                  Filled with                          
 ``{{latest_year T}}``                      the year of that value                                 2024年
 ``{{cumulative T}}``                       five-year total so far, marks, unit                    291.57万人
 ``{{completion T}}``                       completion share                                       97.2%
-``{{status T}}``                           the status the tables show                             快于序时进度
+``{{status T}}``                           the class the tables show                              提前完成（2023年）
 ``{{target T}}``                           the target as the tables write it                      ≥300万人（五年累计）
 ``{{required_pace T}}``                    what each remaining year needs                         8.43 万人/年
 ``{{time_progress}}``                      序时进度 of the report year                             80.0%
@@ -27,6 +27,9 @@ Adding ``| 或数据暂缺`` (``{{latest T | 或数据暂缺}}``) lets a missing
 value is an error, so an author learns that her sentence has no figure behind it. A year after the report's
 ``as_of`` is an error (the report cannot know it). Errors are :class:`ReferenceProblem` (problem, expected);
 the caller names the file and line.
+
+Imports: :mod:`planlib._values`, :mod:`planlib.indicators.assessment` and :mod:`planlib.presentation`
+(``cells``, ``narrative``, ``tables``); nothing of the sections or publish layers.
 """
 
 from __future__ import annotations
@@ -38,7 +41,8 @@ from typing import TYPE_CHECKING, Any
 
 from planlib._values import is_missing
 from planlib.indicators import assessment as A
-from planlib.presentation.narrative import target_text
+from planlib.presentation.cells import marks_after
+from planlib.presentation.narrative import status_text, target_text
 from planlib.presentation.tables import MISSING_TEXT, fmt_number, fmt_percent
 
 if TYPE_CHECKING:
@@ -146,13 +150,8 @@ def _marks(rows: list[dict]) -> str:
     return symbols(rows)
 
 
-def _sym(rec: dict, column: str) -> str:
-    value = rec.get(column)
-    return value if isinstance(value, str) else ""
-
-
 def _pace(rec: dict) -> str | None:
-    if rec["status"] == A.DONE:
+    if rec["status"] in (A.DONE, A.EARLY):
         return "已完成目标"
     if is_missing(rec["required_pace"]):
         return None
@@ -165,7 +164,7 @@ def _assessed(kind: str, rec: dict) -> Filled | None:
     if kind == "latest":
         if is_missing(rec["latest_value"]):
             return None
-        marks = _sym(rec, "latest_marks")
+        marks = marks_after(rec, "latest_marks")
         return Filled(f"{fmt_number(rec['latest_value'])}{marks}{rec['unit']}", marks)
     if kind == "latest_year":
         return None if is_missing(rec["latest_year"]) else Filled(f"{int(rec['latest_year'])}年")
@@ -174,12 +173,12 @@ def _assessed(kind: str, rec: dict) -> Filled | None:
             raise ReferenceProblem(f"“{rec['name']}”不是五年累计指标，没有累计值", "latest、completion 等引用")
         if is_missing(rec["cumulative"]):
             return None
-        marks = _sym(rec, "marks")
+        marks = marks_after(rec, "marks")
         return Filled(f"{fmt_number(rec['cumulative'])}{marks}{rec['unit']}", marks)
     if kind == "completion":
         return None if is_missing(rec["completion"]) else Filled(fmt_percent(rec["completion"]))
     if kind == "status":
-        return None if rec["status"] == A.MISSING else Filled(str(rec["status"]))
+        return None if rec["status"] == A.MISSING else Filled(status_text(rec))
     if kind == "target":
         return Filled(target_text(rec))
     if kind == "required_pace":

@@ -7,6 +7,9 @@
 
 The bulletin reads only what ``planlib monitor run`` saved (``data/monitoring/<month>``): disclosure-
 controlled values, never the records. Sentences are plain text, escaped where they become Markdown.
+
+Imports: indicators (``monitoring``: the saved results) and :mod:`planlib.presentation` (``monitoring``,
+``markdown``, ``tables``, ``escape``, ``figures``); no other sections module.
 """
 
 from __future__ import annotations
@@ -18,8 +21,8 @@ from planlib.indicators.monitoring import MUNICIPALITY, MonthlyResult, load_mont
 from planlib.presentation import monitoring as P
 from planlib.presentation.escape import md_text
 from planlib.presentation.figures import Figure
+from planlib.presentation.markdown import Markdown
 from planlib.presentation.tables import MISSING_TEXT, Table, fmt_number
-from planlib.sections.report import Markdown
 
 
 @dataclass(frozen=True)

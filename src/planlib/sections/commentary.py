@@ -17,6 +17,9 @@ a place, tables, maths, Typst) is shown as the characters written.
 
 Numbers are never typed: a digit outside ``{{…}}`` is an error, except a year of the plan period standing on its
 own (``2021—2025年``, ``2024年``) — a typed number could contradict the data, a reference cannot.
+
+Imports: inputs (``commentary``), :mod:`planlib.presentation` (``escape``, ``markdown``, ``references``) and
+:mod:`planlib.sections` (``context``, ``areas``).
 """
 
 from __future__ import annotations
@@ -28,11 +31,13 @@ from typing import TYPE_CHECKING
 from planlib.errors import DataError, Problem
 from planlib.inputs.commentary import CLOSING, SUMMARY, Commentary, Place, load_commentary, places_for
 from planlib.presentation.escape import md_text
+from planlib.presentation.markdown import Markdown
 from planlib.presentation.references import REFERENCE, Facts, Filled, ReferenceProblem, fill
-from planlib.sections.report import Markdown, _visible
+from planlib.sections.areas import areas as area_sections
+from planlib.sections.context import visible
 
 if TYPE_CHECKING:
-    from planlib.sections.report import Context
+    from planlib.sections.context import Context
 
 LABEL = "分析意见"
 # HTML only (Typst and Word ignore it): shaded, ruled on the left, as report.typ sets the quote in the PDF
@@ -50,7 +55,7 @@ def places(ctx: Context) -> list[str]:
 
 def facts(ctx: Context) -> Facts:
     """What the references of this report read: the report's own assessment and visible observations."""
-    return Facts(plan=ctx.plan, assessment=ctx.assessment, observations=_visible(ctx), as_of=ctx.as_of)
+    return Facts(plan=ctx.plan, assessment=ctx.assessment, observations=visible(ctx), as_of=ctx.as_of)
 
 
 def commentary(ctx: Context, report_id: str, place: str) -> Markdown:
@@ -71,10 +76,8 @@ def commentary(ctx: Context, report_id: str, place: str) -> Markdown:
 
 
 def areas(ctx: Context, report_id: str) -> Markdown:
-    """Every plan area's section (:func:`planlib.sections.report.areas`), each followed by the analysts' text
+    """Every plan area's section (:func:`planlib.sections.areas.areas`), each followed by the analysts' text
     for that area when the report's commentary has some."""
-    from planlib.sections.report import areas as area_sections
-
     return area_sections(ctx, after=lambda area: commentary(ctx, report_id, area))
 
 
@@ -223,7 +226,7 @@ def _district_outliers(ctx: Context) -> list[tuple[str, str, str, int]]:
     from planlib.inputs.observations import load_series_map
     from planlib.inputs.regions import district_values
 
-    obs = _visible(ctx)
+    obs = visible(ctx)
     names = load_series_map().series
     out = []
     rates = obs[(obs["region_kind"] == "district") & (obs["unit"] == "%") & obs["is_annual"] & obs["preferred"]]
@@ -278,7 +281,7 @@ def skeleton(ctx: Context, report_id: str, today: str) -> str:
         sections[area] = items
     problems = [f"- {_ref('name', r['id'])}{_ref('status', r['id'])}：完成{_ref('completion', r['id'], True)}，"
                 f"目标{_ref('target', r['id'])}。"
-                for r in a[a["status"].isin([A.BEHIND, A.NOT_DONE, A.NOT_MET])].to_dict("records")]  # fmt: skip
+                for r in a[a["status"].isin([A.BEHIND, A.NOT_DONE])].to_dict("records")]  # fmt: skip
     binding = head[head["attribute"] == "约束性"]
     problems += [f"- 约束性指标{_ref('name', r['id'])}："
                  + (f"{_ref('status', r['id'])}，最新{_ref('latest', r['id'], True)}。" if r["constraint_behind"]
@@ -287,7 +290,7 @@ def skeleton(ctx: Context, report_id: str, today: str) -> str:
     problems += [f"- {d}{name}{{{{district {d} {sid} {year}}}}}，明显偏离其他区县"
                  f"（全市{{{{value {sid} {year} | 或数据暂缺}}}}）。" for d, sid, name, year in _district_outliers(ctx)]
     sections[CLOSING[0]] = problems
-    pending = a[a["required_pace"].notna() & (a["status"] != A.DONE)]
+    pending = a[a["required_pace"].notna() & ~a["status"].isin([A.DONE, A.EARLY])]
     sections[CLOSING[1]] = [f"- {_ref('name', r['id'])}在剩余年份每年须完成{_ref('required_pace', r['id'])}。"
                             for r in pending.to_dict("records")]  # fmt: skip
     for place in places(ctx):

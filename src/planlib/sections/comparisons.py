@@ -6,6 +6,9 @@
 Each part comes with its heading, and a part without data is left out entirely (no placeholder): the national
 comparison appears only where observations for region 全国 exist, the cluster comparison only where the sources
 publish cluster figures for the report year.
+
+Imports: indicators (``comparisons``, ``marks``), :mod:`planlib.presentation` (``escape``, ``markdown``,
+``references``, ``tables``) and :mod:`planlib.sections.context`.
 """
 
 from __future__ import annotations
@@ -15,12 +18,13 @@ from typing import TYPE_CHECKING
 from planlib.indicators import comparisons as K
 from planlib.indicators.marks import legend
 from planlib.presentation.escape import md_text
+from planlib.presentation.markdown import Markdown
 from planlib.presentation.references import change_text
 from planlib.presentation.tables import MISSING_TEXT, Table, fmt_number, fmt_percent
-from planlib.sections.report import Markdown, _visible
+from planlib.sections.context import visible
 
 if TYPE_CHECKING:
-    from planlib.sections.report import Context
+    from planlib.sections.context import Context
 
 HEADING = "与上年、全国和片区比较"
 
@@ -41,7 +45,7 @@ def previous_year_table(ctx: Context) -> Table | None:
     """专栏1 indicators: the latest full-year value up to the report year beside the year before."""
     import pandas as pd
 
-    frame = K.year_on_year(_visible(ctx), _headline_ids(ctx), ctx.as_of,
+    frame = K.year_on_year(visible(ctx), _headline_ids(ctx), ctx.as_of,
                            ctx.plan.meta.region)
     if frame.empty:
         return None
@@ -65,7 +69,7 @@ def national_table(ctx: Context) -> Table | None:
     area = ctx.plan.meta.region
     if area == K.NATIONAL:
         return None
-    frame = K.vs_national(_visible(ctx), _headline_ids(ctx), ctx.as_of, area)
+    frame = K.vs_national(visible(ctx), _headline_ids(ctx), ctx.as_of, area)
     if frame.empty:
         return None
     names = _names(ctx)
@@ -99,7 +103,7 @@ def clusters_table(ctx: Context) -> Table | None:
     import pandas as pd
 
     area = ctx.plan.meta.region
-    frame = K.clusters_vs_city(_visible(ctx), ctx.as_of, area)
+    frame = K.clusters_vs_city(visible(ctx), ctx.as_of, area)
     if frame.empty:
         return None
     names = _names(ctx)
@@ -122,7 +126,7 @@ def against_target_text(ctx: Context) -> list[str]:
     """One sentence per headline indicator that moved against its target on the year before, with what the
     remaining years must change (plain text)."""
     meta = ctx.plan.meta
-    frame = K.required_change(ctx.assessment, _visible(ctx), ctx.as_of, meta.period_end, meta.region)
+    frame = K.required_change(ctx.assessment, visible(ctx), ctx.as_of, meta.period_end, meta.region)
     out = []
     end = ctx.plan.meta.period_end
     for r in frame.to_dict("records"):
