@@ -72,12 +72,21 @@ def test_a_test_value_never_displaces_a_published_one(tmp_path, capsys):
 
 
 def test_a_unit_slip_is_named(tmp_path, capsys):
-    code, out, path = _check(tmp_path, capsys, [
-        "城镇新增就业,2023,70.67,人,annual,合成测试来源,https://example.org/x,high,,",
-    ])  # fmt: skip
-    assert code == 0
-    assert (f"  警告:{path} 第 2 行:全市2023年的数值 0.007067 万人是同一序列其他时期中位数(72.39 万人)的 9.76e-05 倍,"
-            "请核对单位和数值") in out.splitlines()
+    # issue 20: a unit slip is refused (exit 1), no longer only warned about
+    from planlib.cli import main
+
+    path = tmp_path / "user_observations.csv"
+    path.write_text("indicator,year,value,unit,kind,source_title,source_url,confidence,note,published\n"
+                    "城镇新增就业,2023,70.67,人,annual,合成测试来源,https://example.org/x,high,,\n", encoding="utf-8")
+    assert main(["check", str(path)]) == 1
+    out, err = capsys.readouterr()
+    assert out == "" and err.splitlines() == [
+        "发现 1 个问题:",
+        f"  {path},第 2 行,字段“value”:城镇新增就业(urban_new_jobs)·全市·2023年的数值 0.007067 万人与同一序列其他数值的"
+        "中位数 72.39 万人(共 6 个)相差超过 10 倍(是其 1/10243):可能是单位写错了——70.67 像是以“万人”计,而不是“人”"
+        "(70.67 万人 = 70.67 万人);应为:核对原文的数值和单位;确是口径变化造成的序列断点时,在说明(note)列以“序列断点:”"
+        "开头写明原因(如“序列断点:2023年起按新口径统计”)",
+    ]
 
 
 def test_lines_are_the_editor_lines_after_blank_lines_and_multi_line_cells(tmp_path, capsys):

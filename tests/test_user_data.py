@@ -121,7 +121,8 @@ def test_every_problem_of_a_workbook_at_once_with_sheet_row_and_column(tmp_path,
         "应为:以 http:// 或 https:// 开头的网址(多个用“ ; ”分隔);确实没有网址时填 (no URL known)",
         f"  {path},工作表“全市”,第 120 行,A 列“指标*”:未知的指标名称“不存在的指标”;"
         "应为:src/planlib/series.yaml 中列出的名称;新指标请先在该文件登记",
-        f"  {path},工作表“区县”,第 2 行,D 列“年份*”:时期“2099”(2099年)尚未开始,不可能已有公布的数值;"
+        # 常住人口 is a stock: the template reads its bare year as the year end (issue 20)
+        f"  {path},工作表“区县”,第 2 行,D 列“年份*”:时期“2099”(2099年末)尚未开始,不可能已有公布的数值;"
         "应为:已经结束的时期(今天是 2026-06-30);规划目标和预测值不是观测值",
         f"  {path},工作表“区县”,第 2 行,I 列“可信度*”:不符合要求的值“very high”;"
         "应为:high、medium、low 或 test(测试值,非公布数据)之一",

@@ -98,6 +98,15 @@ def load_mapping(path: Path | str, expected: str) -> dict:
     return raw
 
 
+class FieldValueError(ValueError):
+    """A model validator's refusal that belongs to one field: :func:`validation_problems` names that field
+    (pydantic would place it on the whole entry)."""
+
+    def __init__(self, field: str, message: str):
+        super().__init__(message)
+        self.field = field
+
+
 def validation_problems(path: Path | str, raw: Any, errors: list[dict]) -> list[Problem]:
     """pydantic's errors (``ValidationError.errors()``) in words: which entry (with its id), which field, what."""
     return [_problem(str(path), raw, err) for err in errors]
@@ -122,6 +131,9 @@ def _problem(path: str, raw: Any, err: dict) -> Problem:
         else:
             field = f"{field}.{part}" if field else str(part)
             node = node.get(part) if isinstance(node, dict) else None
+    error = (err.get("ctx") or {}).get("error")
+    if isinstance(error, FieldValueError):
+        field = f"{field}.{error.field}" if field else error.field
     return Problem(file=path, entry="".join(entry_parts) or None, field=field, problem=_translate(err))
 
 
@@ -152,6 +164,8 @@ def _translate(err: dict) -> str:
         return str(err.get("ctx", {}).get("error", err.get("msg")))
     if kind == "too_short":
         return "列表为空"
+    if kind == "finite_number":
+        return f"“{given}”不是有限的数值:不能写 NaN(非数)、无穷大(.inf)或超出范围的数(如 1e400)"
     return f"{err.get('msg')}(值为 {given!r})"
 
 

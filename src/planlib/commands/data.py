@@ -45,8 +45,9 @@ def _cmd_template(args: argparse.Namespace) -> int:
         print(f"{out} 已存在;换一个文件名(-o),或加 --force 覆盖", file=sys.stderr)
         return 1
     info = write_template(out, args.plan)
-    print(f"写入 {info.path}:规划 {info.plan_id},“全市”工作表预列 {len(info.series)} 个指标 × 年份共 "
-          f"{info.municipal_rows} 行,“区县”工作表按行填写;填写说明见第一张工作表。")  # fmt: skip
+    districts = ",“区县”工作表按行填写" if info.districts else "(本规划没有区县工作表)"
+    print(f"写入 {info.path}:规划 {info.plan_id},“{info.region}”工作表预列 {len(info.series)} 个指标 × 年份共 "
+          f"{info.municipal_rows} 行{districts};填写说明见第一张工作表。")  # fmt: skip
     if info.missing:
         print(f"注意:以下规划指标在 series.yaml 中没有序列,暂不能填报:{'、'.join(info.missing)}")
     print(f"填好后:planlib check {info.path} → planlib add {info.path} → planlib process")

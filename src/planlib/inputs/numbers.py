@@ -21,7 +21,8 @@ from typing import Any
 from planlib.errors import CleanError
 from planlib.inputs.text import fold
 
-__all__ = ["ParsedNumber", "convert_unit", "digit_lookalike", "lookalike_error", "parse_number", "split_footnote"]
+__all__ = ["ParsedNumber", "convert_unit", "digit_lookalike", "family_units", "lookalike_error", "parse_number",
+           "split_footnote", "unit_scale"]
 
 
 _NUMBER_EXPECTED = (
@@ -404,6 +405,21 @@ _FAMILY_NAMES = {
 def _canonical_unit(unit: str) -> str:
     folded = fold(str(unit))
     return _UNIT_SYNONYMS.get(folded, folded)
+
+
+def unit_scale(unit: str) -> tuple[str, int] | None:
+    """A unit's family and its power of ten against the family's base unit: 万人 → ("persons", 4),
+    亿元 → ("yuan", 8), % → ("share", -2); None for a unit planlib does not know."""
+    return _UNIT_SCALE.get(_canonical_unit(unit))
+
+
+def family_units(unit: str) -> list[tuple[str, int]]:
+    """The units of ``unit``'s family with their powers of ten, smallest first (人 → [(人, 0), (名, 0), (万人, 4)]);
+    [] for an unknown unit."""
+    scale = unit_scale(unit)
+    if scale is None:
+        return []
+    return sorted(((u, p) for u, (f, p) in _UNIT_SCALE.items() if f == scale[0]), key=lambda x: x[1])
 
 
 def convert_unit(value: float, from_unit: str, to_unit: str) -> float:

@@ -7,7 +7,8 @@ Raw files (``data/raw/**/*observations.csv``) are read, never written. Each row 
 
 What may not enter: a value that breaks its series' plausibility rule (``series.yaml`` ``measures``:
 counts, stocks and amounts ≥ 0, shares and rates 0–100, growth within the series' ``range``), a
-period that has not ended yet, a ``published`` date after today. Each is refused naming file, line,
+period that has not ended yet, a ``published`` date after today, a level value 10× away from the rest of its
+series or outside its unit's range (:mod:`planlib.inputs.plausibility`). Each is refused naming file, line,
 field and the rule. What is kept but shown: several values for one series, region and period —
 all rows stay, one is ``preferred`` by the rule in ``settings/choice.yaml`` (:data:`CHOICE_RULE`),
 and :class:`LoadReport` lists every cell whose values differ (:class:`Conflict`).
@@ -23,7 +24,7 @@ import math
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_HALF_UP, Decimal, localcontext
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -31,6 +32,7 @@ import yaml
 
 from planlib._paths import PACKAGE_DIR, project_root, raw_dir
 from planlib.errors import CleanError, DataError, Problem
+from planlib.inputs.plausibility import WHERE_COLUMN, break_note, magnitude_slips
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -179,6 +181,8 @@ def value_marks(row: Mapping[str, Any]) -> list[Mark]:
         marks.append(Mark("", settings.wording["footnote"].format(marker=row["footnote"])))
     if _text(row.get("includes")):
         marks.append(Mark("", settings.wording["includes"].format(zones=row["includes"])))
+    if note := break_note(row):  # a break in the series the row declares (settings/plausibility.yaml)
+        marks.append(Mark("", note))
     return marks
 
 
@@ -608,6 +612,7 @@ class RawTable:
     columns: dict[str, tuple[str, str]] = field(default_factory=dict)
     series: list[str | None] | None = None
     problems: list[Problem] = field(default_factory=list)
+    notices: list[str] = field(default_factory=list)  # what reading saw but did not load (hidden rows and sheets)
 
     def problem(self, position: int | None, column: str | None, text: str, expected: str | None = None) -> Problem:
         """A problem of the cell in row ``position`` (0-based; None: the whole table) and raw column ``column``."""
@@ -667,6 +672,7 @@ def _read_raw(
     rows, problems, unknown = [], [], []
     for table in tables:
         report.rows_read += len(table.frame)
+        report.notices += table.notices
         problems += table.problems
         if table.problems and table.frame.empty:
             continue  # the sheet could not be read as a table (no header on top): said once, nothing to check
@@ -695,13 +701,14 @@ def _read_raw(
             table_problems += [p for p in cell_problems if (line, p.field) not in flagged]  # schema named it
             if not cell_problems:
                 row["source_file"], row["source_line"] = table.where, table.lines[index]
+                row[WHERE_COLUMN] = (display, table.sheet, dict(table.columns))  # for refusals made later
                 rows.append(row)
                 report.notices += _row_notices(row)
         # a cell already named while reading (a formula without a result) is not named again
         read = {(p.row, getattr(p, "column", None)) for p in table.problems}
         located = [table.locate(p) for p in table_problems]
         problems += [p for p in located if (p.row, getattr(p, "column", None)) not in read]
-    frame = pd.DataFrame(rows, columns=[c for c in TIDY_COLUMNS if c not in _CHOICE_COLUMNS])
+    frame = pd.DataFrame(rows, columns=[*(c for c in TIDY_COLUMNS if c not in _CHOICE_COLUMNS), WHERE_COLUMN])
     return frame, report, _in_order(problems), _in_order(unknown)
 
 
@@ -721,8 +728,13 @@ def read_raw_file(
     names are not errors here (``process`` reports them); ``check`` treats them as errors. ``today``
     (default: the current date) is the latest date a period may end and a source may be published on.
     """
-    smap = series_map or load_series_map()
-    frame, report, problems, _ = _read_raw(Path(path), smap, today or _today())
+    frame, report = _read_file(Path(path), series_map or load_series_map(), today or _today())
+    return frame.drop(columns=[WHERE_COLUMN]), report
+
+
+def _read_file(path: Path, smap: SeriesMap, today: dt.date) -> tuple[pd.DataFrame, LoadReport]:
+    """:func:`read_raw_file` keeping where each row was read (``_where``), for refusals that need other files."""
+    frame, report, problems, _ = _read_raw(path, smap, today)
     if problems:
         raise DataError(problems)
     return frame, report
@@ -765,7 +777,7 @@ def _load(stamp: tuple[tuple[Path, int, int], ...], today: dt.date) -> tuple[pd.
     frames, report, problems = [], LoadReport(), []
     for path in paths:
         try:
-            frame, rep = read_raw_file(path, smap, today=today)
+            frame, rep = _read_file(path, smap, today)
         except DataError as exc:
             problems.extend(exc.problems)
             continue
@@ -781,10 +793,12 @@ def _load(stamp: tuple[tuple[Path, int, int], ...], today: dt.date) -> tuple[pd.
     if not frames:
         raise DataError(Problem(file=str(raw_dir()), problem=f"没有找到观测数据文件(匹配 {RAW_GLOB})"))
     tidy = pd.concat(frames, ignore_index=True)
+    slips = magnitude_slips(tidy, smap)  # a unit slip is refused, not chosen among the values
+    if slips:
+        raise DataError([slip.problem() for slip in slips])
     seen = set(tidy["published_name"]) | set(report.ignored_names)
     report.unused_names = sorted(name for name in smap.by_name if name not in seen)
     tidy, report.conflicts = _choose(tidy, smap)
-    report.notices += magnitude_warnings(tidy[tidy["preferred"]])
     tidy = tidy[TIDY_COLUMNS].sort_values(
         ["indicator_id", "region_kind", "region", "period_start", "period_end", "preferred"],
         ascending=[True, True, True, True, True, False], kind="stable",
@@ -937,19 +951,20 @@ def check_files(paths: Iterable[Path], *, today: dt.date | None = None) -> tuple
         except DataError as exc:
             problems.extend(exc.problems)
             continue
-        if found or unknown:
-            problems.extend(_in_order(found + unknown))  # every problem of the file at once
-            continue
         display = _display_path(path)
+        compared, slips = _compare_with_raw(path, display, frame, smap, today)
+        if found or unknown or slips:
+            problems.extend(_in_order(found + unknown + slips))  # every problem of the file at once
+            continue
         lines.append(
             f"{display}: 通过 —— {rep.rows_read} 行,载入 {len(frame)} 行,"
             f"{frame['indicator_id'].nunique()} 个序列,{frame['region'].nunique()} 个地区"
         )
         if note := _load_notice(path):
             lines.append(f"  注意:{note}")
-        lines += [f"  注意:{x}" for x in rep.lines()[1:]]
+        lines += [f"  {x}" if x.startswith("警告:") else f"  注意:{x}" for x in rep.lines()[1:]]
         lines += [f"  注意:{x}" for x in _undrawable(frame)]
-        lines += [f"  {x}" for x in _compare_with_raw(path, display, frame, smap, today)]
+        lines += [f"  {x}" for x in compared]
     return lines, problems
 
 
@@ -1124,8 +1139,16 @@ def _same_figure(a: Mapping[str, Any], b: Mapping[str, Any]) -> bool:
 
 
 def _half_up(value: Any, places: int) -> Decimal:
-    """Rounded as statistics offices round (四舍五入, half up, on the decimal digits: 67.35 → 67.4)."""
-    return Decimal(repr(float(value))).quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+    """Rounded as statistics offices round (四舍五入, half up, on the decimal digits: 67.35 → 67.4).
+
+    Exact for any finite float (1e308 included: the context holds all its digits); an infinite value is itself.
+    """
+    number = float(value)
+    if not math.isfinite(number):
+        return Decimal(repr(number))
+    with localcontext() as context:
+        context.prec = 400  # a float has at most 309 integer digits; the default 28 would refuse 1e308
+        return Decimal(repr(number)).quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
 
 
 def _published_places(published: Any) -> int | None:
@@ -1181,8 +1204,12 @@ def _shown_value(rec: Mapping[str, Any]) -> str:
     return f"{prefix}{number}{space}{unit}{scope}"
 
 
-def _compare_with_raw(path: Path, display: str, frame: pd.DataFrame, smap: SeriesMap, today: dt.date) -> list[str]:
-    """Warnings for values of ``frame`` that differ within the file or from the other files of data/raw."""
+def _compare_with_raw(
+    path: Path, display: str, frame: pd.DataFrame, smap: SeriesMap, today: dt.date
+) -> tuple[list[str], list[Problem]]:
+    """(warnings, refusals) for the values of ``frame``: warnings for values that differ within the file or from
+    the other files of data/raw; refusals for values 10× away from the rest of their series there
+    (:mod:`planlib.inputs.plausibility`)."""
     import pandas as pd
 
     base_files = [p for p in raw_observation_files() if p.resolve() != path.resolve()]
@@ -1198,47 +1225,19 @@ def _compare_with_raw(path: Path, display: str, frame: pd.DataFrame, smap: Serie
                     f"(用 planlib check 逐个检查 data/raw 中的文件)"]  # fmt: skip
     parts = [frame] if base is None else [base.drop(columns=list(_CHOICE_COLUMNS)), frame]
     combined = pd.concat(parts, ignore_index=True)
+
+    def mine(rec: Mapping[str, Any]) -> bool:
+        source = str(rec.get("source_file") or "")
+        return source == display or source.startswith(f"{display} 工作表")
+
+    slips = [slip.problem() for slip in magnitude_slips(combined, smap, only=mine)]
+    if slips:
+        return note, _in_order(slips)
     found = [c for c in _choose(combined, smap)[1] if c.involves(display)]
-    scale = [f"警告:{w}" for w in magnitude_warnings(combined, only_file=display)]
     if not found:
-        return note + scale
+        return note, []
     head = f"警告:同一指标、地区、时期有不同数值({checked_against}比对):{_count_kinds(found)}"
-    return note + [head] + [f"警告:{c.line()}" for c in found] + scale
-
-
-MAGNITUDE = 10.0  # a value this many times larger or smaller than the rest of its series is likely a unit slip
-LEVEL_MEASURES = frozenset({"count", "stock", "amount", "level"})
-
-
-def magnitude_warnings(frame: pd.DataFrame, *, only_file: str | None = None) -> list[str]:
-    """Values that are :data:`MAGNITUDE` times larger or smaller than the median of the same series and region
-    in its other periods of the same type (at least two of them): a unit slip (人 for 万人, 元 for 亿元, 0.054
-    for 5.4%) passes every plausibility rule but not this. ``only_file`` limits the warnings to one file's
-    rows (``source_file``). A warning, never a refusal: a real break in a series is possible.
-    """
-    out = []
-    smap = _series_map_or_none()
-    data = frame[frame["value"].notna() & (frame["value"] != 0)]
-    for (sid, _, _), group in data.groupby(["indicator_id", "region", "period_type"], sort=False):
-        # levels only: a growth rate or a share can be small for real (0.3 % growth), a count cannot jump 10×
-        measure = smap.plausibility(str(sid)).measure if smap and str(sid) in smap.series else None
-        if len(group) < 3 or measure not in LEVEL_MEASURES:
-            continue
-        values = group["value"].astype(float)
-        for index, rec in group.iterrows():
-            if only_file is not None and rec.get("source_file") != only_file:
-                continue
-            others = values.drop(index)
-            median = float(others.median())
-            if median == 0 or (median > 0) != (rec["value"] > 0):
-                continue
-            ratio = abs(float(rec["value"]) / median)
-            if ratio >= MAGNITUDE or ratio <= 1 / MAGNITUDE:
-                where = f"{rec['source_file']} 第 {int(rec['source_line'])} 行"
-                value, unit = _fmt(rec["value"]), rec["unit"]
-                out.append(f"{where}:{rec['region']}{rec['period_label']}的数值 {value} {unit}是同一序列其他时期"
-                           f"中位数({_fmt(median)} {unit})的 {ratio:.3g} 倍,请核对单位和数值")  # fmt: skip
-    return out
+    return note + [head] + [f"警告:{c.line()}" for c in found], []
 
 
 def _count_kinds(conflicts: list[Conflict]) -> str:

@@ -14,11 +14,11 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, model_validator
 
-from planlib._config import load_yaml, validation_problems
+from planlib._config import FieldValueError, load_yaml, validation_problems
 from planlib._paths import PACKAGE_DIR
 from planlib.errors import DataError, Problem
 
@@ -64,8 +64,20 @@ PERIOD_ZH = {"five_year_total": "五年累计", "per_year": "每年", "by_end": 
 _ID = re.compile(r"^[a-z][a-z0-9_]*$")
 
 
+def _not_a_truth_value(value: Any) -> Any:
+    """YAML reads yes/no/true/false as booleans, which pydantic would take for 1 and 0: a number is refused as one."""
+    if isinstance(value, bool):
+        raise ValueError(f"{str(value).lower()} 是真假值,不是数值(YAML 把 yes、no、true、false 读作真假值)")
+    return value
+
+
+Number = Annotated[float, BeforeValidator(_not_a_truth_value)]  # finite (see _Strict), never a truth value
+Year = Annotated[int, BeforeValidator(_not_a_truth_value)]
+
+
 class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+    # a number is finite: .nan, "NaN", .inf and 1e400 (read as infinity) are refused, never judged
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, allow_inf_nan=False)
 
 
 class PlanMeta(_Strict):
@@ -73,9 +85,9 @@ class PlanMeta(_Strict):
     title: str
     issuer: str
     issued: dt.date
-    period_start: int
-    period_end: int
-    baseline_year: int
+    period_start: Year
+    period_end: Year
+    baseline_year: Year
     source_url: str | None = None
     areas: list[str] = Field(default_factory=list)
     # What the report layer says about the plan, so that no report sentence is written for one plan only
@@ -95,9 +107,11 @@ class PlanMeta(_Strict):
     @model_validator(mode="after")
     def _period(self) -> PlanMeta:
         if not self.period_start <= self.period_end:
-            raise ValueError(f"period_start {self.period_start} is after period_end {self.period_end}")
+            raise FieldValueError("period_end",
+                                  f"规划期结束年 {self.period_end} 早于起始年 period_start {self.period_start}")
         if self.baseline_year >= self.period_start:
-            raise ValueError(f"baseline_year {self.baseline_year} must be before period_start")
+            raise FieldValueError("baseline_year", f"基期年份 {self.baseline_year} 不早于规划期起始年 period_start "
+                                                   f"{self.period_start}:基期是规划期开始之前的一年")  # fmt: skip
         return self
 
 
@@ -108,13 +122,13 @@ class TargetSpec(_Strict):
     section: str
     name: str
     unit: str
-    baseline: float | None = None
-    baseline_year: int | None = None
+    baseline: Number | None = None
+    baseline_year: Year | None = None
     baseline_period: str | None = None
     baseline_comparator: Literal[">", ">=", "<", "<="] | None = None
-    target: float | None = None
-    target_high: float | None = None
-    target_year: int
+    target: Number | None = None
+    target_high: Number | None = None
+    target_year: Year
     comparator: Comparator
     reference: str | None = None
     kind: Kind
@@ -141,23 +155,25 @@ class TargetSpec(_Strict):
     def _consistent(self) -> TargetSpec:
         if self.period not in KIND_PERIOD[self.kind]:
             allowed = "、".join(PERIOD_ZH[p] for p in sorted(KIND_PERIOD[self.kind]))
-            raise ValueError(
-                f"kind '{self.kind}'({KIND_ZH[self.kind]})与 period '{self.period}' 不一致,应为 {allowed}"
+            raise FieldValueError(
+                "period", f"kind '{self.kind}'({KIND_ZH[self.kind]})与 period '{self.period}' 不一致,应为 {allowed}"
             )
         if self.comparator == "range":
             if self.target is None or self.target_high is None or not self.target_high > self.target:
-                raise ValueError("区间目标(comparator: range)须同时给出 target(下限)和更大的 target_high(上限)")
+                raise FieldValueError("target_high",
+                                      "区间目标(comparator: range)须同时给出 target(下限)和更大的 target_high(上限)")
         elif self.target_high is not None:
-            raise ValueError("只有区间目标(comparator: range)才能有 target_high")
+            raise FieldValueError("target_high", "只有区间目标(comparator: range)才能有 target_high")
         if self.comparator == "higher_than" and not self.reference:
-            raise ValueError("comparator 'higher_than' 须给出 reference(作比较的序列 id)")
+            raise FieldValueError("reference", "comparator 'higher_than' 须给出 reference(作比较的序列 id)")
         if self.comparator == "steady_growth":
             if self.target is not None:
-                raise ValueError("comparator 'steady_growth' 没有数值目标,target 应为空")
+                raise FieldValueError("target", "comparator 'steady_growth' 没有数值目标,target 应为空")
         elif self.comparator != "higher_than" and self.target is None:
-            raise ValueError(f"comparator '{self.comparator}' 需要数值 target")
+            raise FieldValueError("target", f"comparator '{self.comparator}' 需要数值 target")
         if (self.baseline is None) != (self.baseline_year is None):
-            raise ValueError("baseline 与 baseline_year 须同时给出或同时为空")
+            raise FieldValueError("baseline_year" if self.baseline is not None else "baseline",
+                                  "baseline 与 baseline_year 须同时给出或同时为空")
         return self
 
 
@@ -194,17 +210,6 @@ class PlanFile(_Strict):
     indicators: list[TargetSpec] = Field(min_length=1)
     targets: list[TargetSpec] = Field(default_factory=list)
     unassessed: list[UnassessedRow] = Field(default_factory=list)
-
-    @model_validator(mode="after")
-    def _cross(self) -> PlanFile:
-        start, end = self.plan.period_start, self.plan.period_end
-        for group, items in (("indicators", self.indicators), ("targets", self.targets)):
-            for spec in items:
-                if not start <= spec.target_year <= end:
-                    raise ValueError(
-                        f"{group}: '{spec.id}' 的 target_year {spec.target_year} 不在规划期 {start}—{end} 内"
-                    )
-        return self
 
 
 # The frame's column order; the first eleven are the contract promised to report code.
@@ -302,6 +307,9 @@ def load_plan(name: str | Path = DEFAULT_PLAN) -> Plan:
     except ValidationError as exc:
         raise DataError(validation_problems(path, raw, exc.errors())) from None
     _check_unique_ids(path, parsed)
+    problems = _period_problems(path, parsed) + _measure_problems(path, parsed)
+    if problems:
+        raise DataError(problems)
     return Plan(
         meta=parsed.plan,
         indicators=_frame(parsed.indicators, "headline"),
@@ -332,6 +340,92 @@ def _frame(specs: list[TargetSpec], group: str) -> pd.DataFrame:
     for col in ("baseline_year", "target_year", "number"):
         frame[col] = frame[col].astype("Int64")
     return frame
+
+
+def _entries(parsed: PlanFile) -> list[tuple[str, TargetSpec]]:
+    """Every target with the entry that names it in messages: “indicators[0] (id=urban_new_jobs)”."""
+    return [(f"{group}[{i}] (id={spec.id})", spec)
+            for group, items in (("indicators", parsed.indicators), ("targets", parsed.targets))
+            for i, spec in enumerate(items)]  # fmt: skip
+
+
+def _period_problems(path: Path, parsed: PlanFile) -> list[Problem]:
+    """Each target's years within the plan: its target year in the period, its baseline not after the start."""
+    start, end = parsed.plan.period_start, parsed.plan.period_end
+    problems = []
+    for entry, spec in _entries(parsed):
+        if not start <= spec.target_year <= end:
+            problems.append(Problem(file=str(path), entry=entry, field="target_year",
+                                    problem=f"target_year {spec.target_year} 不在规划期 {start}—{end} 内",
+                                    expected=f"{start} 到 {end} 之间的年份"))  # fmt: skip
+        if spec.baseline_year is not None and spec.baseline_year > start:
+            problems.append(Problem(file=str(path), entry=entry, field="baseline_year",
+                                    problem=f"基数年份 {spec.baseline_year} 晚于规划期起始年 {start}:"
+                                            "基数是规划期开始时的数值,完成程度从它算起",
+                                    expected=f"不晚于 {start} 的年份(通常为 {parsed.plan.baseline_year})"))  # fmt: skip
+        span = re.fullmatch(r"(\d{4})\s*[-—–]\s*(\d{4})", str(spec.baseline_period or "").strip())
+        if span and int(span[2]) > start:
+            problems.append(Problem(file=str(path), entry=entry, field="baseline_period",
+                                    problem=f"基期“{spec.baseline_period}”结束于 {span[2]} 年,晚于规划期起始年 {start}",
+                                    expected=f"在 {start} 年或之前结束的时期,如 {start - 5}-{start - 1}"))  # fmt: skip
+    return problems
+
+
+_VALUE_FIELDS = (("baseline", "基数"), ("target", "目标值"), ("target_high", "目标上限"))
+
+
+def _measure_problems(path: Path, parsed: PlanFile) -> list[Problem]:
+    """A target measured by a series (``series.yaml``: the series of the same id) obeys its measure's rule:
+    no negative baseline for a stock or a count, no share above 100, growth within its range. Any target's
+    baseline and target lie within their unit's range (``settings/plausibility.yaml``: 万人 from 0 to 150000)."""
+    from planlib.inputs.observations import load_series_map
+    from planlib.inputs.plausibility import load_plausibility_settings
+
+    smap = load_series_map()
+    ranges = load_plausibility_settings().units
+    problems = []
+    for entry, spec in _entries(parsed):
+        found = _series_rule_problems(path, entry, spec, smap) if spec.id in smap.series else []
+        refused = {p.field for p in found}
+        bounds = ranges.get(spec.unit)
+        for name, what in _VALUE_FIELDS if bounds is not None else ():
+            value = getattr(spec, name)
+            if value is not None and name not in refused and bounds.broken_by(value):
+                found.append(Problem(file=str(path), entry=entry, field=name,
+                                     problem=f"{what} {_number(value)}({spec.unit})超出以“{spec.unit}”计的数值可能的"
+                                             f"范围({bounds.shown(spec.unit)}:{bounds.why})",
+                                     expected="核对规划原文的数值和单位"))  # fmt: skip
+        order = {name: i for i, (name, _) in enumerate(_VALUE_FIELDS)}
+        problems += sorted(found, key=lambda p: order.get(p.field or "", -1))
+    return problems
+
+
+def _series_rule_problems(path: Path, entry: str, spec: TargetSpec, smap: Any) -> list[Problem]:
+    """The baseline and targets of a target measured by a series, against the series' measure rule."""
+    from planlib.errors import CleanError
+    from planlib.inputs.numbers import convert_unit
+
+    rule, unit = smap.plausibility(spec.id), smap.unit(spec.id)
+    problems = []
+    for name, what in _VALUE_FIELDS:
+        value = getattr(spec, name)
+        if value is None:
+            continue
+        try:
+            converted = convert_unit(value, spec.unit, unit)
+        except CleanError as exc:
+            return [Problem(file=str(path), entry=entry, field="unit", problem=exc.problem,
+                            expected=f"可换算为序列 {spec.id} 的单位“{unit}”的单位")]  # fmt: skip
+        if rule.broken_by(converted):
+            problems.append(Problem(file=str(path), entry=entry, field=name,
+                                    problem=f"{what} {_number(value)}({spec.unit})不合理:{smap.name(spec.id)}"
+                                            f"({spec.id})是{rule.measure_name},{rule.rule}(series.yaml {rule.ref})",
+                                    expected=rule.expected()))  # fmt: skip
+    return problems
+
+
+def _number(x: float) -> str:
+    return str(int(x)) if float(x).is_integer() and abs(x) < 1e15 else format(x, ".10g")
 
 
 def _check_unique_ids(path: Path, parsed: PlanFile) -> None:

@@ -4,12 +4,15 @@ Sheets, in order:
 
 * 填表说明 — how to fill it, the rules that are checked, the commands that follow, and a table of every
   series with its fixed unit, kind and plausibility rule;
-* 全市 — one row per series × year, pre-listed for the plan's headline indicators (专栏1) and the other
-  targets that have a series, from the baseline year to the plan's last year, then empty rows; columns
-  指标 单位 年份 时期 数值 来源标题 来源网址 可信度 发布日期 说明;
-* 区县 — one row per district × series × year (empty rows): 区县 first, then the same columns;
+* the plan's region (``plan.region``: 全市 for the Chongqing plan, 全国 for the national one) — one row per
+  series × year, pre-listed for the plan's headline indicators (专栏1) and the other targets that have a
+  series, from the baseline year to the plan's last year, then empty rows; columns 指标 单位 年份 时期 数值
+  来源标题 来源网址 可信度 发布日期 说明; every value on it is a value of that region;
+* 区县 — only for a plan with a district layout (``plan.layout_name``): one row per district × series ×
+  year (empty rows): 区县 first (required), then the same columns;
 * 选项 (hidden) — the lists behind the drop-downs: series names with their units, district names,
-  confidence levels; _planlib (hidden) — the mark :mod:`planlib.inputs.excel` recognises, the plan id.
+  confidence levels; _planlib (hidden) — the mark :mod:`planlib.inputs.excel` recognises, the plan id,
+  the template version, the region and whether there is a 区县 sheet.
 
 Drop-down lists: 指标 (every series of ``series.yaml``), 区县 (the 38 区县, then cluster totals),
 可信度 (high, medium, low, test). The unit is fixed per series: pre-listed rows show it, added rows
@@ -28,8 +31,8 @@ from planlib.inputs.excel import (
     INSTRUCTIONS_SHEET,
     LISTS_SHEET,
     META_SHEET,
-    MUNICIPAL_SHEET,
     TEMPLATE_MARK,
+    TEMPLATE_VERSION,
 )
 
 CONFIDENCE_LEVELS = ("high", "medium", "low", "test")
@@ -47,22 +50,33 @@ class TemplateInfo:
 
     path: Path
     plan_id: str
-    series: tuple[str, ...]  # series ids pre-listed on the 全市 sheet, in order
+    series: tuple[str, ...]  # series ids pre-listed on the region's sheet, in order
     municipal_rows: int  # pre-listed series × year rows
     missing: tuple[str, ...]  # plan indicators without a series in series.yaml (cannot be filled in)
+    region: str = "全市"  # the plan's region: the name of the sheet its values are entered on
+    districts: bool = True  # whether the template has a 区县 sheet (a plan with a district layout)
 
 
-def _instructions(plan, years: range, smap) -> list[list[str]]:
+def _instructions(plan, years: range, smap, districts: bool) -> list[list[str]]:
+    from planlib.inputs.plausibility import load_plausibility_settings
+
     first, last = years.start, years.stop - 1
+    region = plan.meta.region
+    marker = load_plausibility_settings().break_marker
+    factor = format(load_plausibility_settings().factor, "g")
+    second = ("2. “区县”工作表每行一个区县的一个数值,区县必填;区县和指标都从下拉列表选择"
+              f"(片区合计请选“…(合计)”对应的名称)。{region}的数值只填在“{region}”工作表。" if districts
+              else f"2. 本规划没有分区县的指标,模板不含“区县”工作表;“{region}”工作表中的每个数值都是{region}的数值。")
     lines = [
         [f"{TEMPLATE_MARK}:{plan.title}"],
         [],
         ["怎样填写"],
-        ["1. 每行一个数值。“全市”工作表已按 指标 × 年份 列出规划主要指标(专栏1)和其他有数据序列的目标"
+        [f"1. 每行一个数值。“{region}”工作表已按 指标 × 年份 列出规划主要指标(专栏1)和其他有数据序列的目标"
          f"({first}—{last}年),只需填写“数值”和来源;其他指标可在下方空行中从“指标”下拉列表选择。"],
-        ["2. “区县”工作表每行一个区县的一个数值;区县和指标都从下拉列表选择(片区合计请选“…(合计)”对应的名称)。"],
+        [second],
         ["3. 单位是固定的:每个指标的单位见“单位”列和下表。请把数值换算为该单位再填写(如 15016 人 → 1.5016 万人);"
-         "填写其他单位会被拒绝。百分比填数字(5.3 表示 5.3%)。"],
+         "填写其他单位会被拒绝。百分比填数字(5.3 表示 5.3%)。数值按单元格显示的读取:设置成“万”显示的单元格"
+         "(如 706700 显示为 70.6700万)读作 70.67 万人;公式读取保存的计算结果。"],
         ["4. 年份:四位年份表示全年数,存量指标(人口、参保人数、人才总量等)表示年末数。年内部分时期写在“时期”列,"
          "如 2023年1—9月、2023年6月末;初步核算数、最终核实数可写 2024 (preliminary)、2024 (final)。"],
         ["5. 来源标题和来源网址必填:写明公报或文件名称及网址(多个网址用“ ; ”分隔,确实没有网址时写 (no URL known))。"],
@@ -71,7 +85,11 @@ def _instructions(plan, years: range, smap) -> list[list[str]]:
         ["7. 发布日期:来源的发布日期,写成 YYYY-MM-DD,不知道可留空。同一指标、地区、时期有多个数值时全部保留,"
          "按 src/planlib/settings/choice.yaml 的规则选用(写明修订的、发布较晚的、可信度较高的优先),"
          "报告会说明选用理由。"],
-        ["8. 带 * 的列必填。没有填写数值的预列行不算数据,可以留空。"],
+        ["8. 带 * 的列必填。没有填写数值的预列行不算数据,可以留空。隐藏的行和工作表不读取;合并单元格只能在一列之内"
+         "(如一个区县合并几行),数值单元格不能合并。"],
+        [f"9. 与同一指标往年数值相差 {factor} 倍以上的数值会被拒绝(多半是单位填错,如把人数按“人”填进“万人”列)。"
+         f"确属口径变化造成的序列断点,请在“说明”列以“{marker}:”开头写明原因,如“{marker}:2023年起按新口径统计”;"
+         "报告会在该数值旁注明。"],
         [],
         ["填好之后"],
         ["planlib check 文件.xlsx  —— 检查:逐条指出工作表、行、列和问题,一次列出全部问题。"],
@@ -114,12 +132,17 @@ def write_template(path: Path | str, plan_name: str | Path | None = None) -> Tem
     wb = Workbook()
     bold, head_fill = Font(bold=True), PatternFill("solid", fgColor="DDEBF7")
 
+    region = plan.meta.region
+    districts = plan.meta.layout_name is not None  # a plan with district sections has district figures
     guide = wb.active
     guide.title = INSTRUCTIONS_SHEET
-    for row in _instructions(plan, years, smap):
+    lines = _instructions(plan, years, smap, districts)
+    for row in lines:
         guide.append(row)
-    for cell in ("A1", "A3", "A13", "A18"):
-        guide[cell].font = Font(bold=True, size=12 if cell == "A1" else 11)
+    headings = {"怎样填写", "填好之后", "指标一览(单位固定)"}
+    for number, row in enumerate(lines, start=1):
+        if number == 1 or (row and row[0] in headings):
+            guide[f"A{number}"].font = Font(bold=True, size=12 if number == 1 else 11)
     guide.column_dimensions["A"].width = 34
     for column, width in (("B", 10), ("C", 10), ("D", 40), ("E", 80)):
         guide.column_dimensions[column].width = width
@@ -167,14 +190,17 @@ def write_template(path: Path | str, plan_name: str | Path | None = None) -> Tem
         ws.freeze_panes = "A2"
 
     municipal = [[smap.name(sid), smap.unit(sid), year] + [""] * 7 for sid in listed for year in years]
-    sheet(MUNICIPAL_SHEET, MUNICIPAL_HEADERS, municipal, EXTRA_MUNICIPAL_ROWS)
-    sheet(DISTRICT_SHEET, DISTRICT_HEADERS, [], DISTRICT_ROWS)
+    sheet(region, MUNICIPAL_HEADERS, municipal, EXTRA_MUNICIPAL_ROWS)
+    if districts:
+        sheet(DISTRICT_SHEET, DISTRICT_HEADERS, [], DISTRICT_ROWS)
 
     wb.move_sheet(lists, offset=len(wb.sheetnames) - 1 - wb.sheetnames.index(LISTS_SHEET))  # after 区县
     meta = wb.create_sheet(META_SHEET)
     meta.append([TEMPLATE_MARK])
     meta.append(["plan", plan.id])
-    meta.append(["version", "1"])
+    meta.append(["version", TEMPLATE_VERSION])
+    meta.append(["region", region])  # the reader gives every value of the region's sheet this region
+    meta.append(["districts", "yes" if districts else "no"])
     meta.sheet_state = "veryHidden"
     wb.active = 0
     # fixed document dates: the same plan and series give the same workbook content
@@ -182,4 +208,4 @@ def write_template(path: Path | str, plan_name: str | Path | None = None) -> Tem
 
     target = Path(path)
     write_atomic(target, lambda tmp: wb.save(tmp))
-    return TemplateInfo(target, plan.id, tuple(listed), len(municipal), missing)
+    return TemplateInfo(target, plan.id, tuple(listed), len(municipal), missing, region, districts)
