@@ -15,6 +15,8 @@ from planlib.presentation.style import PALETTE, house_style
 from planlib.presentation.tables import fmt_number
 
 if TYPE_CHECKING:
+    from collections.abc import Mapping
+
     import pandas as pd
 
     from planlib.inputs.plan import Plan
@@ -239,15 +241,17 @@ def _legend_suffix(shown: str) -> str:
     return "（" + " ".join(notes) + "）" if notes else ""
 
 
-def cluster_dots(values: pd.Series, *, title: str | None = None, unit: str | None = None,
+def cluster_dots(values: pd.Series | Mapping[object, float], *, title: str | None = None, unit: str | None = None,
                  year: str | int | None = None, source: str | None = None,
                  name: str = "cluster-dots") -> Figure:  # fmt: skip
     """District values grouped by 一区两群 cluster, one dot per district, with each cluster's mean.
 
-    ``values`` as for :func:`planlib.maps.district_map` (title, unit, year and source default to its
-    ``attrs``; a source neither given nor recorded reads 来源未注明)."""
+    ``values`` as for :func:`planlib.maps.district_map` (a Series or ``{区县: 数值}``, keys read as ``planlib
+    check`` reads names; title, unit, year and source default to its ``attrs``; a source neither given nor
+    recorded reads 来源未注明). Raises ``ValueError`` naming every key that is not a 区县 or names one twice."""
     import matplotlib.pyplot as plt
 
+    from planlib.inputs.district_names import district_keyed
     from planlib.inputs.regions import CLUSTER_SHORT, CLUSTERS, load_clusters
     from planlib.presentation.figures import NO_SOURCE, labels
 
@@ -255,7 +259,7 @@ def cluster_dots(values: pd.Series, *, title: str | None = None, unit: str | Non
     title, unit, year, source = said.title, said.unit, said.year, said.source
 
     clusters = load_clusters().set_index("district")
-    data = values.dropna().rename("value").to_frame().join(clusters[["cluster", "short"]], how="inner")
+    data = district_keyed(values).dropna().rename("value").to_frame().join(clusters[["cluster", "short"]])
     with house_style():
         fig, ax = plt.subplots(figsize=(7, 4.2))
         for i, cluster in enumerate(CLUSTERS):
