@@ -38,6 +38,46 @@ def test_layout_map(tmp_path):
     _no_tofu(fig, tmp_path)
 
 
+def test_the_layout_inset_covers_no_district_and_its_leader_lines_cross_nothing(tmp_path):
+    """On the drawn geometry: the 中心城区 inset (with its title) lies where no district is (it used to cover
+    酉阳 and 秀山), and clear of the legend and the north arrow; the leader lines to 渝中 and 大渡口 cross
+    neither each other nor any name, and no two names overlap."""
+    from shapely.geometry import LineString, box
+
+    from planlib.presentation.maps import _layout_frame
+
+    fig = maps.layout_map()
+    fig.save(tmp_path)
+    figure = fig.figure
+    figure.canvas.draw()  # every extent below from one drawing
+    renderer = figure.canvas.get_renderer()
+    main, inset = figure.axes
+    to_map = main.transData.inverted()
+    (x0, y0), (x1, y1) = to_map.transform(inset.get_tightbbox(renderer).get_points())  # frame and title
+    drawn = box(x0, y0, x1, y1)
+    districts = _layout_frame().set_index("short").geometry
+    assert not districts.intersects(drawn).any(), list(districts.index[districts.intersects(drawn)])
+    assert box(*main.get_legend().get_window_extent(renderer).extents).disjoint(
+        box(*inset.get_tightbbox(renderer).extents))
+    north = next(t for t in main.texts if t.get_text() == "北")
+    assert box(*north.get_window_extent(renderer).extents).disjoint(box(*inset.get_tightbbox(renderer).extents))
+
+    from matplotlib.text import Text
+
+    names = {t.get_text(): box(*Text.get_window_extent(t, renderer).extents) for t in inset.texts}
+    assert set(names) == set(load_clusters().query("subcluster == '中心城区'")["short"])
+    leaders = {t.get_text(): LineString(t.arrow_patch.get_transform().transform_path(t.arrow_patch.get_path()).vertices)
+               for t in inset.texts if getattr(t, "arrow_patch", None) is not None}  # fmt: skip
+    assert set(leaders) == {"渝中", "大渡口"}
+    assert not leaders["渝中"].intersects(leaders["大渡口"])
+    for name, line in leaders.items():
+        assert not any(line.intersects(other) for n, other in names.items() if n != name), name
+    pairs = [(a, b) for a in names for b in names if a < b and names[a].intersects(names[b])]
+    assert pairs == []
+    inside = box(*inset.get_window_extent(renderer).extents)
+    assert all(inside.contains(b) for b in names.values())
+
+
 def test_choropleth_by_code_with_missing_districts(tmp_path):
     clusters = load_clusters()
     # SYNTHETIC values (not data): 1, 2, … for all but the last three districts

@@ -56,36 +56,117 @@ def _decorate(ax: Axes, frame: gpd.GeoDataFrame) -> None:
                 arrowprops={"arrowstyle": "-|>", "color": "black", "lw": 1.5})  # fmt: skip
 
 
-def _labels(frame: gpd.GeoDataFrame, ax: Axes, *, skip: set[str] | None = None, size: float = 7,
-            callout_km2: float = 0.0) -> None:  # fmt: skip
-    """Short names at the centroid (or a point inside, for odd shapes); districts smaller than
-    ``callout_km2`` get their name outside with a leader line, so it does not cover their neighbours."""
-    minx, miny, maxx, maxy = frame.total_bounds
-    callouts = 0
+def _labels(frame: gpd.GeoDataFrame, ax: Axes, *, skip: set[str] | None = None, size: float = 7) -> list:
+    """Short names where each shape has the most room (:func:`_label_point`); the texts drawn."""
+    texts = []
     for rec in frame.itertuples():
         if skip and rec.district in skip:
             continue
-        point = rec.geometry.centroid
-        if not rec.geometry.contains(point):
-            point = rec.geometry.representative_point()
-        if rec.geometry.area / 1e6 < callout_km2:
-            # outside the shapes, to the right, one row per callout so names never stack
-            target = (maxx + 0.06 * (maxx - minx), miny + (0.12 + 0.1 * callouts) * (maxy - miny))
-            ax.annotate(rec.short, (point.x, point.y), xytext=target, fontsize=size, ha="left", va="center",
-                        arrowprops={"arrowstyle": "-", "lw": 0.6, "color": "#333333"})  # fmt: skip
-            callouts += 1
-        else:
-            ax.text(point.x, point.y, rec.short, ha="center", va="center", fontsize=size, color="#111111")
+        point = _label_point(rec.geometry)
+        texts.append(ax.text(point.x, point.y, rec.short, ha="center", va="center", fontsize=size, color="#111111"))
+    return texts
 
 
-def _central_inset(fig, frame: gpd.GeoDataFrame, colours) -> None:
-    """The nine 中心城区 districts are too small to label on the whole map: label them in an enlarged inset."""
+def _label_point(geometry):
+    """The point of the largest part farthest from its edges (the pole of inaccessibility): where a name has
+    the most room, never on a neighbour wrapped around by an odd shape (九龙坡区 around 大渡口区)."""
+    from shapely.ops import polylabel
+
+    part = max(geometry.geoms, key=lambda g: g.area) if geometry.geom_type == "MultiPolygon" else geometry
+    return polylabel(part, tolerance=max(part.length / 1000, 1e-9))
+
+
+def _callouts(frame: gpd.GeoDataFrame, named: list[str], ax: Axes, placed: list, *, size: float) -> list:
+    """Names of the districts ``named`` (of ``frame``, the shapes drawn in ``ax``) outside the shapes, each
+    joined to its district by a leader line.
+
+    Each name is put beside all the shapes (on its own side first), at the height of its district or the
+    nearest height at which its text and its leader line touch no other name and no other leader line and
+    stay inside ``ax`` (checked on the drawn geometry: the figure must be laid out). Returns the
+    annotations."""
+    from matplotlib.text import Text
+    from shapely.geometry import LineString, box
+
+    renderer = ax.figure.canvas.get_renderer() if hasattr(ax.figure.canvas, "get_renderer") else None
+    renderer = renderer or ax.figure._get_renderer()
+    minx, miny, maxx, maxy = frame.total_bounds
+    limits = ax.get_window_extent(renderer)
+    area = box(limits.x0, limits.y0, limits.x1, limits.y1)
+    taken = [box(*t.get_window_extent(renderer).extents).buffer(1) for t in placed]
+    # beside the shapes and beside the names already drawn (a name near an edge reaches beyond it)
+    to_data = ax.transData.inverted()
+    reach = [to_data.transform(corner) for t in taken for corner in (t.bounds[:2], t.bounds[2:])]
+    left = min([minx, *(x for x, _ in reach)]) - 0.03 * (maxx - minx)
+    right = max([maxx, *(x for x, _ in reach)]) + 0.03 * (maxx - minx)
+    lines: list = []
+    out = []
+    centre = (minx + maxx) / 2
+    records = sorted(frame[frame["district"].isin(named)].itertuples(), key=lambda r: -_label_point(r.geometry).y)
+    for rec in records:
+        point = _label_point(rec.geometry)
+        sides = ["left", "right"] if point.x < centre else ["right", "left"]
+        candidates = [(side, point.y + step * 0.05 * (maxy - miny)) for side in sides
+                      for step in (0, -1, 1, -2, 2, -3, 3, -4, 4, -5, 5, -6, 6)]  # fmt: skip
+        chosen = None
+        for side, y in candidates:
+            x = left if side == "left" else right
+            note = ax.annotate(rec.short, (point.x, point.y), xytext=(x, y), fontsize=size,
+                               ha="right" if side == "left" else "left", va="center",
+                               arrowprops={"arrowstyle": "-", "lw": 0.6, "color": "#333333", "shrinkA": 1,
+                                           "shrinkB": 0})  # fmt: skip
+            note.update_positions(renderer)
+            extent = Text.get_window_extent(note, renderer)  # the name alone, without its leader line
+            text = box(*extent.extents)
+            start = ax.transData.transform((point.x, point.y))
+            end = (extent.x1 if side == "left" else extent.x0, (extent.y0 + extent.y1) / 2)
+            line = LineString([tuple(start), end])
+            fits = (area.contains(text) and not any(text.intersects(t) for t in taken)
+                    and not any(line.intersects(t) for t in taken) and not any(line.intersects(o) for o in lines))
+            if fits or (side, y) == candidates[-1]:
+                chosen = (note, text, line)
+                break
+            note.remove()
+        note, text, line = chosen
+        taken.append(text.buffer(1))
+        lines.append(line)
+        out.append(note)
+    return out
+
+
+def _free_place(frame: gpd.GeoDataFrame, width: float, height: float, gap: float) -> tuple[float, float]:
+    """The lower-left corner of a ``width`` × ``height`` box at the bottom of the map, as far left as it goes
+    without touching a district: right of every shape in that band (map units)."""
+    from shapely.geometry import box
+
+    minx, miny, maxx, _ = frame.total_bounds
+    band = box(minx - 1, miny - 1, maxx + 1, miny + height + gap)
+    shapes = frame.geometry.union_all().intersection(band)
+    return (shapes.bounds[2] + gap if not shapes.is_empty else minx), miny
+
+
+def _central_inset(fig, ax: Axes, frame: gpd.GeoDataFrame, colours) -> Axes:
+    """The nine 中心城区 districts are too small to label on the whole map: label them in an enlarged inset,
+    placed at the bottom of the map where it covers no district (the map is widened when it must be), the
+    two smallest (渝中区 23 km², 大渡口区 103 km²) named beside it with leader lines that cross nothing."""
     central = frame[frame["subcluster"] == "中心城区"]
-    inset = fig.add_axes((0.66, 0.04, 0.3, 0.3))
+    cminx, cminy, cmaxx, cmaxy = central.total_bounds
+    cw, ch = cmaxx - cminx, cmaxy - cminy
+    view = (cminx - 0.45 * cw, cmaxx + 0.45 * cw, cminy - 0.04 * ch, cmaxy + 0.04 * ch)  # room for the callouts
+    minx, miny, maxx, maxy = frame.total_bounds
+    width = 0.36 * (maxx - minx)
+    height = width * (view[3] - view[2]) / (view[1] - view[0])
+    gap = 0.02 * (maxx - minx)
+    x0, y0 = _free_place(frame, width, height * 1.12, gap)  # 12 %: the inset's title above it
+    ax.set_xlim(minx - gap, max(maxx, x0 + width) + gap)
+    ax.set_ylim(miny - gap, maxy + gap)
+    # the inset's place in the figure: the box in map units, where the map's equal aspect puts it
+    ax.apply_aspect()
+    corners = fig.transFigure.inverted().transform(ax.transData.transform([(x0, y0), (x0 + width, y0 + height)]))
+    (fx0, fy0), (fx1, fy1) = corners
+    inset = fig.add_axes((fx0, fy0, fx1 - fx0, fy1 - fy0))
     central.plot(ax=inset, color=colours, edgecolor="white", linewidth=0.6)
-    _labels(central, inset, size=6, callout_km2=120)  # 渝中区 (23 km²) and 大渡口区 (103 km²) are called out
-    minx, _, maxx, _ = central.total_bounds
-    inset.set_xlim(minx - 0.02 * (maxx - minx), maxx + 0.35 * (maxx - minx))
+    inset.set_xlim(view[0], view[1])
+    inset.set_ylim(view[2], view[3])
     inset.set_title("中心城区（放大）", fontsize=8)
     inset.set_xlabel("")
     inset.set_ylabel("")
@@ -94,6 +175,11 @@ def _central_inset(fig, frame: gpd.GeoDataFrame, colours) -> None:
     for spine in inset.spines.values():
         spine.set_visible(True)
         spine.set_color("#888888")
+    small = central.geometry.area / 1e6 < 120
+    names = _labels(central[~small], inset, size=6)
+    inset.apply_aspect()  # as drawing will: the callouts are placed on the geometry that is drawn
+    _callouts(central, list(central.loc[small, "district"]), inset, names, size=6)
+    return inset
 
 
 def layout_map() -> Figure:
@@ -106,12 +192,13 @@ def layout_map() -> Figure:
     frame = _layout_frame()
     with house_style():
         fig, ax = plt.subplots(figsize=(8, 6.6))
+        fig.subplots_adjust(left=0.01, right=0.99, bottom=0.04, top=0.94)  # the map as large as the page allows
         colours = frame["group"].map(LAYOUT_COLOURS)
         frame.plot(ax=ax, color=colours, edgecolor="white", linewidth=0.5)
         _cluster_outlines(frame, ax)
         central = set(frame.loc[frame["subcluster"] == "中心城区", "district"])
         _labels(frame, ax, skip=central)
-        _central_inset(fig, frame, colours[frame["subcluster"] == "中心城区"])
+        _central_inset(fig, ax, frame, colours[frame["subcluster"] == "中心城区"])
         counts = frame["group"].value_counts()
         handles = [Patch(facecolor=c, edgecolor="#222222", label=f"{g}（{counts.get(g, 0)}个）")
                    for g, c in LAYOUT_COLOURS.items()]  # fmt: skip
