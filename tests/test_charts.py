@@ -170,3 +170,77 @@ def test_clusters_are_read_again_after_an_edit(tmp_path, monkeypatch):
     copy.write_text("\n".join(lines), encoding="utf-8")
     # the next call sees the edit, with no cache to clear
     assert load_clusters().set_index("district").loc["万州区", "note"].startswith("已核对代码:")
+
+
+def _hollow_points(ax):
+    """(x, y) of the partial-period points: hollow markers drawn one at a time."""
+    return [(float(line.get_xdata()[0]), float(line.get_ydata()[0])) for line in ax.get_lines()
+            if line.get_markerfacecolor() == "white" and len(line.get_xdata()) == 1]
+
+
+def test_a_partial_period_is_drawn_at_its_date_within_its_year(tmp_path):
+    """2023年3月末 lies a quarter into 2023 (the span 2022.5–2023.5 whose label 2023 is in the middle),
+    not near 2022; its label stays inside the plot area."""
+    from planlib.presentation.charts import date_position, trajectory
+
+    assert date_position("2023-03-31") == pytest.approx(2022.5 + 90 / 365)
+    assert date_position("2023-12-31") == pytest.approx(2023.5)
+    assert date_position("2024-02-29") == pytest.approx(2023.5 + 60 / 366)
+    plan, obs = load_plan(), load_observations()
+    fig = trajectory(plan, obs, "pension_coverage_rate", 2024)  # only a 2023年3月末 value (97%)
+    ax = fig.figure.axes[0]
+    assert _hollow_points(ax) == [pytest.approx((2022.5 + 90 / 365, 97.0))]
+    # a year is the span between two tick marks, its label in the middle
+    assert list(ax.get_xticks()) == [2019.5, 2020.5, 2021.5, 2022.5, 2023.5, 2024.5, 2025.5]
+    assert [t.get_text() for t in ax.get_xticklabels(minor=True)] == ["2020", "2021", "2022", "2023", "2024", "2025"]
+    assert list(ax.get_xticks(minor=True)) == [2020, 2021, 2022, 2023, 2024, 2025]
+    fig.save(tmp_path)
+    renderer = fig.figure.canvas.get_renderer()
+    box = ax.get_window_extent(renderer)
+    [label] = [t for t in ax.texts if t.get_text() == "2023年3月末"]
+    extent = label.get_window_extent(renderer)
+    assert box.x0 < extent.x0 and extent.x1 < box.x1 and box.y0 < extent.y0 and extent.y1 < box.y1
+
+
+def test_partial_labels_never_run_over_the_axes(tmp_path):
+    """2021年12月 (5.2) is the lowest point of 城镇调查失业率, its label below it: the value axis grows so that
+    every label of a partial period is inside the plot area; 12月 ends at the end of 2021."""
+    from planlib.presentation.charts import trajectory
+
+    plan, obs = load_plan(), load_observations()
+    fig = trajectory(plan, obs, "surveyed_unemployment_rate", 2024)
+    ax = fig.figure.axes[0]
+    assert _hollow_points(ax) == [pytest.approx((2021.5, 5.2)), pytest.approx((2022.5 + 273 / 365, 5.4))]
+    fig.save(tmp_path)
+    renderer = fig.figure.canvas.get_renderer()
+    box = ax.get_window_extent(renderer)
+    labels = [t for t in ax.texts if t.get_text() in {"2021年12月", "2023年1—9月"}]
+    assert len(labels) == 2
+    for label in labels:
+        extent = label.get_window_extent(renderer)
+        assert box.x0 < extent.x0 and extent.x1 < box.x1 and box.y0 < extent.y0 and extent.y1 < box.y1, label
+
+
+def test_a_five_year_baseline_is_never_a_point_on_the_annual_axis(tmp_path):
+    """城镇新增就业's baseline 【362】 is the 十三五 2016—2020 total: no point at 362 beside the annual values
+    (~70); a note under the plot and the alt text say what it is."""
+    from planlib.presentation.charts import trajectory
+
+    plan, obs = load_plan(), load_observations()
+    fig = trajectory(plan, obs, "urban_new_jobs", 2024)
+    ax = fig.figure.axes[0]
+    drawn = [float(y) for line in ax.get_lines() for y in line.get_ydata()]
+    assert 362 not in drawn and max(drawn) == pytest.approx(75.1)  # 2021, the highest annual value
+    assert ax.get_ylim()[1] < 100
+    assert "2020年基数" not in ax.get_legend_handles_labels()[1]
+    assert "注：基数为“十三五”（2016—2020年）累计362万人，不是某一年的数值，图中不作年度值绘出。" in fig.texts()
+    assert fig.alt == ("折线图：城镇新增就业（万人）。全年值：2020年65.56、2021年75.1、2022年70.67、2023年73.9、"
+                       "2024年71.9。五年累计目标300万人，年均所需60万人。"
+                       "基数为“十三五”（2016—2020年）累计362万人，不是年度值，图中未绘出。")
+    # a level's baseline of one year stays a point: 城镇调查失业率 2020 5.7
+    rate = trajectory(plan, obs, "surveyed_unemployment_rate", 2024)
+    assert "2020年基数" in rate.figure.axes[0].get_legend_handles_labels()[1]
+    assert "基数为" not in rate.alt
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        fig.save(tmp_path)

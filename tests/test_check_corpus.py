@@ -152,8 +152,8 @@ CASES = [
         "{path}:“case_observations.csv”不是 UTF-8(第 71 字节处),按 GB18030/GBK 读出的是乱码(如“\ue06d穝糤碞蒃\ue5ee”),"
         f"可能是 Latin-1、Windows-1252 或 Big5 等其他编码;应为:{ENCODINGS}")),
     Case("Excel workbook", b"PK\x03\x04rest-of-zip", 1, err=problems(
-        "{path}:“case_observations.csv”实际是 Excel 工作簿,只是扩展名为 .csv;"
-        "应为:在 Excel 中“另存为 → CSV UTF-8(逗号分隔)”")),
+        "{path}:“case_observations.csv”实际是 Excel 工作簿(.xlsx),只是扩展名为 .csv;"
+        "应为:把扩展名改回 .xlsx(planlib 读 .xlsx 工作簿),或在 Excel 中“另存为 → CSV UTF-8(逗号分隔)”")),
     Case("empty file", b"\n", 1, err=problems("{path}:“case_observations.csv”是空文件;应为:第一行为表头的 CSV 文件")),
     # ---------------------------------------------------------------- plausibility per series
     Case(  # shared case negative_count_observations.csv

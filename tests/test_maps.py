@@ -38,6 +38,46 @@ def test_layout_map(tmp_path):
     _no_tofu(fig, tmp_path)
 
 
+def test_the_layout_inset_covers_no_district_and_its_leader_lines_cross_nothing(tmp_path):
+    """On the drawn geometry: the 中心城区 inset (with its title) lies where no district is (it used to cover
+    酉阳 and 秀山), and clear of the legend and the north arrow; the leader lines to 渝中 and 大渡口 cross
+    neither each other nor any name, and no two names overlap."""
+    from shapely.geometry import LineString, box
+
+    from planlib.presentation.maps import _layout_frame
+
+    fig = maps.layout_map()
+    fig.save(tmp_path)
+    figure = fig.figure
+    figure.canvas.draw()  # every extent below from one drawing
+    renderer = figure.canvas.get_renderer()
+    main, inset = figure.axes
+    to_map = main.transData.inverted()
+    (x0, y0), (x1, y1) = to_map.transform(inset.get_tightbbox(renderer).get_points())  # frame and title
+    drawn = box(x0, y0, x1, y1)
+    districts = _layout_frame().set_index("short").geometry
+    assert not districts.intersects(drawn).any(), list(districts.index[districts.intersects(drawn)])
+    assert box(*main.get_legend().get_window_extent(renderer).extents).disjoint(
+        box(*inset.get_tightbbox(renderer).extents))
+    north = next(t for t in main.texts if t.get_text() == "北")
+    assert box(*north.get_window_extent(renderer).extents).disjoint(box(*inset.get_tightbbox(renderer).extents))
+
+    from matplotlib.text import Text
+
+    names = {t.get_text(): box(*Text.get_window_extent(t, renderer).extents) for t in inset.texts}
+    assert set(names) == set(load_clusters().query("subcluster == '中心城区'")["short"])
+    leaders = {t.get_text(): LineString(t.arrow_patch.get_transform().transform_path(t.arrow_patch.get_path()).vertices)
+               for t in inset.texts if getattr(t, "arrow_patch", None) is not None}  # fmt: skip
+    assert set(leaders) == {"渝中", "大渡口"}
+    assert not leaders["渝中"].intersects(leaders["大渡口"])
+    for name, line in leaders.items():
+        assert not any(line.intersects(other) for n, other in names.items() if n != name), name
+    pairs = [(a, b) for a in names for b in names if a < b and names[a].intersects(names[b])]
+    assert pairs == []
+    inside = box(*inset.get_window_extent(renderer).extents)
+    assert all(inside.contains(b) for b in names.values())
+
+
 def test_choropleth_by_code_with_missing_districts(tmp_path):
     clusters = load_clusters()
     # SYNTHETIC values (not data): 1, 2, … for all but the last three districts
@@ -216,3 +256,133 @@ def test_a_figure_that_cannot_be_drawn_is_one_error_in_the_notebook(tmp_path, mo
     assert [(o["output_type"], o.get("ename")) for o in outputs] == [("error", "DataError")]
     assert outputs[0]["evalue"].startswith("图“测试值😀（2022，示意图）”,图题:字符“😀”(U+1F600)无法显示")
     assert not list(tmp_path.rglob("*.png"))
+
+
+def _legend_labels(fig) -> list[str]:
+    """The class legend of a choropleth (the one titled with the unit)."""
+    [legend] = [leg for leg in fig.figure.axes[0].findobj(matplotlib.legend.Legend) if leg.get_title().get_text()]
+    return [t.get_text() for t in legend.get_texts()]
+
+
+def test_district_keys_are_read_as_check_reads_them():
+    """Short names, codes (str or int), stray spaces: all the 区县 they name get their value."""
+    fig = maps.district_map({"万州": 1.0, "500102": 2.0, "渝中区 ": 3.0, 500105: 4.0}, title="合成(SYNTHETIC)",
+                            unit="个", year=2022, source="合成数据")  # fmt: skip
+    assert "4个区县有数据，最高为江北区（4.0），最低为万州区（1.0）；" in fig.alt
+    assert "万州、" not in fig.alt.split("数据暂缺：")[1]  # 万州 has its value
+    from planlib.presentation.charts import cluster_dots
+
+    dots = cluster_dots({"万州": 1.0, "涪陵": 3.0}, title="合成(SYNTHETIC)", unit="个", year=2022)
+    assert dots.alt.endswith("主城都市区1个区县平均3、渝东北1个区县平均1。")
+
+
+def test_a_duplicate_or_unknown_district_key_is_an_error_naming_it():
+    with pytest.raises(ValueError) as err:
+        maps.district_map({"万州区": 5, "万州": 9.9, "涪陵": 4})
+    assert str(err.value) == "区县数值中有 1 处无法使用:\n  “万州区”和“万州”是同一个区县(万州区,500101),只能给一个数值"
+    with pytest.raises(ValueError) as err:
+        maps.district_map({"万州": 1, "500102": 2, "渝中区 ": 3, "万洲区": 4})
+    assert str(err.value) == ("区县数值中有 1 处无法使用:\n  “万洲区”不是已知的区县或区域名称;"
+                              "最接近的标准名称:万州区、万盛经开区")
+    with pytest.raises(ValueError) as err:
+        maps.district_map(pd.Series({"全市": 1.0, "两江": 2.0, "500199": 3.0, "城口县": "三"}))
+    assert str(err.value) == ("区县数值中有 4 处无法使用:\n  “全市”是全市合计,不是区县\n"
+                              "  “两江”是特殊功能区两江新区,不是区县\n  “500199”不是任何区县的 6 位行政区划代码\n"
+                              "  “城口县”的数值“三”不是数")
+    with pytest.raises(ValueError) as err:
+        maps.district_map(pd.Series({"万州": float("nan"), "500102": float("nan")}))
+    assert str(err.value) == "没有任何区县有数值,无法绘制分级图(给出的 2 个区县:“万州”“500102”,数值均为空)"
+    with pytest.raises(ValueError) as err:
+        maps.district_map(pd.Series(dtype=float))
+    assert str(err.value) == "没有任何区县有数值,无法绘制分级图(没有给出任何区县)"
+
+
+def test_aggregate_clusters_reads_short_names_and_codes():
+    from planlib import aggregate_clusters
+
+    census = _census()
+    short = census.rename(index=load_clusters().set_index("district")["short"])  # 万州, 涪陵, …
+    pd.testing.assert_frame_equal(aggregate_clusters(short), aggregate_clusters(census))
+    with pytest.raises(ValueError) as err:
+        aggregate_clusters(pd.concat([census, pd.Series({"万州": 1.0})]).rename("resident_population"))
+    assert str(err.value) == ("汇总的区县数值中有 1 处无法使用:\n  “万州区”和“万州”是同一个区县(万州区,500101),"
+                              "只能给一个数值")
+
+
+def _synthetic(values) -> pd.Series:
+    """SYNTHETIC values for the 38 districts, in the order of load_clusters()."""
+    return pd.Series(values, index=load_clusters()["district"], dtype=float)
+
+
+def test_tied_values_give_distinct_non_empty_classes_in_chinese(tmp_path):
+    """30 districts at 5.0 and eight others: mapclassify's Quantiles would give the classes 5.0, (5.0, 5.6]
+    (empty) and (5.6, 13] with an English warning; the map keeps 5.0 as one class and splits the rest."""
+    values = _synthetic([5.0] * 30 + [6, 7, 8, 9, 10, 11, 12, 13])
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # no mapclassify warning reaches the user
+        fig = maps.district_map(values, title="合成值(SYNTHETIC)", unit="个", year=2022, source="合成数据")
+    assert _legend_labels(fig) == ["5.0", "6.0—7.0", "8.0—9.0", "10.0—11.0", "12.0—13.0"]
+    note = "数值相同的区县较多，分位数分级时数值相同者归为同一级，其余区县再按分位数分级，共5级。"
+    assert fig.alt.endswith("（5.0）；主城都市区平均5.0、渝东北平均5.9、渝东南平均9.3。" + note)
+    assert any(note in t for t in fig.texts())
+    _no_tofu(fig, tmp_path)
+
+
+def test_classes_of_few_distinct_values_and_of_gaps():
+    few = maps.classify([1.0, 1.0, 2.0, 2.0, 3.0], "Quantiles", 5)
+    assert few.labels == ["1.0", "2.0", "3.0"] and few.index == [0, 0, 1, 1, 2]
+    assert few.note == "只有3种不同的数值，每种一级，共3级（少于要求的5级）。"
+    gap = maps.classify([1, 1.5, 2, 2.5, 3, 100], "EqualInterval", 5)
+    assert gap.labels == ["1.0—3.0", "100.0"] and gap.note == "部分区间内没有区县，按等间距只能分出2级（少于要求的5级）。"
+    close = maps.classify([5.01, 5.02, 5.03, 5.04, 5.06, 5.07], "Quantiles", 3)
+    assert close.labels == ["5.01—5.02", "5.03—5.04", "5.06—5.07"] and close.note == ""  # never "5.0, 5.0"
+    plain = maps.classify(list(range(38)), "quantiles", 5)
+    assert plain.labels == ["0.0—7.0", "8.0—14.0", "15.0—22.0", "23.0—29.0", "30.0—37.0"]
+    assert plain.summary == "按分位数分为5级" and plain.note == ""
+    with pytest.raises(ValueError) as err:
+        maps.classify([1.0, 2.0], "Quantile", 5)
+    assert str(err.value).startswith("不认识的分级方法“Quantile”;可用:Quantiles(分位数)")
+    with pytest.raises(ValueError) as err:
+        maps.classify([1.0, 2.0], "Quantiles", 1)
+    assert str(err.value) == "分级数 k 应为不小于 2 的整数,而不是 1"
+
+
+def test_constant_and_near_constant_values_read_naturally():
+    last = load_clusters()["district"].iloc[-1]
+    same = maps.district_map(_synthetic([7.0] * 38), title="合成值(SYNTHETIC)", unit="个", year=2022, source="合成")
+    assert same.alt == ("2022年重庆市各区县合成值(SYNTHETIC)分级示意图（单位：个）。38个区县有数据，数值均为7.0。"
+                        "各区县数值相同，图中只有一种颜色。")
+    assert _legend_labels(same) == ["7.0"]
+    near = maps.district_map(_synthetic([7.0] * 37 + [7.01]), title="合成值", unit="个", year=2022, source="合成")
+    assert (f"38个区县有数据，最高为{last}（7.01），最低为万州区、涪陵区、渝中区等37个区县（7.00）；"
+            "主城都市区平均7.00、渝东北平均7.00、渝东南平均7.00。只有2种不同的数值，每种一级，共2级（少于要求的5级）。") in near.alt
+    assert _legend_labels(near) == ["7.00", "7.01"]
+
+
+def test_small_multiples_of_different_units_never_share_a_scale():
+    from planlib import load_observations
+    from planlib.inputs.regions import district_values
+
+    obs = load_observations()
+    rate, gdp = district_values(obs, "urbanisation_rate", year=2024), district_values(obs, "gdp", year=2024)
+    fig = maps.small_multiples({"城镇化率": rate, "地区生产总值": gdp})
+    bars = {cax.get_xlabel(): (cax._colorbar.mappable.norm.vmin, cax._colorbar.mappable.norm.vmax)
+            for cax in fig.figure.axes[2:]}  # fmt: skip
+    assert bars == {"常住人口城镇化率（%）": (42.85, 100.0), "地区生产总值（亿元）": (75.88, 2769.13)}
+    assert fig.alt == ("2幅并列的区县分级示意图，常住人口城镇化率、地区生产总值；指标或单位不同，分2组，各用各自的色标。"
+                       "常住人口城镇化率（%）：城镇化率有38个区县有数据；地区生产总值（亿元）：地区生产总值有38个区县有数据；"
+                       "灰色斜线为数据暂缺。")
+    assert fig.caption == "常住人口城镇化率、地区生产总值（示意图）"
+    same = maps.small_multiples({"2023年": district_values(obs, "urbanisation_rate", year=2023), "2024年": rate})
+    assert [cax.get_ylabel() for cax in same.figure.axes[2:]] == ["%"]  # one scale, one unit
+    assert "常住人口城镇化率（%），共用同一色标" in same.alt
+    with pytest.raises(ValueError) as err:
+        maps.small_multiples({"城镇化率": rate, "地区生产总值": gdp}, unit="%")
+    assert str(err.value) == ("给出的单位“%”与“地区生产总值”一幅记录的单位“亿元”不同;"
+                              "不同单位的数值不能共用一个色标,请去掉 unit=,或只放同一单位的图")
+    with pytest.raises(ValueError) as err:
+        maps.small_multiples({"甲": {"万洲": 1.0}})
+    assert str(err.value).startswith("“甲”一幅的区县数值中有 1 处无法使用:\n  “万洲”不是已知的区县或区域名称")
+    with pytest.raises(ValueError) as err:
+        maps.small_multiples({"甲": {"万州": float("nan")}, "乙": {}})
+    assert str(err.value) == "没有任何区县有数值,无法绘制(“甲”给出的 1 个区县:“万州”;“乙”没有给出任何区县)"

@@ -225,3 +225,27 @@ def test_seaborn_objects_plot_uses_the_house_font():
     assert missing == []
     so.Plot.config.theme.reset()  # seaborn's reset keeps the house font
     assert so.Plot.config.theme["font.family"] == ["Noto Sans SC"]
+
+
+def test_seaborn_objects_themed_with_a_seaborn_style_keep_the_house_font():
+    """``so.Plot(...).theme(sns.axes_style("whitegrid"))`` — the way seaborn's docs style an objects plot —
+    brought seaborn's font list (Arial, DejaVu Sans) back: every Chinese label a box. The style dict now
+    carries the house font, and keeps everything else of the style."""
+    import io
+
+    import pandas as pd
+    import seaborn as sns
+    import seaborn.objects as so
+
+    style.use_house_style()
+    whitegrid = sns.axes_style("whitegrid")
+    assert whitegrid["font.family"] == ["Noto Sans SC"] and whitegrid["font.sans-serif"] == ["Noto Sans SC"]
+    assert whitegrid["axes.facecolor"] == "white" and whitegrid["axes.grid"] is True
+    frame = pd.DataFrame({"年份": [2021, 2022, 2023], "城镇新增就业（万人）": [75.1, 70.67, 73.9]})
+    plot = (so.Plot(frame, x="年份", y="城镇新增就业（万人）").add(so.Line()).label(title="城镇新增就业")
+            .theme({**sns.axes_style("whitegrid"), "grid.linestyle": ":"}))  # fmt: skip
+    from .font_spy import fonts_used
+
+    used, missing = fonts_used(lambda: plot.save(io.BytesIO(), format="png"))
+    assert used == {str(style.font_path("regular"))}
+    assert missing == []

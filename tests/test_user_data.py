@@ -189,8 +189,8 @@ def test_a_formula_without_a_saved_result_is_refused(tmp_path, project, capsys):
     [
         ("broken.xlsx", b"PK\x03\x04 not really a zip", "{path}:“broken.xlsx”不是有效的 Excel 工作簿(.xlsx),或已损坏;"
          "应为:扩展名为 .xlsx 的 Excel 工作簿(planlib template 生成的填报模板,或第一行为观测数据表头的工作表)"),
-        ("old.xls", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "{path}:“old.xls”不是 CSV 文件(扩展名为“.xls”),planlib 只读 CSV;"
-         "应为:扩展名为 .csv 的逗号分隔文本;Excel 工作簿请先在 Excel 中“另存为 → CSV UTF-8(逗号分隔)”"),
+        ("old.xls", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "{path}:“old.xls”是旧版 Excel 工作簿(.xls),planlib 读不了;"
+         "planlib 读 .xlsx 工作簿和 CSV;应为:在 Excel、WPS 或 LibreOffice 中另存为 .xlsx 或 CSV UTF-8(逗号分隔)"),
     ],
 )  # fmt: skip
 def test_files_that_are_not_workbooks(tmp_path, project, capsys, name, data, message):

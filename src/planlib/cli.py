@@ -35,11 +35,13 @@ def _cmd_check(args: argparse.Namespace) -> int:
 
 
 def _cmd_process(args: argparse.Namespace) -> int:
-    from planlib.inputs.processing import process
+    from planlib._paths import processed_dir
+    from planlib.inputs.processing import messages_in_place, process
 
-    result = process(Path(args.out) if args.out else None, plan=args.plan, wait=_wait_seconds(args.wait),
-                     incremental=True)  # fmt: skip
-    for line in result.report.lines():
+    out = Path(args.out) if args.out else processed_dir()
+    before = messages_in_place(out)  # what the run that made the files in place said
+    result = process(out, plan=args.plan, wait=_wait_seconds(args.wait), incremental=True)
+    for line in _new_messages(result.report.lines(), before, verbose=args.verbose, where=result.outputs[1]):
         print(line)
     for path in result.outputs:
         print(f"写入 {path}" if result.rewritten else f"未变化 {path}")
@@ -47,8 +49,28 @@ def _cmd_process(args: argparse.Namespace) -> int:
     return 0
 
 
+def _new_messages(lines: list[str], before: list[str] | None, *, verbose: bool, where: Path) -> list[str]:
+    """What ``planlib process`` prints of its load report: the first line (files and rows read), then only the
+    lines the previous run (``before``, its stored messages) did not print — new or changed conflicts,
+    names, notices — and one line counting the others; every line with ``verbose`` or without a previous run."""
+    if verbose or before is None:
+        return list(lines)
+    head, rest = lines[:1], lines[1:]
+    seen = set(before)
+    fresh = [line for line in rest if line not in seen]
+    same = len(rest) - len(fresh)
+    gone = len(set(before[1:]) - set(rest))
+    out = head + fresh
+    if same or gone:
+        parts = [f"另有 {same} 条提示与上次相同,不再列出"] if same else []
+        parts += [f"上次的 {gone} 条提示已不再出现"] if gone else []
+        out.append(f"{';'.join(parts)}(全部提示见 {where} 的 messages,或加 -v 全部列出)。")
+    return out
+
+
 def _cmd_plan(args: argparse.Namespace) -> int:
-    from planlib.inputs.plan import KIND_ZH, load_plan
+    from planlib.inputs.plan import load_plan
+    from planlib.presentation.narrative import target_text
 
     plan = load_plan(args.plan)
     frame = plan.all_targets
@@ -57,13 +79,13 @@ def _cmd_plan(args: argparse.Namespace) -> int:
     counts = frame.groupby("section", sort=False).size()
     for section, n in counts.items():
         print(f"  {section}: {n}")
-    if args.verbose:
-        for rec in frame.to_dict("records"):
-            target = "—" if rec["target"] != rec["target"] else f"{rec['target']:g}"
-            if rec["target_high"] == rec["target_high"]:
-                target += f"—{rec['target_high']:g}"
-            print(f"  [{rec['section']}] {rec['id']}: {rec['name']} {rec['comparator']} {target} {rec['unit']}"
-                  f"({KIND_ZH[rec['kind']]})")
+    if args.verbose or args.ids:
+        for rec in frame.to_dict("records"):  # the target in the words of the reports
+            wanted = (target_text(rec) if rec["target"] == rec["target"]
+                      or rec["comparator"] in ("higher_than", "steady_growth") else "目标数值暂缺")  # fmt: skip
+            attribute = f"（{rec['attribute']}）" if isinstance(rec.get("attribute"), str) and rec["attribute"] else ""
+            ident = f" [{rec['id']}]" if args.ids else ""
+            print(f"  [{rec['section']}] {rec['name']}：{wanted}{attribute}{ident}")
     if plan.unassessed:  # rows of the headline table the plan records but does not assess
         print(f"未评估 {len(plan.unassessed)} 项(主要指标表中目标无法评估的行):")
         for row in plan.unassessed:
@@ -83,12 +105,59 @@ def _cmd_list(args: argparse.Namespace) -> int:
 
     manifest = load_manifest()
     root, site = project_root(), site_dir()
+    current = _current_digests(manifest, root, site)
     for r in manifest.reports:
         exists = (root / r.notebook).is_file()
         built = [ext for ext in FORMATS if (site / f"{r.id}.{ext}").is_file()]
-        state = "笔记本不存在" if not exists else ("已生成 " + "、".join(built) if built else "未生成")
-        print(f"{r.id:14s} {r.title}  [{r.notebook}]  数据截至 {r.cutoff}  {state}")
+        print(f"{r.id:14s} {r.title}  [{r.notebook}]  数据截至 {r.cutoff}  "
+              f"{_list_state(exists, built, current.get(r.id, {}))}")  # fmt: skip
     return 0
+
+
+def _current_digests(manifest, root: Path, site: Path) -> dict[str, dict[str, bool]]:
+    """Report id → format → whether the file in the site was built from what the report would be built from
+    now (with the offline engine, or Quarto where one is on PATH): the build record of the site
+    (``.planlib-build.json``) against :func:`planlib.publish.build.report_digests`. A failed build leaves
+    the previous files and their record, so a file that is not current is either older or from a build
+    that failed."""
+    import json
+
+    from planlib.publish import offline, quarto
+    from planlib.publish.build import SEEN_CACHE, STATE_FILE, inputs_hash, report_digests
+
+    try:
+        state = json.loads((site / STATE_FILE).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        state = {}
+    if not isinstance(state, dict):
+        state = {}
+    engines = [f"offline {offline.fingerprint()}"]
+    if quarto.find_quarto() is not None:
+        engines.append(f"quarto {quarto.fingerprint()}")
+    shared = inputs_hash(root)
+    digests = [report_digests(manifest, root, engine, shared, {SEEN_CACHE: state.get(SEEN_CACHE)})
+               for engine in engines]  # fmt: skip
+    out: dict[str, dict[str, bool]] = {}
+    for r in manifest.reports:
+        record = state.get(r.id) if isinstance(state.get(r.id), dict) else {}
+        now = {d[r.id] for d in digests if d.get(r.id)}
+        out[r.id] = {fmt: record.get(fmt) in now for fmt in record if fmt != "notice"}
+    return out
+
+
+def _list_state(exists: bool, built: list[str], current: dict[str, bool]) -> str:
+    """'最新:网页版、PDF、Word 版', '网页版为旧版(…)', '尚未生成' or '笔记本不存在' for ``planlib list``."""
+    from planlib.publish.build import LABELS
+
+    if not exists:
+        return "笔记本不存在" + (",网站中是以前生成的版本" if built else "")
+    if not built:
+        return "尚未生成"
+    old = [LABELS[f] for f in built if not current.get(f)]
+    if old:
+        return (f"{'、'.join(old)}不是最新版(上次生成后数据或代码有变化,或上次生成失败,网站中保留的是上一版);"
+                "运行 planlib build 更新")  # fmt: skip
+    return "最新:" + "、".join(LABELS[f] for f in built)
 
 
 def _cmd_build(args: argparse.Namespace) -> int:
@@ -183,19 +252,26 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"planlib {__version__}")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
-    check = sub.add_parser("check", help="校验原始观测数据文件(CSV),逐条指出文件、行、字段和问题")
-    check.add_argument("files", nargs="+", metavar="FILE", help="要校验的 CSV 文件")
+    what = "校验观测数据文件(CSV 或 .xlsx 工作簿),逐条指出文件、工作表、行、字段和问题"
+    check = sub.add_parser("check", help=what, description=what)
+    check.add_argument("files", nargs="+", metavar="FILE",
+                       help="要校验的文件:CSV(UTF-8)或 .xlsx 工作簿(如 planlib template 生成的填报模板);"
+                            ".xls、.ods 等请先另存为 .xlsx 或 CSV UTF-8")  # fmt: skip
     check.set_defaults(func=_cmd_check)
 
     proc = sub.add_parser("process", help="由 data/raw 生成 data/processed(原子写入)")
     proc.add_argument("--out", help="输出目录(默认 data/processed)")
     proc.add_argument("--plan", default="cq-employment-14th", help="规划 id 或 YAML 路径")
+    proc.add_argument("-v", "--verbose", action="store_true",
+                      help="列出全部提示(默认只列出与上次运行不同的提示,其余只计数)")
     _add_wait(proc)
     proc.set_defaults(func=_cmd_process)
 
     plan = sub.add_parser("plan", help="列出规划的指标和目标(按专栏计数)")
     plan.add_argument("--plan", default="cq-employment-14th", help="规划 id 或 YAML 路径")
-    plan.add_argument("-v", "--verbose", action="store_true", help="逐条列出")
+    plan.add_argument("-v", "--verbose", action="store_true", help="逐条列出,目标的写法与报告相同")
+    plan.add_argument("--ids", action="store_true",
+                      help="逐条列出并附上每项的 id(在 Python 中使用,如 planlib.charts.trajectory(plan, obs, id))")
     plan.set_defaults(func=_cmd_plan)
 
     lst = sub.add_parser("list", help="列出清单中的报告及其生成状态")

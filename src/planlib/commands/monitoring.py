@@ -5,7 +5,8 @@
     planlib build --only monthly-2026-10               # after adding monthly-2026-10 to reports/manifest.yaml
 
 ``run`` writes only disclosure-controlled results to ``data/monitoring/<month>/`` (or ``--out``); the
-bulletin notebook reads them from there.
+bulletin notebook reads them from there. Its last line says how to build the bulletin: how to add its
+entry to ``reports/manifest.yaml``, or, when the entry is there, only the build command.
 """
 
 from __future__ import annotations
@@ -63,6 +64,22 @@ def _cmd_run(args: argparse.Namespace) -> int:
           f"本月预警 {alerts} 条;用时 {time.perf_counter() - started:.1f} 秒。")  # fmt: skip
     if result.synthetic:
         print("注意:输入是合成测试数据(synthetic),结果均已标注,不得作为监测结果发布。")
-    print(f"生成简报:在 reports/manifest.yaml 中加入“- id: monthly-{args.month}  notebook: notebooks/monthly.ipynb”,"
-          f"然后运行 planlib build --only monthly-{args.month}")  # fmt: skip
+    rid = f"monthly-{args.month}"
+    if _in_manifest(rid):  # the entry is there: only the build is left to do
+        print(f"生成简报:运行 planlib build --only {rid}(reports/manifest.yaml 中已有 {rid})")
+    else:
+        print(f"生成简报:在 reports/manifest.yaml 中加入“- id: {rid}  notebook: notebooks/monthly.ipynb”,"
+              f"然后运行 planlib build --only {rid}")  # fmt: skip
     return 0
+
+
+def _in_manifest(report_id: str) -> bool:
+    """Whether the project's ``reports/manifest.yaml`` lists ``report_id`` (False when it cannot be read:
+    the hint then says how to add it)."""
+    from planlib.errors import DataError
+    from planlib.publish.manifest import load_manifest
+
+    try:
+        return any(r.id == report_id for r in load_manifest().reports)
+    except (DataError, OSError, ValueError):
+        return False

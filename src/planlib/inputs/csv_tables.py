@@ -44,6 +44,12 @@ class TableCellError(CleanError):
         super().__init__(f"“{name}”第 {first.line} 行“{first.column}”列{first.problem}{more}", first.expected)
 
 
+# spreadsheets planlib does not read, in the words their users know them by
+OTHER_SPREADSHEETS = {".xls": "旧版 Excel 工作簿(.xls)", ".et": "WPS 表格文件(.et)", ".ods": "OpenDocument 表格(.ods)",
+                      ".numbers": "Numbers 表格(.numbers)"}  # fmt: skip
+SAVE_AS_XLSX_OR_CSV = "在 Excel、WPS 或 LibreOffice 中另存为 .xlsx 或 CSV UTF-8(逗号分隔)"
+
+
 def read_table(path: Path | str, *, header_hint: Sequence[str] | None = None) -> pd.DataFrame:
     """Read a CSV in UTF-8, UTF-8 with BOM or GB18030/GBK: every cell as text, headers stripped.
 
@@ -58,14 +64,21 @@ def read_table(path: Path | str, *, header_hint: Sequence[str] | None = None) ->
 
     path = Path(path)
     name = path.name
-    if path.suffix.lower() != ".csv":
-        raise CleanError(
-            f"“{name}”不是 CSV 文件(扩展名为“{path.suffix or '无'}”),planlib 只读 CSV",
-            f"扩展名为 .csv 的逗号分隔文本;Excel 工作簿请先{SAVE_AS_CSV}",
-        )
+    suffix = path.suffix.lower()
+    if suffix in (".xlsx", ".xlsm"):  # read as workbooks elsewhere (planlib.inputs.excel): this reads CSV only
+        raise CleanError(f"“{name}”是 Excel 工作簿,此处只读 CSV", f"逗号分隔的 CSV;{SAVE_AS_CSV}")
+    if suffix in OTHER_SPREADSHEETS:
+        raise CleanError(f"“{name}”是{OTHER_SPREADSHEETS[suffix]},planlib 读不了;planlib 读 .xlsx 工作簿和 CSV",
+                         SAVE_AS_XLSX_OR_CSV)  # fmt: skip
+    if suffix != ".csv":
+        raise CleanError(f"“{name}”不是 CSV 或 .xlsx 文件(扩展名为“{path.suffix or '无'}”)",
+                         f"CSV(逗号分隔的文本)或 .xlsx 工作簿;其他表格请先{SAVE_AS_XLSX_OR_CSV}")  # fmt: skip
     data = path.read_bytes()
-    if data[:4] == b"PK\x03\x04" or data[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
-        raise CleanError(f"“{name}”实际是 Excel 工作簿,只是扩展名为 .csv", SAVE_AS_CSV)
+    if data[:4] == b"PK\x03\x04":
+        raise CleanError(f"“{name}”实际是 Excel 工作簿(.xlsx),只是扩展名为 .csv",
+                         f"把扩展名改回 .xlsx(planlib 读 .xlsx 工作簿),或{SAVE_AS_CSV}")  # fmt: skip
+    if data[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
+        raise CleanError(f"“{name}”实际是旧版 Excel 工作簿(.xls),只是扩展名为 .csv", SAVE_AS_XLSX_OR_CSV)
     if data[:2] in (b"\xff\xfe", b"\xfe\xff"):
         raise CleanError(f"“{name}”是 UTF-16 编码(Excel 的“Unicode 文本”)", ENCODING_EXPECTED)
     if not data.strip():

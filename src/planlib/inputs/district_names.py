@@ -3,8 +3,10 @@
 :func:`normalise_district` resolves every usual spelling of the 38 区县 (with or without 区/县, with the
 city in front), the special zones (两江新区 …), published cluster totals and 全市, and the statistics
 bureau's form for a district figure that includes a special zone (“綦江区(含万盛经开区)”). An unknown name
-raises :class:`planlib.errors.CleanError` with the closest official names. :func:`district_table` and
-:func:`district_groupings` give the whole file as data. ``districts.yaml`` is read once and checked.
+raises :class:`planlib.errors.CleanError` with the closest official names. :func:`district_keyed` does the
+same for the keys of a researcher's own ``{区县: 数值}`` (names, short names or 6-digit codes), refusing
+unknown and duplicate keys by name. :func:`district_table` and :func:`district_groupings` give the whole
+file as data. ``districts.yaml`` is read once and checked.
 """
 
 from __future__ import annotations
@@ -24,7 +26,7 @@ from planlib.inputs.text import fold
 if TYPE_CHECKING:
     import pandas as pd
 
-__all__ = ["DistrictName", "district_groupings", "district_table", "normalise_district"]
+__all__ = ["DistrictName", "district_groupings", "district_keyed", "district_table", "normalise_district"]
 
 DISTRICTS_FILE = PACKAGE_DIR / "districts.yaml"
 
@@ -224,6 +226,90 @@ def normalise_district(name: str) -> DistrictName:
         hint = f";最接近的标准名称:{'、'.join(close)}" if close else ""
         raise CleanError(f"“{raw}”不是已知的区县或区域名称{hint}", _NAME_EXPECTED)
     return DistrictName(region.name, region.code, region.kind, region.short, raw)
+
+
+_KIND_WORDS = {"special_zone": "特殊功能区", "cluster_total": "片区合计", "municipality": "全市合计"}
+
+
+def _district_of_key(key: object) -> DistrictName:
+    """The 区县 a key of a researcher's ``{区县: 数值}`` names: any spelling :func:`normalise_district`
+    resolves, or a 6-digit code (also as an int). Raises :class:`CleanError` naming the key otherwise."""
+    text = "" if key is None or (isinstance(key, float) and math.isnan(key)) else str(key)
+    folded = fold(text)
+    if not folded:
+        raise CleanError(f"有一个区县键为空(“{text}”)")
+    if re.fullmatch(r"\d{6}", folded):
+        for region in _regions():
+            if region.kind == "district" and region.code == folded:
+                return DistrictName(region.name, region.code, region.kind, region.short, text)
+        raise CleanError(f"“{text}”不是任何区县的 6 位行政区划代码")
+    name = normalise_district(text)
+    if name.kind != "district":
+        what = _KIND_WORDS.get(name.kind, name.kind) + ("" if fold(name.name) == folded else name.name)
+        raise CleanError(f"“{text}”是{what},不是区县")
+    return name
+
+
+def district_keyed(values: object, *, what: str = "区县数值") -> pd.Series:
+    """``values`` — a Series or a mapping ``{区县: 数值}`` — re-keyed by official 区县 name, as ``planlib
+    check`` reads names: a short name (万州 → 万州区), any spelling of ``districts.yaml``, a 6-digit code
+    (500102 → 涪陵区, str or int), stray spaces and full-width characters.
+
+    Returns a float Series (NaN stays NaN: a district without a value) indexed by official name, in the
+    order given, with the Series' name and ``attrs`` kept. Raises ``ValueError`` listing every key that
+    cannot be used, each named as given: an unknown name (with the closest official names), a code that
+    is no district's, a name that is not a 区县 (全市, a special zone, a cluster total), and two keys that
+    name the same 区县 (both named). ``what`` names the values in the message."""
+    import pandas as pd
+
+    series = values if isinstance(values, pd.Series) else pd.Series(dict(values), dtype=object)
+    problems: list[str] = []
+    first: dict[str, object] = {}  # official name -> the key that named it first
+    names: list[str] = []
+    for key, value in zip(series.index, series.to_numpy(), strict=True):
+        try:
+            name = _district_of_key(key)
+        except CleanError as exc:
+            problems.append(exc.problem)
+            names.append("")
+            continue
+        if not _is_number(value):
+            problems.append(f"“{key}”的数值“{value}”不是数")
+        if name.name in first:
+            problems.append(f"“{first[name.name]}”和“{key}”是同一个区县({name.name},{name.code}),只能给一个数值")
+        else:
+            first[name.name] = key
+        names.append(name.name)
+    if problems:
+        raise ValueError(f"{what}中有 {len(problems)} 处无法使用:\n  " + "\n  ".join(problems))
+    numbers = [float("nan") if _missing(v) else float(v) for v in series.to_numpy()]
+    out = pd.Series(numbers, index=pd.Index(names, dtype=object), name=series.name, dtype=float)
+    out.attrs = dict(getattr(series, "attrs", {}) or {})
+    return out
+
+
+def _is_number(value: object) -> bool:
+    """A number, or missing (None/NaN: a district without a value); bools and text are not numbers."""
+    import numbers
+
+    if _missing(value):
+        return True
+    return isinstance(value, numbers.Real) and not isinstance(value, bool)
+
+
+def _missing(value: object) -> bool:
+    import pandas as pd
+
+    return value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value))
+
+
+def given_keys(values: object, limit: int = 8) -> str:
+    """The keys of ``values`` as given, quoted (“万州”“500102”…), for a message; ``没有给出任何区县`` for none."""
+    keys = list(getattr(values, "index", None) if hasattr(values, "index") else values)
+    if not keys:
+        return "没有给出任何区县"
+    shown = "".join(f"“{k}”" for k in keys[:limit])
+    return f"给出的 {len(keys)} 个区县:{shown}" + ("等" if len(keys) > limit else "")
 
 
 @functools.cache

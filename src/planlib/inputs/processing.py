@@ -148,6 +148,17 @@ def _up_to_date(out: Path, stamp: str) -> ProcessResult | None:
                          rewritten=False)  # fmt: skip
 
 
+def messages_in_place(out_dir: Path | None = None) -> list[str] | None:
+    """The load report lines of the run that made the files in ``out_dir`` (default ``data/processed``), as
+    it printed them (``messages`` of ``observations.meta.json``); None when there are none to read."""
+    path = Path(out_dir or processed_dir()) / OUTPUTS[1]
+    try:
+        messages = json.loads(path.read_text(encoding="utf-8")).get("messages")
+    except (OSError, ValueError, AttributeError):
+        return None
+    return [str(m) for m in messages] if isinstance(messages, list) else None
+
+
 def _check_output_folder(out: Path) -> None:
     """The output goes to a folder of its own: never into data/raw (immutable input), never over a file."""
     raw = raw_dir().resolve()

@@ -246,10 +246,18 @@ def aggregate_clusters(
     required); left out, it is the rule ``settings/aggregation.yaml`` gives for the series named by
     ``values.name``. A group gets a value only if all its member districts have one; ``missing`` names the
     others. Returns one row per group: group, value, n_districts, n_with_data, complete, missing, grouping
-    (the grouping's name, which every table of aggregates must show). Raises ValueError for a series
-    whose rule is ``none`` (not aggregable) or that has no rule.
+    (the grouping's name, which every table of aggregates must show). Keys of ``values`` and ``population``
+    are read as ``planlib check`` reads names (:func:`planlib.inputs.district_names.district_keyed`: 万州,
+    500101 and 万州区 are one district). Raises ValueError for a series whose rule is ``none`` (not
+    aggregable) or that has no rule, and naming every key that is not a 区县 or names one twice.
     """
     import pandas as pd
+
+    from planlib.inputs.district_names import district_keyed
+
+    values = district_keyed(values, what="汇总的区县数值")
+    if population is not None:
+        population = district_keyed(population, what="人口")
 
     if rule is None:
         rules = aggregation_rules()

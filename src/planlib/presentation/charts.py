@@ -15,6 +15,8 @@ from planlib.presentation.style import PALETTE, house_style
 from planlib.presentation.tables import fmt_number
 
 if TYPE_CHECKING:
+    from collections.abc import Mapping
+
     import pandas as pd
 
     from planlib.inputs.plan import Plan
@@ -119,9 +121,13 @@ def trajectory(plan: Plan, observations: pd.DataFrame, target_id: str, as_of: in
     """The values of the plan's area (``plan.meta.region``, e.g. 全市) of one indicator or target against what
     the plan asks, for every target kind.
 
-    Full-year values are points joined by a line; partial-period values are hollow points labelled with
-    their period (never a year's value); values after ``as_of`` are left out. What is drawn as the target
-    depends on the target's ``kind`` and ``comparator`` (plan YAML):
+    Each year is the span between two tick marks, its label in the middle. Full-year values are points in
+    the middle of their year, joined by a line; partial-period values are hollow points at the date their
+    period ends, within their year (“2023年3月末” a quarter into 2023), labelled with their period inside the
+    plot area (never a year's value); values after ``as_of`` are left out. A baseline that is a multi-year
+    total (``baseline_period`` such as 2016-2020: the previous plan's five-year total) is never drawn as a
+    year's point: a note under the plot says what it is. What is drawn as the target depends on the
+    target's ``kind`` and ``comparator`` (plan YAML):
 
     - ``level``: the path baseline → target (序时进度) when the baseline is known, and the target line;
     - ``annual``: the bound that must hold every year (a band for ``range``);
@@ -166,7 +172,8 @@ def trajectory(plan: Plan, observations: pd.DataFrame, target_id: str, as_of: in
         elif has_target:
             ax.axhline(spec["target"], color=PALETTE[3], linewidth=1,
                        label=f"目标 {fmt_number(spec['target'])}{spec['unit']}")  # fmt: skip
-        if base_year is not None:
+        total_base = _baseline_total(spec, plan.meta.previous_period_name)  # a five-year total is no year's value
+        if base_year is not None and not total_base:
             ax.plot([base_year], [spec["baseline"]], marker="s", color="#555555", linestyle="none",
                     label=f"{base_year}年基数")  # fmt: skip
         if not annual.empty:
@@ -175,21 +182,33 @@ def trajectory(plan: Plan, observations: pd.DataFrame, target_id: str, as_of: in
             if symbols([rec]):  # a low-confidence or test value says so beside its point
                 ax.annotate(symbols([rec]), (int(rec["year"]), rec["value"]), textcoords="offset points",
                             xytext=(5, 4), fontsize=8, color=PALETTE[0])  # fmt: skip
+        partial_labels = []
         for rec in partial.to_dict("records"):
-            x = int(rec["year"]) + (int(rec["period_end"][5:7]) - 12) / 12  # placed at its month within the year
+            x = date_position(rec["period_end"])  # at its date within its year
             ax.plot([x], [rec["value"]], marker="o", markerfacecolor="white", color=PALETTE[1], linestyle="none")
-            ax.annotate(rec["period_label"] + symbols([rec]), (x, rec["value"]), textcoords="offset points",
-                        xytext=(4, -10), fontsize=7, color=PALETTE[1])  # fmt: skip
+            # the label on the side of the point away from the line of full-year values
+            below = _line_at(annual, x) is not None and _line_at(annual, x) >= rec["value"]
+            partial_labels.append(ax.annotate(rec["period_label"] + symbols([rec]), (x, rec["value"]),
+                                              textcoords="offset points", xytext=(0, -7 if below else 7),
+                                              ha="center", va="top" if below else "bottom", fontsize=7,
+                                              color=PALETTE[1]))  # fmt: skip
         if not partial.empty:
             ax.plot([], [], marker="o", markerfacecolor="white", color=PALETTE[1], linestyle="none",
                     label="部分时期值（不作全年值）")  # fmt: skip
         if annual.empty and partial.empty:
             ax.text(0.5, 0.5, f"{start}—{min(as_of, end)}年数据暂缺", transform=ax.transAxes, ha="center",
                     va="center", fontsize=10, color="#666666")  # fmt: skip
-        ax.set_xlim((base_year or start) - 0.5, end + 0.5)
+        first = base_year or start
+        ax.set_xlim(first - 0.5, end + 0.5)
+        _year_axis(ax, first, end)
+        if total_base:
+            fig.text(0.01, 0.01, f"注：基数{total_base}，不是某一年的数值，图中不作年度值绘出。", fontsize=7,
+                     color="#444444")  # fmt: skip
+            fig.subplots_adjust(bottom=0.17)
         ax.set_xlabel("年份")
         ax.set_ylabel(f"{spec['name']}（{unit}）")
         ax.set_title(title or f"{spec['name']}：实际值与目标")
+        _inside(ax, partial_labels)
         if ax.get_legend_handles_labels()[0]:
             ax.legend(fontsize=7, loc="best")
     pts = "、".join(f"{int(r['year'])}年{fmt_number(r['value'])}{symbols([r])}"
@@ -198,10 +217,79 @@ def trajectory(plan: Plan, observations: pd.DataFrame, target_id: str, as_of: in
     shown = symbols([*annual.to_dict("records"), *partial.to_dict("records")])
     alt = (f"折线图：{spec['name']}（{unit}）。全年值：{pts}。"
            + (f"部分时期值（空心点，不作全年值）：{parts}。" if parts else "")
-           + _target_text(spec, years))
+           + _target_text(spec, years)
+           + (f"基数{total_base}，不是年度值，图中未绘出。" if total_base else ""))
     name = name or f"trajectory-{target_id.replace('_', '-')}"
     caption = f"{title or spec['name'] + '：实际值与目标'}（截至{as_of}年）" + _legend_suffix(shown)
     return Figure(fig, alt=alt + _legend_suffix(shown), caption=caption, name=name, marks=shown)
+
+
+def date_position(date: str) -> float:
+    """Where a date (``YYYY-MM-DD``) lies on a chart's year axis, on which year Y spans Y − 0.5 to Y + 0.5 (its
+    full-year value in the middle, at Y): the end of that day. ``2023-03-31`` → 2022.5 + 90/365 ≈ 2022.75,
+    a quarter into 2023; ``2023-12-31`` → 2023.5, the end of 2023."""
+    import datetime as dt
+
+    day = dt.date.fromisoformat(str(date)[:10])
+    days = (dt.date(day.year + 1, 1, 1) - dt.date(day.year, 1, 1)).days
+    return day.year - 0.5 + day.timetuple().tm_yday / days
+
+
+def _year_axis(ax, first: int, last: int) -> None:
+    """Tick marks between the years, each year's label in the middle of its span (no tick mark there)."""
+    ax.set_xticks([y - 0.5 for y in range(first, last + 2)], [""] * (last - first + 2))
+    ax.set_xticks(range(first, last + 1), [str(y) for y in range(first, last + 1)], minor=True)
+    ax.tick_params(axis="x", which="minor", length=0)
+    ax.tick_params(axis="x", which="major", length=5)
+
+
+def _inside(ax, texts: list) -> None:
+    """Keep each annotation within the plot area: one that would run over the left or right edge is
+    aligned to the other side of its point, and the value axis grows until each fits below the top."""
+    if not texts:
+        return
+    figure = ax.figure
+    renderer = figure.canvas.get_renderer() if hasattr(figure.canvas, "get_renderer") else figure._get_renderer()
+    box = ax.get_window_extent(renderer)
+    for text in texts:
+        extent = text.get_window_extent(renderer)
+        if extent.x1 > box.x1:
+            text.set_horizontalalignment("right")
+        elif extent.x0 < box.x0:
+            text.set_horizontalalignment("left")
+    for _ in range(5):
+        extents = [t.get_window_extent(renderer) for t in texts]
+        over = max(e.y1 for e in extents) - (box.y1 - 2)  # display units beyond the top, the bottom
+        under = (box.y0 + 2) - min(e.y0 for e in extents)
+        if over <= 0 and under <= 0:
+            break
+        low, high = ax.get_ylim()
+        per = (high - low) / box.height
+        ax.set_ylim(low - max(under + 4, 0) * per, high + max(over + 4, 0) * per)
+
+
+def _line_at(annual: pd.DataFrame, x: float) -> float | None:
+    """The line of full-year values (at their years) at ``x``; None outside it."""
+    import numpy as np
+
+    if annual.empty:
+        return None
+    years = annual["year"].astype(int).to_numpy()
+    if not years.min() <= x <= years.max():
+        return None
+    return float(np.interp(x, years, annual["value"].astype(float).to_numpy()))
+
+
+def _baseline_total(spec: dict, previous: str | None) -> str:
+    """'“十三五”（2016—2020年）累计362万人' for a baseline that is a multi-year total (``baseline_period``
+    spanning several years), '' for a baseline of one year."""
+    import re
+
+    span = re.fullmatch(r"(\d{4})\s*[-—–]\s*(\d{4})", str(spec.get("baseline_period") or "").strip())
+    if span is None or span[1] == span[2] or spec.get("baseline") != spec.get("baseline"):
+        return ""
+    name = f"“{previous}”（{span[1]}—{span[2]}年）" if previous else f"{span[1]}—{span[2]}年"
+    return f"为{name}累计{fmt_number(spec['baseline'])}{spec['unit']}"
 
 
 def _target_text(spec: dict, years: int) -> str:
@@ -239,15 +327,17 @@ def _legend_suffix(shown: str) -> str:
     return "（" + " ".join(notes) + "）" if notes else ""
 
 
-def cluster_dots(values: pd.Series, *, title: str | None = None, unit: str | None = None,
+def cluster_dots(values: pd.Series | Mapping[object, float], *, title: str | None = None, unit: str | None = None,
                  year: str | int | None = None, source: str | None = None,
                  name: str = "cluster-dots") -> Figure:  # fmt: skip
     """District values grouped by 一区两群 cluster, one dot per district, with each cluster's mean.
 
-    ``values`` as for :func:`planlib.maps.district_map` (title, unit, year and source default to its
-    ``attrs``; a source neither given nor recorded reads 来源未注明)."""
+    ``values`` as for :func:`planlib.maps.district_map` (a Series or ``{区县: 数值}``, keys read as ``planlib
+    check`` reads names; title, unit, year and source default to its ``attrs``; a source neither given nor
+    recorded reads 来源未注明). Raises ``ValueError`` naming every key that is not a 区县 or names one twice."""
     import matplotlib.pyplot as plt
 
+    from planlib.inputs.district_names import district_keyed
     from planlib.inputs.regions import CLUSTER_SHORT, CLUSTERS, load_clusters
     from planlib.presentation.figures import NO_SOURCE, labels
 
@@ -255,7 +345,7 @@ def cluster_dots(values: pd.Series, *, title: str | None = None, unit: str | Non
     title, unit, year, source = said.title, said.unit, said.year, said.source
 
     clusters = load_clusters().set_index("district")
-    data = values.dropna().rename("value").to_frame().join(clusters[["cluster", "short"]], how="inner")
+    data = district_keyed(values).dropna().rename("value").to_frame().join(clusters[["cluster", "short"]])
     with house_style():
         fig, ax = plt.subplots(figsize=(7, 4.2))
         for i, cluster in enumerate(CLUSTERS):

@@ -94,7 +94,8 @@ def use_house_style() -> None:
     theme functions are wrapped once so that they put the house fonts back after resetting rcParams
     (seaborn's own font list has no CJK font, and every Chinese label would turn into boxes). seaborn's
     objects interface (``seaborn.objects.Plot``) draws inside its own theme (``so.Plot.config.theme``,
-    Arial/DejaVu Sans): the house fonts are put into that theme too."""
+    Arial/DejaVu Sans): the house fonts are put into that theme too, and into the styles
+    ``seaborn.axes_style()`` returns (``so.Plot(...).theme(sns.axes_style("whitegrid"))``)."""
     import matplotlib as mpl
 
     register_fonts()
@@ -127,7 +128,29 @@ def _keep_fonts_after_seaborn() -> None:
         setattr(rcmod, name, wrapper)
         if getattr(sns, name, None) is original:
             setattr(sns, name, wrapper)
+    _style_dicts_with_fonts(rcmod, sns)
     _objects_theme_fonts()
+
+
+def _style_dicts_with_fonts(rcmod: Any, sns: Any) -> None:
+    """``seaborn.axes_style()`` returns seaborn's font list (Arial, DejaVu Sans …) with the style: passed to
+    ``so.Plot(...).theme(sns.axes_style("whitegrid"))`` it would draw every Chinese label as a box. The
+    style it returns carries the house fonts instead (used as a context manager it already did: it goes
+    through ``set_style``)."""
+    original = rcmod.axes_style
+    if getattr(original, "_planlib_fonts", False):
+        return
+
+    def axes_style(*args, _original=original, **kwargs):
+        style = _original(*args, **kwargs)
+        style.update({k: HOUSE_RC[k] for k in ("font.family", "font.sans-serif")})
+        return style
+
+    axes_style._planlib_fonts = True  # type: ignore[attr-defined]
+    axes_style.__doc__ = original.__doc__
+    rcmod.axes_style = axes_style
+    if getattr(sns, "axes_style", None) is original:
+        sns.axes_style = axes_style
 
 
 def _objects_theme_fonts() -> None:
