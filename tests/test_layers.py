@@ -103,8 +103,10 @@ def test_the_public_names_are_the_lazy_ones():
 
 # modules that import each other and are still to be separated (each pair with the reason it may stay for now)
 KNOWN_CYCLES = [
-    # the Excel reader and the observation loader: split by another change of issue 21 (inputs/); remove then
-    {"planlib.inputs.excel", "planlib.inputs.observations"},
+    # the Excel reader, the observation loader, the plan and the plausibility rules all reach the series registry
+    # and the raw-table types that live in observations.py: the inputs split of issue 21 (inputs/series.py,
+    # inputs/raw_tables.py) removes this; until then the four are one known component, and no other
+    {"planlib.inputs.excel", "planlib.inputs.observations", "planlib.inputs.plan", "planlib.inputs.plausibility"},
 ]
 
 
