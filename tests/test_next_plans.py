@@ -85,7 +85,7 @@ def test_hangzhou_example_site_builds_labelled_as_an_example(hz_site):
     assert (site / "annual-2026.pdf").read_bytes()[:5] == b"%PDF-"
     assert "新规划导入示例：杭州市“十五五”规划纲要主要指标（他市规划，仅作示例）" in (site / "index.html").read_text(encoding="utf-8")
     text = _text(site / "annual-2026.html")
-    assert "主要指标表的25项主要指标中，数据暂缺25项。" in text
+    assert "主要指标表的25项主要指标中，数据暂缺25项（" in text  # every indicator named in the counts sentence
     assert "本规划是他市规划，仅作导入新规划的示例" in text
     assert "城镇新增就业人数（万人）31.4≥125万人（五年累计）" in text  # baseline and target from the plan YAML
     assert "货物和服务贸易进出口总额占全省份额（%）21.5（2024年）≥22%" in text
@@ -145,7 +145,7 @@ def test_national_15th_site_builds_beside_the_14th(cn_site):
     assert sorted(result.built) == ["annual-2026"] and result.site == site
     assert "“十五五”规划纲要主要目标实施评估（全国）" in (site / "index.html").read_text(encoding="utf-8")
     text = _text(site / "annual-2026.html")
-    assert "主要目标的3项主要指标中，数据暂缺3项。" in text
+    assert "主要目标的3项主要指标中，数据暂缺3项（" in text
     assert "城镇调查失业率（%）5.2<5.5%（每年）" in text  # the official 2025 value as the baseline
     assert "劳动年龄人口平均受教育年限（年）11.3≥11.7年" in text
     assert "规划纲要的主要指标表以图片发布" in text

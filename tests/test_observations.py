@@ -363,7 +363,7 @@ def test_a_duplicate_is_reported_by_process_with_both_values(repo_copy):
     )
     assert dup.line() in report.lines()
     assert cell.iloc[0]["choice"].startswith("选用本值;同一指标、地区、时期另有 70.67 万人（")
-    assert cell.iloc[1]["choice"].startswith("未选用本值;同一指标、地区、时期选用的是 99.99 万人(")
+    assert cell.iloc[1]["choice"].startswith("未选用本值;同一指标、地区、时期选用的是 99.99 万人（")
 
 
 def test_a_census_revision_wins_and_is_not_a_conflict(repo_copy):

@@ -115,9 +115,9 @@ def test_heat_index_method_is_said_in_chinese(ctx2023):
 def test_final_report_names_the_end_year_figures_not_yet_published():
     ctx = R.context(as_of=2025, report_kind="final")
     assert str(R.pending_note(ctx)) == (
-        "2025年的全年数据尚未全部公布（10项主要指标尚缺：城镇就业占比、高校毕业生年底去向落实率、脱贫人口务工规模、"
+        "本报告尚未收集到10项主要指标的2025年全年数据（城镇就业占比、高校毕业生年底去向落实率、脱贫人口务工规模、"
         "全员劳动生产率增长、劳动报酬占比、基本养老保险参保率、开展补贴性职业技能培训、技能人才总量、高技能人才总量、"
-        "劳动年龄人口平均受教育年限）；本报告使用截至目前已公布的数据，部分时期数据单独标注，不作为全年值。\n")
+        "劳动年龄人口平均受教育年限），相关判断依据已有年份作出并注明所依据的年份；部分时期数据单独标注，不作为全年值。\n")
     assert str(R.pending_note(R.context(as_of=2023))) == ""
 
 
@@ -218,7 +218,7 @@ def test_next_plan_final_report_says_what_is_missing(next_site):
     site, _ = next_site
     text = _visible_text((site / "final-2030.html").read_text(encoding="utf-8"))
     assert "主要指标完成情况（2026—2030年）" in text
-    assert ("2030年的全年数据尚未全部公布（4项主要指标尚缺：新增就业岗位(合成)、调查失业率(合成)、技能劳动者占比(合成)、"
+    assert ("本报告尚未收集到4项主要指标的2030年全年数据（新增就业岗位(合成)、调查失业率(合成)、技能劳动者占比(合成)、"
             "劳动报酬占比(合成)）") in text
     # the plan names no previous period: its years stand in
     assert "与2021—2025年比较" in text and "“十五五”与2021—2025年基数比较" in text

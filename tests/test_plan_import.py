@@ -503,7 +503,7 @@ def test_plan_command_lists_unassessed_rows_and_what_is_still_to_review(tmp_path
     assert main(["plan", "--plan", str(path), "-v"]) == 0
     out = capsys.readouterr().out
     assert "主要指标 23 项,其他量化目标 0 项。" in out
-    assert "  [主要指标表] row_20: 家庭可支配收入（按三口之家计算）10万—50万元群体比例 steady_growth — %(定性方向)" in out
+    assert "  [主要指标表] 家庭可支配收入（按三口之家计算）10万—50万元群体比例：稳步增长" in out  # the reports' words
     assert "未评估 8 项(主要指标表中目标无法评估的行):\n  居民人均可支配收入增长:" in out
     assert "尚有 11 处待复核(review 字段):\n  indicators[11] 城镇新增就业人数(id=row_12):同一行印有两个目标" in out
     assert main(["plan", "-v"]) == 0  # the shipped plan: nothing unassessed, nothing to review

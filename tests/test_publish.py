@@ -61,8 +61,9 @@ def test_build_writes_the_site_layout(built):
     assert ('<a href="annual-2023.html">网页版</a> · <a href="annual-2023.pdf">PDF</a> · '
             '<a href="annual-2023.docx">Word 版</a>') in index
     csvs = sorted(p.name for p in (site / "annual-2023" / "tables").glob("*.csv"))
-    assert csvs == ["clusters-vs-city.csv", "coverage.csv", "headline-indicators.csv", "heat-index.csv",
-                    "previous-year.csv", "project-targets.csv", "sources.csv", "unemployment-alerts.csv",
+    assert csvs == ["annual-targets.csv", "clusters-vs-city.csv", "coverage.csv", "headline-indicators.csv", "heat-index.csv",
+                    "previous-year.csv", "project-targets-annex.csv", "project-targets.csv", "sources.csv",
+                    "unemployment-alerts.csv",
                     "vs-national.csv"]
     figures = sorted(p.name for p in (site / "annual-2023" / "figures").glob("*.png"))
     assert figures == ["alerts-unemployment.png", "gdp-map-2022.png", "layout-map.png", "progress-urban-new-jobs.png", "status-overview.png",
