@@ -50,7 +50,17 @@ STATUS_MEANING = {
     INCOMPLETE: "有部分年份数据，但不足以支撑判断（缺少必要年份、有数据年份过少、口径与基期不可比）",
     MISSING: "没有可用于评估的已公布数据",
 }
-STATUS_ORDER = STATUSES  # the order of every counts sentence, table and chart legend
+
+
+def by_class(rows: pd.DataFrame) -> dict[str, list[str]]:
+    """The names of ``rows`` (assessment rows: ``status``, ``name``) per class, in the order of :data:`STATUSES`
+    (the order of every counts sentence and chart legend); classes without a row are left out."""
+    return {s: list(rows.loc[rows["status"] == s, "name"]) for s in STATUSES if (rows["status"] == s).any()}
+
+
+def listed(status: str) -> str:
+    """A class as it stands in a list of classes: '数据不足、无法判断' (its own comma would split the list)."""
+    return status.replace("，", "、")
 
 EUROSTAT_MET = "已达到目标"
 EUROSTAT_SIGNIFICANT = "显著进展"

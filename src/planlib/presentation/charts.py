@@ -95,12 +95,12 @@ def status_overview(assessment: pd.DataFrame, as_of: int, headline_label: str = 
     import matplotlib.pyplot as plt
 
     head = assessment[assessment["group"] == "headline"]
-    counts = {s: int((head["status"] == s).sum()) for s in A.STATUS_ORDER if (head["status"] == s).any()}
+    counts = {s: len(names) for s, names in A.by_class(head).items()}
     with house_style():
         fig, ax = plt.subplots(figsize=(7, 3.4))
         left = 0
         for status, n in counts.items():
-            label = f"{status.replace('，', '、')}（{n}项）"
+            label = f"{A.listed(status)}（{n}项）"
             ax.barh([0], [n], left=left, color=STATUS_COLOURS[status], edgecolor="white", label=label)
             ax.text(left + n / 2, 0, str(n), ha="center", va="center", fontsize=11, fontweight="bold")
             left += n
@@ -110,7 +110,7 @@ def status_overview(assessment: pd.DataFrame, as_of: int, headline_label: str = 
         ax.set_title(f"{headline_label}主要指标进展概览（截至{as_of}年）")
         ax.legend(ncols=2, fontsize=8, loc="upper center", bbox_to_anchor=(0.5, -0.35))
         fig.tight_layout()
-    parts = "，".join(f"{g.replace('，', '、')}{n}项" for g, n in counts.items())
+    parts = "，".join(f"{A.listed(g)}{n}项" for g, n in counts.items())
     of = f"{headline_label}的" if headline_label else ""
     alt = f"横向堆积条形图：{of}{len(head)}项主要指标按评估结论分类，{parts}。"
     return Figure(fig, alt=alt, caption=f"主要指标进展概览（截至{as_of}年）", name="status-overview")

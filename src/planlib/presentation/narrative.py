@@ -29,7 +29,6 @@ if TYPE_CHECKING:
     import pandas as pd
 
 COMPARATOR_TEXT = {">": ">", ">=": "≥", "<": "<", "<=": "≤", "=": "=", "~": "约", "range": ""}
-HEADLINE_ORDER = A.STATUS_ORDER
 LACKING = (A.INCOMPLETE, A.MISSING)  # classes that judge nothing: counted apart, after a semicolon
 
 
@@ -158,10 +157,9 @@ def status_counts_sentence(assessment: pd.DataFrame, group: str = "headline") ->
     """The counts sentence of an evaluation, naming the indicators of each class:
     '14项主要指标中，提前完成2项（甲、乙），达到序时进度、预计可超额完成1项（丙）；数据暂缺3项（丁、戊、己）。'"""
     frame = assessment[assessment["group"] == group]
-    judged = [f"{s}{int((frame['status'] == s).sum())}项（{_names(frame[frame['status'] == s])}）"
-              for s in HEADLINE_ORDER if s not in LACKING and (frame["status"] == s).any()]
-    lacking = [f"{s.replace('，', '、')}{int((frame['status'] == s).sum())}项（{_names(frame[frame['status'] == s])}）"
-               for s in LACKING if (frame["status"] == s).any()]
+    classes = A.by_class(frame)
+    judged = [f"{s}{len(names)}项（{'、'.join(names)}）" for s, names in classes.items() if s not in LACKING]
+    lacking = [f"{A.listed(s)}{len(names)}项（{'、'.join(names)}）" for s, names in classes.items() if s in LACKING]
     label = "主要指标" if group == "headline" else "项目量化目标"
     text = f"{len(frame)}项{label}中，" + "，".join(judged)
     if lacking:
