@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import datetime as dt
 import shutil
 from pathlib import Path
 
@@ -7,6 +8,26 @@ import pytest
 import yaml
 
 REPO = Path(__file__).resolve().parents[1]
+USER_TODAY = dt.date(2026, 6, 30)  # the day the user-data tests (test_user_data, test_trust_inputs) run on
+RAW_HEADER = "indicator,year,value,unit,kind,source_title,source_url,confidence,note"
+
+
+@pytest.fixture
+def one_row_project(tmp_path, monkeypatch):
+    """A throwaway project whose data/raw holds one test row (城镇新增就业 2022 = 70.67 万人); today fixed at
+    :data:`USER_TODAY`."""
+    from planlib.inputs import observations
+
+    root = tmp_path / "proj"
+    (root / "data" / "raw").mkdir(parents=True)
+    (root / "data" / "raw" / "base_observations.csv").write_text(
+        f"{RAW_HEADER}\n城镇新增就业,2022,70.67,万人,annual,基准测试公报(测试数据),https://example.org/base,medium,test row\n",
+        encoding="utf-8")  # fmt: skip
+    monkeypatch.setenv("PLANLIB_ROOT", str(root))
+    monkeypatch.setattr(observations, "_today", lambda: USER_TODAY)
+    observations._load.cache_clear()
+    yield root
+    observations._load.cache_clear()
 
 
 @pytest.fixture

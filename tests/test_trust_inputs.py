@@ -28,10 +28,12 @@ from planlib.inputs.observations import Mark, read_raw_file, value_marks
 from planlib.inputs.plan import load_plan
 from planlib.inputs.template import write_template
 
+from .conftest import USER_TODAY
+
 WORKBOOKS = Path(__file__).parent / "fixtures" / "workbooks"
 FIXTURES = Path(__file__).parent / "fixtures"
 REPO = Path(__file__).resolve().parents[1]
-TODAY = dt.date(2026, 6, 30)
+TODAY = USER_TODAY
 SYNTHETIC = "合成测试数据(测试用、非公布数据)"
 URL = "https://example.org/synthetic"
 H = "indicator,year,value,unit,kind,source_title,source_url,confidence,note"
@@ -41,18 +43,9 @@ MAGNITUDE_EXPECTED = ("应为:核对原文的数值和单位;确是口径变化�
 
 
 @pytest.fixture
-def project(tmp_path, monkeypatch):
-    """A throwaway project whose data/raw holds one test row (城镇新增就业 2022 = 70.67 万人); today fixed."""
-    root = tmp_path / "proj"
-    (root / "data" / "raw").mkdir(parents=True)
-    (root / "data" / "raw" / "base_observations.csv").write_text(
-        f"{H}\n城镇新增就业,2022,70.67,万人,annual,基准测试公报(测试数据),https://example.org/base,medium,test row\n",
-        encoding="utf-8")  # fmt: skip
-    monkeypatch.setenv("PLANLIB_ROOT", str(root))
-    monkeypatch.setattr(observations, "_today", lambda: TODAY)
-    observations._load.cache_clear()
-    yield root
-    observations._load.cache_clear()
+def project(one_row_project):
+    """The one-row project of conftest (城镇新增就业 2022 = 70.67 万人), today fixed at TODAY."""
+    return one_row_project
 
 
 def _run(capsys, *argv) -> tuple[int, list[str], list[str]]:

@@ -19,27 +19,18 @@ from planlib.inputs import observations
 from planlib.inputs.observations import load_observations
 from planlib.inputs.template import write_template
 
-from .conftest import make_project
+from .conftest import USER_TODAY, make_project
 
-TODAY = dt.date(2026, 6, 30)
+TODAY = USER_TODAY
 SYNTHETIC = "合成测试数据(测试用、非公布数据)"
 URL = "https://example.org/synthetic"
 H = "indicator,year,value,unit,kind,source_title,source_url,confidence,note"
 
 
 @pytest.fixture
-def project(tmp_path, monkeypatch):
-    """A throwaway project whose data/raw holds one small test file; today fixed at TODAY."""
-    root = tmp_path / "proj"
-    (root / "data" / "raw").mkdir(parents=True)
-    (root / "data" / "raw" / "base_observations.csv").write_text(
-        f"{H}\n城镇新增就业,2022,70.67,万人,annual,基准测试公报(测试数据),https://example.org/base,medium,test row\n",
-        encoding="utf-8")  # fmt: skip
-    monkeypatch.setenv("PLANLIB_ROOT", str(root))
-    monkeypatch.setattr(observations, "_today", lambda: TODAY)
-    observations._load.cache_clear()
-    yield root
-    observations._load.cache_clear()
+def project(one_row_project):
+    """The one-row project of conftest (城镇新增就业 2022 = 70.67 万人), today fixed at TODAY."""
+    return one_row_project
 
 
 def _run(capsys, *argv) -> tuple[int, list[str], list[str]]:
