@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 
 from planlib._values import is_missing
 from planlib.indicators.assessment import MISSING, meets, visible
+from planlib.indicators.assessment import plain_number as _number
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -25,10 +26,6 @@ if TYPE_CHECKING:
 COLUMNS = ["id", "name", "year", "annual_target", "unit", "value", "marks", "completion", "met",
            "verdict", "wording", "statement", "source"]  # fmt: skip
 _SIGN = {">=": "≥", ">": ">", "<=": "≤", "<": "<"}
-
-
-def _number(value: float) -> str:
-    return f"{value:,.2f}".rstrip("0").rstrip(".")
 
 
 def _gap(value: float, unit: str) -> str:

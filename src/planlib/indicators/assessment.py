@@ -251,7 +251,9 @@ def eurostat_no_target_category(growth_pct: float, settings: Settings, *, lower_
     return EUROSTAT_AWAY
 
 
-def _fmt(value: float) -> str:
+def plain_number(value: float) -> str:
+    """A value in a generated note: two decimals at most, trailing zeros dropped, thousands separated
+    ('1,234.5', '70.67', '60')."""
     return f"{value:,.2f}".rstrip("0").rstrip(".")
 
 
@@ -423,7 +425,7 @@ def _test_notes(name: str, series: _Series, unit: str, ctx: _Context) -> tuple[s
     """The test values (‡) of the plan years, shown beside the judgement that ignores them."""
     from planlib.indicators.marks import symbols
 
-    return tuple(f"{name}（{y}年）：测试值{_fmt(r['value'])}{symbols([r]) or '‡'}{unit}，不作为评估依据"
+    return tuple(f"{name}（{y}年）：测试值{plain_number(r['value'])}{symbols([r]) or '‡'}{unit}，不作为评估依据"
                  for y, r in series.tests.items() if y >= ctx.start)  # fmt: skip
 
 
@@ -445,7 +447,7 @@ def _partial_note(series: _Series, unit: str) -> str | None:
 
     for rec in series.others:
         if rec["period_type"] == "partial_year" and rec["value"] == rec["value"]:
-            return f"{rec['period_label']} {_fmt(rec['value'])}{symbols([rec])}{unit}"
+            return f"{rec['period_label']} {plain_number(rec['value'])}{symbols([rec])}{unit}"
     return None
 
 
@@ -673,7 +675,8 @@ def _annual_bound(spec: dict, series: _Series, in_period: dict[int, float], ctx:
         ok = meets(projected, spec["comparator"], spec["target"], tolerance=tol)
         out["escap_category"] = ESCAP_ON_TRACK if ok else ESCAP_REVERSE
         if not ok and out["status"] == IN_LINE:
-            out["note"] = _join(out.get("note"), f"按线性趋势外推，{ctx.end}年将不满足约束（{_fmt(projected)}）")
+            warning = f"按线性趋势外推，{ctx.end}年将不满足约束（{plain_number(projected)}）"
+            out["note"] = _join(out.get("note"), warning)
     return out
 
 
